@@ -1,0 +1,89 @@
+/**
+ * The hook through which a scheduler (fray/race) takes control of asynchronous operations.
+ *
+ * Controllable sources — fray mocks, `inject` requests, objects passed through
+ * `ctl.wrap()`, `fetch`, timers — ask {@link activeController} whether a controller is
+ * active in the current async context. When one is, the source hands the operation to
+ * `controller.run(operation, start)` instead of running it directly: the controller decides
+ * when `start` runs (the operation *starts*) and when its result is *delivered* to the
+ * caller. With no controller active, sources run as usual at the cost of one
+ * AsyncLocalStorage lookup.
+ *
+ * Library authors can make their own clients controllable the same way.
+ *
+ * @example
+ * ```ts
+ * import { activeController } from 'fray/control';
+ *
+ * function get(key: string): Promise<string | null> {
+ *   const controller = activeController();
+ *   if (!controller) return redis.get(key);
+ *   return controller.run({ kind: 'wrap', label: 'redis.get', args: [key] }, () => redis.get(key));
+ * }
+ * ```
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What kind of source an operation came from. */
+export type OperationKind = 'mock' | 'http' | 'fetch' | 'wrap' | 'timer' | (string & {});
+
+/** One controlled asynchronous operation, as the controller sees it. */
+export interface Operation {
+  /** Where the operation came from. */
+  readonly kind: OperationKind;
+  /**
+   * A stable, human-readable label (`"repo.getById"`, `"GET /api/users/1"`). Replays are
+   * keyed by labels, so they must not contain run-specific values such as ids or times.
+   */
+  readonly label: string;
+  /** The arguments of the operation, for reports. */
+  readonly args: readonly unknown[];
+}
+
+/** A scheduler that decides when controlled operations start and deliver their result. */
+export interface OperationController {
+  /**
+   * Called synchronously when a controlled operation is requested. Must return the promise
+   * the caller will observe; `start` performs the real operation and may be called at most
+   * once, whenever the controller chooses.
+   */
+  run<T>(operation: Operation, start: () => T | PromiseLike<T>): Promise<T>;
+}
+
+interface ControlSlot {
+  storage: AsyncLocalStorage<OperationController | undefined>;
+}
+
+// One storage per process, shared by every copy of fray (dist and src, two versions), so a
+// controller installed by one copy is seen by mocks created with another.
+const SLOT_KEY = Symbol.for('fray.control.v1');
+const globalSlot = globalThis as typeof globalThis & { [SLOT_KEY]?: ControlSlot };
+const slot: ControlSlot = (globalSlot[SLOT_KEY] ??= { storage: new AsyncLocalStorage() });
+
+/**
+ * The controller active in the current async context, if any.
+ *
+ * @example
+ * ```ts
+ * const controller = activeController();
+ * const result = controller ? controller.run(op, start) : start();
+ * ```
+ */
+export function activeController(): OperationController | undefined {
+  return slot.storage.getStore();
+}
+
+/**
+ * Run `fn` (and every async continuation it creates) with `controller` active. Pass
+ * `undefined` to run code outside any controller, e.g. fray's own bookkeeping.
+ *
+ * @example
+ * ```ts
+ * await runWithController(scheduler, () => Promise.all(tasks.map((task) => task())));
+ * ```
+ */
+export function runWithController<T>(controller: OperationController | undefined, fn: () => T): T {
+  return slot.storage.run(controller, fn);
+}

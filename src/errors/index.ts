@@ -1,0 +1,15 @@
+/**
+ * Every error fray throws on purpose: a `FrayError` with a stable `FRAY_…` code, one
+ * subclass per failure kind, and a cross-realm `isFrayError()` guard.
+ *
+ * @module
+ */
+export { FrayError, isFrayError, type FrayErrorCode, type FrayErrorOptions } from './fray-error.ts';
+export {
+  MockAssertionError,
+  MockExhaustedError,
+  MockFloatingError,
+  MockUnknownMemberError,
+  MockUsageError,
+} from './mock.ts';
+export { CliUsageError } from './cli.ts';

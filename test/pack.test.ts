@@ -1,0 +1,110 @@
+/**
+ * The package as users get it: `npm pack`, install the tarball into a scratch project,
+ * import every subpath from `exports` (JavaScript and TypeScript), run the `fray` bin.
+ * Needs `npm run build` first (`npm test` does it).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  exports: Record<string, unknown>;
+};
+const subpaths = Object.keys(manifest.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => `${manifest.name}${key.slice(1)}`);
+
+let scratch = '';
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'fray-pack-'));
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], {
+    cwd: root,
+  });
+  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  await writeFile(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
+  );
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      join(scratch, packed.filename),
+    ],
+    {
+      cwd: scratch,
+    },
+  );
+});
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  test('exports at least the core subpaths', () => {
+    expect(subpaths).toEqual(expect.arrayContaining(['fray/errors', 'fray/mock', 'fray/vitest']));
+  });
+
+  test('every subpath imports from a plain Node project', async () => {
+    const script = `for (const s of ${JSON.stringify(subpaths)}) { const m = await import(s); if (Object.keys(m).length === 0) throw new Error(s + ' exports nothing'); } console.log('ok');`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: scratch });
+    expect(stdout.trim()).toBe('ok');
+  });
+
+  test('every subpath has types a strict TypeScript project resolves', async () => {
+    const source = subpaths.map((s, i) => `import * as m${i} from '${s}';\nvoid m${i};`).join('\n');
+    await writeFile(join(scratch, 'check.ts'), source);
+    await writeFile(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          noEmit: true,
+          types: [],
+          skipLibCheck: false,
+          lib: ['ES2023', 'ESNext.Disposable', 'DOM'],
+        },
+        files: ['check.ts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: scratch }).catch(
+      (error: { stdout: string }) => error,
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  test('the fray bin prints its version and help', async () => {
+    const bin = join(scratch, 'node_modules', '.bin', 'fray');
+    const version = await run(bin, ['--version'], { cwd: scratch });
+    const help = await run(bin, ['--help'], { cwd: scratch });
+    expect(version.stdout.trim()).toBe(manifest.version);
+    expect(help.stdout).toContain('Usage: fray <command>');
+  });
+
+  test('an unknown command exits 2 with a one-line coded error and no stack', async () => {
+    const bin = join(scratch, 'node_modules', '.bin', 'fray');
+    const failure = await run(bin, ['frobnicate'], { cwd: scratch }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(/^fray: FRAY_CLI_USAGE: unknown command 'frobnicate'\./);
+    expect(failure?.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -47,6 +47,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tests compare methods by identity and hand them to expect(); that is not a call.
+    files: ['**/*.test.ts', '**/*.test-d.ts'],
+    rules: { '@typescript-eslint/unbound-method': 'off' },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -228,8 +228,7 @@ class AsyncMockState {
         const delivered = controller.run({ kind: 'mock', label: this.name, args }, () =>
           runStep(step, thisArg, args, this.name, record.index),
         );
-        track(record, delivered);
-        promise = MockPromise.track(record, (resolve) => resolve(delivered));
+        promise = forward(record, delivered);
       }
     }
     record.promise = promise;
@@ -237,7 +236,11 @@ class AsyncMockState {
     return promise;
   }
 
-  /** Run the step now and settle exactly as an `async` function with that body would. */
+  /**
+   * Run the step now. A value (or a throw) settles the promise exactly as an `async`
+   * function with that body would; a promise is forwarded with one `then`, one microtask
+   * turn after it settles (adopting it, as an `async` wrapper does, would cost two).
+   */
   #settle(record: CallRecord, step: Step, thisArg: unknown, args: unknown[]): MockPromise<unknown> {
     let outcome: unknown;
     try {
@@ -246,15 +249,10 @@ class AsyncMockState {
       record.fail(error);
       return MockPromise.track(record, (_, reject) => reject(error));
     }
-    if (outcome instanceof NativePromise) {
-      track(record, outcome);
-      return MockPromise.track(record, (resolve) => resolve(outcome));
-    }
+    if (outcome instanceof NativePromise) return forward(record, outcome);
     if (isThenable(outcome)) {
       // A foreign thenable (a query builder…) may do work in `then`: call it exactly once.
-      const adopted = new NativePromise<unknown>((resolve) => resolve(outcome));
-      track(record, adopted);
-      return MockPromise.track(record, (resolve) => resolve(adopted));
+      return forward(record, new NativePromise<unknown>((resolve) => resolve(outcome)));
     }
     record.fulfil(outcome);
     return MockPromise.track(record, (resolve) => resolve(outcome));
@@ -314,7 +312,27 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** Record how `source` settles without handling the promise handed to the caller. */
+/**
+ * A tracked promise that settles like `source`, one turn after it. Handling `source` here
+ * does not handle the tracked promise: a rejection nobody consumes stays unhandled.
+ */
+function forward(record: CallRecord, source: Promise<unknown>): MockPromise<unknown> {
+  return MockPromise.track(record, (resolve, reject) => {
+    void nativeThen.call(
+      source,
+      (value) => {
+        record.fulfil(value);
+        resolve(value);
+      },
+      (reason) => {
+        record.fail(reason);
+        reject(reason);
+      },
+    );
+  });
+}
+
+/** Record how `source` settles, for a held call resolved with a promise. */
 function track(record: CallRecord, source: Promise<unknown>): void {
   void nativeThen.call(
     source,

@@ -34,7 +34,7 @@ export interface AsyncSpy<F extends AnyFunction> extends AsyncMock<F>, Disposabl
 export function spyOnAsync<T extends object, K extends MethodKeys<T>>(
   object: T,
   method: K,
-): AsyncSpy<T[K] & AnyFunction> {
+): AsyncSpy<Extract<T[K], AnyFunction>> {
   const original: unknown = (object as Record<PropertyKey, unknown>)[method];
   const label = `${String((object as { constructor?: { name?: string } }).constructor?.name ?? 'object')}.${String(method)}`;
   if (typeof original !== 'function') {
@@ -50,7 +50,7 @@ export function spyOnAsync<T extends object, K extends MethodKeys<T>>(
       return (original as AnyFunction).apply(this, args);
     },
     { name: label },
-  ) as unknown as AsyncSpy<T[K] & AnyFunction>;
+  ) as unknown as AsyncSpy<Extract<T[K], AnyFunction>>;
   let restored = false;
   const restore = (): void => {
     if (restored) return;

@@ -31,7 +31,8 @@ export interface SyncCall<Args extends readonly unknown[] = unknown[], R = unkno
 }
 
 /** Items an async-iterable-returning function `F` yields. */
-export type YieldedBy<F extends AnyFunction> = ReturnType<F> extends AsyncIterable<infer T> ? T : never;
+export type YieldedBy<F extends AnyFunction> =
+  ReturnType<F> extends AsyncIterable<infer T> ? T : ReturnType<F> extends AsyncIterator<infer T> ? T : never;
 
 /** Behaviour for calls whose arguments match a `when(...)`. */
 export interface SyncWhenBuilder<F extends AnyFunction> {

@@ -19,7 +19,7 @@ import {
   type AssertionSubject,
 } from './assertions.ts';
 import { Behaviour, runStep, type Step } from './behaviour.ts';
-import { captureCallSite } from './call-site.ts';
+import { captureCallSite, type CallSite } from './call-site.ts';
 import { CallRecord, type MockCall } from './call-record.ts';
 import { formatArgs, type AsymmetricMatcher } from './equality.ts';
 import { MockPromise } from './mock-promise.ts';
@@ -77,10 +77,15 @@ export interface AsyncMockOptions {
   /** Name used in messages and reports. Default: the implementation's name, else `asyncMock`. */
   name?: string;
   /**
-   * Capture where each call was made, for `assertNoFloating()` and fray/leaks. Costs about
-   * 1.5 µs per call. Default: `configureMocks({ callSites })`, itself `true` by default.
+   * Capture where calls are made, for `assertNoFloating()` and fray/leaks (1–2 µs per
+   * capture). Default: `configureMocks({ callSites })`, itself `true`.
    */
   callSites?: boolean;
+  /**
+   * How many calls of this mock capture their call site. Default:
+   * `configureMocks({ callSiteLimit })`, itself `1_000`; `Infinity` captures every call.
+   */
+  callSiteLimit?: number;
 }
 
 /**
@@ -171,9 +176,16 @@ interface HeldCall {
 
 const STATE = Symbol('fray.asyncMock.state');
 
+/** Shown in place of a call site that was not captured. */
+const NO_SITE =
+  'call site not captured: calls past configureMocks({ callSiteLimit }) or with callSites off; raise the limit to see where';
+
 class AsyncMockState {
   name: string;
   callSites: boolean | undefined;
+  callSiteLimit: number | undefined;
+  /** Calls that captured a call site, over the mock's lifetime (not reset by `reset()`). */
+  captured = 0;
   readonly behaviour: Behaviour;
   records: CallRecord[] = [];
   awaits: unknown[][] = [];
@@ -183,9 +195,15 @@ class AsyncMockState {
   #generation = 0;
   onConsume: (record: CallRecord) => void;
 
-  constructor(name: string, initial: Step, callSites: boolean | undefined) {
+  constructor(
+    name: string,
+    initial: Step,
+    callSites: boolean | undefined,
+    callSiteLimit: number | undefined,
+  ) {
     this.name = name;
     this.callSites = callSites;
+    this.callSiteLimit = callSiteLimit;
     this.behaviour = new Behaviour(initial);
     this.onConsume = this.#listener();
   }
@@ -204,15 +222,16 @@ class AsyncMockState {
     this.awaits = [];
   }
 
-  invoke(self: AnyFunction, thisArg: unknown, args: unknown[]): Promise<unknown> {
-    const capture = this.callSites ?? mockSettings.callSites;
-    const record = new CallRecord(
-      this.name,
-      this.records.length + 1,
-      args,
-      capture ? captureCallSite(self) : undefined,
-      this.onConsume,
-    );
+  /** Whether the next call captures its call site (and counts it against the limit). */
+  wantsSite(): boolean {
+    if (!(this.callSites ?? mockSettings.callSites)) return false;
+    if (this.captured >= (this.callSiteLimit ?? mockSettings.callSiteLimit)) return false;
+    this.captured++;
+    return true;
+  }
+
+  invoke(thisArg: unknown, args: unknown[], site: CallSite | undefined): Promise<unknown> {
+    const record = new CallRecord(this.name, this.records.length + 1, args, site, this.onConsume);
     this.records.push(record);
     const step = this.behaviour.pick(args);
     let promise: MockPromise<unknown>;
@@ -484,7 +503,7 @@ class AsyncMockApi {
     if (floating.length === 0) return;
     const lines = floating.map(
       (record) =>
-        `  call #${record.index} ${formatArgs(record.args)} ${record.callSite?.location ? `at ${record.callSite.location}` : '(call sites off: configureMocks({ callSites: true }) shows where)'}`,
+        `  call #${record.index} ${formatArgs(record.args)} ${record.callSite?.location ? `at ${record.callSite.location}` : `(${NO_SITE})`}`,
     );
     throw new MockFloatingError(
       `${state.name}: ${floating.length} of ${state.records.length} call${state.records.length === 1 ? '' : 's'} returned a promise nobody awaited:\n${lines.join('\n')}`,
@@ -514,9 +533,10 @@ export function asyncMock<F extends AnyFunction = (...args: any[]) => Promise<an
   const name = options.name ?? (impl?.name ? impl.name : 'asyncMock');
   const initial: Step =
     impl === undefined ? { kind: 'resolve', value: undefined } : { kind: 'implement', fn: impl };
-  const state = new AsyncMockState(name, initial, options.callSites);
+  const state = new AsyncMockState(name, initial, options.callSites, options.callSiteLimit);
   const mock = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return state.invoke(mock, this, args);
+    // Captured here, directly in the callable, so the caller is a fixed number of frames up.
+    return state.invoke(this, args, state.wantsSite() ? captureCallSite() : undefined);
   };
   Object.setPrototypeOf(mock, AsyncMockApi.prototype);
   Object.defineProperty(mock, STATE, { value: state });

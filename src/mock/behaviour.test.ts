@@ -214,6 +214,17 @@ describe('records', () => {
     expect(mock.records[0]?.callSite?.location).toMatch(/behaviour\.test\.ts:\d+:\d+$/);
   });
 
+  test('stop capturing after callSiteLimit calls, and say so where a site is missing', () => {
+    const mock = asyncMock(undefined, { callSiteLimit: 2, name: 'hot' });
+
+    for (let i = 0; i < 3; i++) void mock(i);
+
+    expect(mock.records.map((record) => record.callSite !== undefined)).toEqual([true, true, false]);
+    expect(() => mock.assertNoFloating()).toThrow(
+      /call #3 \(2\) \(call site not captured: .*raise the limit to see where\)/,
+    );
+  });
+
   test('skip call sites when turned off', () => {
     const mock = asyncMock(undefined, { callSites: false });
 

@@ -38,6 +38,8 @@ export interface MockObjectOptions<T> {
   values?: Partial<T>;
   /** Capture call sites for the async members; see `asyncMock`'s option. */
   callSites?: boolean;
+  /** Calls per async member that capture their call site; see `asyncMock`'s option. */
+  callSiteLimit?: number;
 }
 
 type Kind = 'async' | 'sync' | 'stream' | 'value';
@@ -170,6 +172,7 @@ export function mockObject(spec: unknown, options: MockObjectOptions<any> = {}):
         target[key] = asyncMock<AnyFunction>(undefined, {
           name: label,
           ...(options.callSites === undefined ? {} : { callSites: options.callSites }),
+          ...(options.callSiteLimit === undefined ? {} : { callSiteLimit: options.callSiteLimit }),
         });
         break;
       case 'sync':

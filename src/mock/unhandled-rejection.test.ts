@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/unhandled-rejection.ts', import.meta.url));
 
-async function child(kind: 'mock' | 'native', mode: 'crash' | 'observe') {
+async function child(kind: 'mock' | 'native' | 'vitest', mode: 'crash' | 'observe') {
   return run(process.execPath, [fixture, kind, mode]).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
@@ -44,5 +44,12 @@ describe('a rejected mock promise nobody consumed', () => {
     expect((JSON.parse(mock.stdout) as { events: string[] }).events).toEqual(
       (JSON.parse(native.stdout) as { events: string[] }).events,
     );
+  });
+
+  test('for comparison: vi.fn().mockRejectedValue swallows it (the process exits 0)', async () => {
+    const vitest = await child('vitest', 'crash');
+
+    expect(vitest.code).toBe(0);
+    expect(vitest.stderr).not.toContain('card declined');
   });
 });

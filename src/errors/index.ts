@@ -12,4 +12,13 @@ export {
   MockUnknownMemberError,
   MockUsageError,
 } from './mock.ts';
-export { CliUsageError } from './cli.ts';
+export { CliFileError, CliScenarioError, CliUsageError } from './cli.ts';
+export {
+  LoadCompareError,
+  LoadGateError,
+  LoadOptionsError,
+  LoadRemoteRefusedError,
+  LoadReportError,
+  LoadTargetError,
+  LoadWorkerError,
+} from './load.ts';

@@ -1,0 +1,360 @@
+/**
+ * `compare(baseline, current)`: is `current` slower, faster, or the same within noise?
+ * The answer is the ratio current ÷ baseline of one metric with its confidence interval —
+ * never a bare threshold on one noisy number.
+ *
+ * - Two A/B sides run together (`abTest()`): a paired Student-t interval over the rounds'
+ *   log ratios, which carries the between-round variance that single runs hide.
+ * - Reports with rounds that are not paired: a bootstrap over rounds.
+ * - Plain reports: a bootstrap on the saved histograms. Percentiles are resampled exactly
+ *   and cheaply — the k-th order statistic of a resample of n values is the empirical
+ *   quantile at a Beta(k, n − k + 1) draw — the mean by its normal approximation, and
+ *   throughput by resampling timeline intervals.
+ *
+ * A change is called only when the interval excludes 1 **and** the ratio is beyond the
+ * noise threshold (as Criterion.rs does); otherwise the verdict is `noise`.
+ *
+ * @module
+ */
+import { LoadCompareError } from '../errors/index.ts';
+import { rankOfPercentile, valueAtRank, type Distribution, type LatencySummary } from './histogram.ts';
+import { levelHistogram, type LevelReport, type LoadReport, type RoundSummary } from './report.ts';
+import { createRandom, type Random } from './random.ts';
+import { sortedQuantile, studentTQuantile } from './stats.ts';
+import { describe, formatPercent } from './units.ts';
+
+/** What to compare: a latency percentile, the mean, or throughput. */
+export type CompareMetric = 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'mean' | 'throughput';
+
+/** Options of {@link compare}. */
+export interface CompareOptions {
+  /** The metric. Default `'p50'` (the most stable); `'p99'` for tails (needs more samples). */
+  readonly metric?: CompareMetric;
+  /** Two-sided confidence of the interval. Default `0.95`. */
+  readonly confidence?: number;
+  /**
+   * Changes smaller than this fraction are noise even when significant. Default `0.05`:
+   * load numbers move a few percent between runs on shared machines.
+   */
+  readonly noise?: number;
+  /** Bootstrap resamples. Default 10,000; 1,000–1,000,000. */
+  readonly resamples?: number;
+  /** Seed of the bootstrap. Default: derived from the two reports, so a comparison repeats exactly. */
+  readonly seed?: number;
+}
+
+/** The three verdicts. */
+export type Verdict = 'regression' | 'noise' | 'improvement';
+
+/** How an interval was computed. */
+export type CompareMethod = 'paired-rounds' | 'rounds-bootstrap' | 'histogram-bootstrap';
+
+/** The comparison of one level. */
+export interface LevelComparison {
+  readonly level: string;
+  readonly verdict: Verdict;
+  /** current ÷ baseline. */
+  readonly ratio: number;
+  readonly ci: { readonly lower: number; readonly upper: number };
+  readonly baseline: number;
+  readonly current: number;
+  readonly method: CompareMethod;
+  /** Samples behind each side (requests, intervals or rounds, per method). */
+  readonly samples: { readonly baseline: number; readonly current: number };
+}
+
+/** The result of {@link compare}. */
+export interface Comparison {
+  /** `regression` if any level regressed; `improvement` if some improved and none regressed. */
+  readonly verdict: Verdict;
+  /** The ratio of the level that moved most in the bad direction (the only level, usually). */
+  readonly ratio: number;
+  readonly ci: { readonly lower: number; readonly upper: number };
+  readonly metric: CompareMetric;
+  readonly confidence: number;
+  readonly noise: number;
+  readonly seed: number;
+  readonly levels: readonly LevelComparison[];
+  /** One line per level, for people. */
+  readonly summary: string;
+}
+
+const METRICS: readonly CompareMetric[] = ['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'mean', 'throughput'];
+const PERCENTILE: Readonly<Record<string, number>> = {
+  p50: 50,
+  p75: 75,
+  p90: 90,
+  p95: 95,
+  p99: 99,
+  p999: 99.9,
+};
+
+function levelsOf(value: LoadReport | LevelReport, side: string): readonly LevelReport[] {
+  if (typeof value === 'object' && value !== null && Array.isArray((value as LoadReport).levels))
+    return (value as LoadReport).levels;
+  if (typeof value === 'object' && value !== null && typeof (value as LevelReport).histogram === 'string')
+    return [value as LevelReport];
+  throw new LoadCompareError(
+    `${side} is not a load report (got ${describe(value)}).`,
+    'pass reports returned by load() or read from report.json.',
+  );
+}
+
+function hashSeed(...parts: readonly (string | number)[]): number {
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    const text = String(part);
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+function roundMetric(round: RoundSummary, metric: CompareMetric): number {
+  return metric === 'throughput' ? round.throughput : round.latency[metric as keyof LatencySummary];
+}
+
+function levelMetric(level: LevelReport, metric: CompareMetric): number {
+  return metric === 'throughput' ? level.throughput : level.latency[metric as keyof LatencySummary];
+}
+
+/** Bootstrap replicates of a level's metric (ms or req/s). */
+function replicates(
+  level: LevelReport,
+  metric: CompareMetric,
+  count: number,
+  random: Random,
+): { values: Float64Array; samples: number } {
+  const values = new Float64Array(count);
+  if (metric === 'throughput') {
+    const points = level.timeline.filter(
+      (point, i) => i < level.timeline.length - 1 || point.ms === level.timeline[0]?.ms,
+    );
+    const rates = points.map((point) => (point.requests * 1000) / point.ms);
+    if (rates.length < 5) {
+      throw new LoadCompareError(
+        `level ${level.label} has ${rates.length} whole timeline intervals; comparing throughput needs at least 5.`,
+        'run each level for at least a second, or compare a latency metric.',
+      );
+    }
+    // Scale interval means to the level's overall throughput so the point estimate matches the report.
+    const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+    const scale = mean > 0 ? level.throughput / mean : 1;
+    for (let b = 0; b < count; b++) {
+      let sum = 0;
+      for (let i = 0; i < rates.length; i++) sum += rates[random.int(rates.length)] ?? 0;
+      values[b] = (sum / rates.length) * scale;
+    }
+    return { values, samples: rates.length };
+  }
+  const histogram = levelHistogram(level);
+  const n = histogram.count;
+  if (n < 2) {
+    throw new LoadCompareError(
+      `level ${level.label} has ${n} sample(s); comparing needs more.`,
+      'run the level longer.',
+    );
+  }
+  if (metric === 'mean') {
+    const se = histogram.stdDevMs / Math.sqrt(n);
+    for (let b = 0; b < count; b++) values[b] = histogram.meanMs + se * random.normal();
+    return { values, samples: n };
+  }
+  const distribution: Distribution = histogram.distribution();
+  const k = rankOfPercentile(PERCENTILE[metric] ?? 50, n);
+  for (let b = 0; b < count; b++) {
+    const u = random.beta(k, n - k + 1);
+    values[b] = valueAtRank(distribution, Math.ceil(u * n)) / 1000;
+  }
+  return { values, samples: n };
+}
+
+function verdictOf(
+  ratio: number,
+  lower: number,
+  upper: number,
+  noise: number,
+  higherIsWorse: boolean,
+): Verdict {
+  const worse = higherIsWorse ? lower > 1 && ratio > 1 + noise : upper < 1 && ratio < 1 / (1 + noise);
+  if (worse) return 'regression';
+  const better = higherIsWorse ? upper < 1 && ratio < 1 / (1 + noise) : lower > 1 && ratio > 1 + noise;
+  return better ? 'improvement' : 'noise';
+}
+
+function compareLevel(
+  base: LevelReport,
+  current: LevelReport,
+  paired: boolean,
+  options: Required<Omit<CompareOptions, 'seed'>> & { random: Random },
+): LevelComparison {
+  const { metric, confidence, noise, resamples, random } = options;
+  const alpha = 1 - confidence;
+  const higherIsWorse = metric !== 'throughput';
+  const baseRounds = base.rounds ?? [];
+  const currentRounds = current.rounds ?? [];
+  let ratio: number;
+  let lower: number;
+  let upper: number;
+  let method: CompareMethod;
+  let samples: { baseline: number; current: number };
+  if (paired && baseRounds.length >= 3 && baseRounds.length === currentRounds.length) {
+    const logs = baseRounds.map((round, i) =>
+      Math.log(roundMetric(currentRounds[i] as RoundSummary, metric) / roundMetric(round, metric)),
+    );
+    const finite = logs.filter(Number.isFinite);
+    if (finite.length < 3)
+      throw new LoadCompareError(
+        `level ${base.label}: fewer than 3 rounds have a usable ${metric}.`,
+        'run more rounds, or rounds long enough to complete requests.',
+      );
+    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+    const sd = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (finite.length - 1));
+    const half = (studentTQuantile(1 - alpha / 2, finite.length - 1) * sd) / Math.sqrt(finite.length);
+    ratio = Math.exp(mean);
+    lower = Math.exp(mean - half);
+    upper = Math.exp(mean + half);
+    method = 'paired-rounds';
+    samples = { baseline: finite.length, current: finite.length };
+  } else if (baseRounds.length >= 5 && currentRounds.length >= 5) {
+    const a = baseRounds.map((round) => roundMetric(round, metric));
+    const b = currentRounds.map((round) => roundMetric(round, metric));
+    const meanOf = (values: readonly number[]): number => values.reduce((x, y) => x + y, 0) / values.length;
+    const ratios = new Float64Array(resamples);
+    for (let r = 0; r < resamples; r++) {
+      let sa = 0;
+      let sb = 0;
+      for (let i = 0; i < a.length; i++) sa += a[random.int(a.length)] ?? 0;
+      for (let i = 0; i < b.length; i++) sb += b[random.int(b.length)] ?? 0;
+      ratios[r] = sb / b.length / (sa / a.length);
+    }
+    ratios.sort();
+    ratio = meanOf(b) / meanOf(a);
+    lower = sortedQuantile(ratios, alpha / 2);
+    upper = sortedQuantile(ratios, 1 - alpha / 2);
+    method = 'rounds-bootstrap';
+    samples = { baseline: a.length, current: b.length };
+  } else {
+    const a = replicates(base, metric, resamples, random);
+    const b = replicates(current, metric, resamples, random);
+    const ratios = new Float64Array(resamples);
+    for (let r = 0; r < resamples; r++) ratios[r] = (b.values[r] ?? 0) / (a.values[r] ?? 1);
+    ratios.sort();
+    ratio = levelMetric(current, metric) / levelMetric(base, metric);
+    lower = sortedQuantile(ratios, alpha / 2);
+    upper = sortedQuantile(ratios, 1 - alpha / 2);
+    method = 'histogram-bootstrap';
+    samples = { baseline: a.samples, current: b.samples };
+  }
+  if (!Number.isFinite(ratio)) {
+    throw new LoadCompareError(
+      `level ${base.label}: the baseline's ${metric} is 0, so no ratio exists.`,
+      'compare a metric that is non-zero on both sides.',
+    );
+  }
+  return {
+    level: current.label,
+    verdict: verdictOf(ratio, lower, upper, noise, higherIsWorse),
+    ratio,
+    ci: { lower, upper },
+    baseline: levelMetric(base, metric),
+    current: levelMetric(current, metric),
+    method,
+    samples,
+  };
+}
+
+/**
+ * Compare two load reports (or two levels) on one metric.
+ *
+ * @example
+ * ```ts
+ * import { compare } from 'fray/load';
+ *
+ * const result = compare(baseline, current, { metric: 'p99' });
+ * if (result.verdict === 'regression') {
+ *   throw new Error(`p99 is ${result.ratio.toFixed(2)}× the baseline (95% CI ${result.ci.lower.toFixed(2)}–${result.ci.upper.toFixed(2)})`);
+ * }
+ * ```
+ */
+export function compare(
+  baseline: LoadReport | LevelReport,
+  current: LoadReport | LevelReport,
+  options: CompareOptions = {},
+): Comparison {
+  const metric = options.metric ?? 'p50';
+  if (!METRICS.includes(metric)) {
+    throw new LoadCompareError(
+      `'${String(metric)}' is not a comparable metric.`,
+      `use one of ${METRICS.join(', ')}.`,
+    );
+  }
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence >= 0.5 && confidence < 1))
+    throw new LoadCompareError(
+      `confidence ${String(confidence)} is out of range.`,
+      'use a number from 0.5 to 0.999, e.g. 0.95.',
+    );
+  const noise = options.noise ?? 0.05;
+  if (!(noise >= 0 && noise < 1))
+    throw new LoadCompareError(
+      `noise ${String(noise)} is out of range.`,
+      'use a fraction from 0 to 0.99, e.g. 0.05.',
+    );
+  const resamples = options.resamples ?? 10_000;
+  if (!Number.isInteger(resamples) || resamples < 1000 || resamples > 1_000_000) {
+    throw new LoadCompareError(
+      `resamples ${String(resamples)} is out of range.`,
+      'use a whole number from 1,000 to 1,000,000.',
+    );
+  }
+  const baseLevels = levelsOf(baseline, 'baseline');
+  const currentLevels = levelsOf(current, 'current');
+  const pairingA = (baseline as Partial<LoadReport>).pairing;
+  const pairingB = (current as Partial<LoadReport>).pairing;
+  const paired =
+    pairingA !== undefined &&
+    pairingB !== undefined &&
+    pairingA.id === pairingB.id &&
+    pairingA.side !== pairingB.side;
+  const seed =
+    options.seed ??
+    hashSeed(
+      metric,
+      ...baseLevels.map((level) => level.histogram.slice(-32)),
+      ...currentLevels.map((level) => level.histogram.slice(-32)),
+    );
+  const random = createRandom(seed);
+  let pairs: [LevelReport, LevelReport][] = [];
+  for (const level of currentLevels) {
+    const match = baseLevels.find((candidate) => candidate.label === level.label);
+    if (match !== undefined) pairs.push([match, level]);
+  }
+  if (pairs.length === 0) {
+    if (baseLevels.length === 1 && currentLevels.length === 1)
+      pairs = [[baseLevels[0] as LevelReport, currentLevels[0] as LevelReport]];
+    else {
+      throw new LoadCompareError(
+        `the reports have no level in common (baseline: ${baseLevels.map((l) => l.label).join(', ')}; current: ${currentLevels.map((l) => l.label).join(', ')}).`,
+        'run both with the same concurrency or rate levels.',
+      );
+    }
+  }
+  const levels = pairs.map(([a, b]) =>
+    compareLevel(a, b, paired, { metric, confidence, noise, resamples, random }),
+  );
+  const higherIsWorse = metric !== 'throughput';
+  const worst = levels.reduce((a, b) => ((higherIsWorse ? b.ratio > a.ratio : b.ratio < a.ratio) ? b : a));
+  const verdict: Verdict = levels.some((l) => l.verdict === 'regression')
+    ? 'regression'
+    : levels.some((l) => l.verdict === 'improvement')
+      ? 'improvement'
+      : 'noise';
+  const pct = formatPercent(confidence);
+  const summary = levels
+    .map(
+      (l) =>
+        `${l.level}: ${metric} ${l.ratio.toFixed(3)}× (${pct} CI ${l.ci.lower.toFixed(3)}–${l.ci.upper.toFixed(3)}, ${l.method}) → ${l.verdict}`,
+    )
+    .join('\n');
+  return { verdict, ratio: worst.ratio, ci: worst.ci, metric, confidence, noise, seed, levels, summary };
+}

@@ -1,0 +1,101 @@
+/**
+ * The load generator watching itself: event-loop delay and CPU time of the thread it runs
+ * on, and the judgement of whether a level's numbers describe the target or the generator.
+ *
+ * @module
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { LoadPlan } from './options.ts';
+import type { GeneratorHealth, LevelMeasurement } from './recorder.ts';
+import { formatMs, formatPercent } from './units.ts';
+
+const now = performance.now.bind(performance);
+const RESOLUTION_MS = 10;
+const threadCpu: () => { user: number; system: number } =
+  typeof process.threadCpuUsage === 'function' ? () => process.threadCpuUsage() : () => process.cpuUsage();
+
+/** A running health probe; `stop()` returns what it saw. */
+export interface HealthProbe {
+  stop(generatorShare?: number): GeneratorHealth;
+}
+
+/**
+ * Start watching the current thread's event loop and CPU time.
+ *
+ * @example
+ * ```ts
+ * const probe = startHealthProbe('worker');
+ * // … run a level …
+ * const health = probe.stop();
+ * ```
+ */
+export function startHealthProbe(thread: 'worker' | 'main'): HealthProbe {
+  // The monitor samples with a timer every `resolution` ms and records the whole interval;
+  // the delay is what exceeds the resolution.
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  const cpu0 = threadCpu();
+  const wall0 = now();
+  return {
+    stop(generatorShare) {
+      delay.disable();
+      const cpu1 = threadCpu();
+      const wallMs = Math.max(1, now() - wall0);
+      const cpuMs = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / 1000;
+      const ms = (ns: number): number => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) : 0);
+      const sampled = delay.count > 0;
+      return {
+        thread,
+        cpu: cpuMs / wallMs,
+        eventLoopDelay: {
+          p50: sampled ? ms(delay.percentile(50)) : 0,
+          p99: sampled ? ms(delay.percentile(99)) : 0,
+          max: sampled ? ms(delay.max) : 0,
+        },
+        generatorShare,
+      };
+    },
+  };
+}
+
+/**
+ * Why a level's numbers cannot be trusted, if they cannot: the generator saturated its
+ * thread (CPU, event-loop delay, late arrivals — judged only where the thread runs nothing
+ * else), fray's own bookkeeping dominated an in-process run, nothing completed, or the run
+ * was aborted. An empty list means valid.
+ *
+ * @example
+ * ```ts
+ * const reasons = invalidReasons(measurement, plan);
+ * const valid = reasons.length === 0;
+ * ```
+ */
+export function invalidReasons(measurement: LevelMeasurement, plan: LoadPlan): string[] {
+  const reasons: string[] = [];
+  const { health } = measurement;
+  const limits = plan.validity;
+  if (measurement.stoppedBy === 'aborted') reasons.push('the run was aborted before this level finished');
+  if (measurement.completed === 0) reasons.push('no request completed');
+  if (health.thread === 'worker') {
+    if (health.cpu >= limits.maxGeneratorCpu) {
+      reasons.push(
+        `the generator thread used ${formatPercent(health.cpu)} of a core (limit ${formatPercent(limits.maxGeneratorCpu)}): the generator, not the target, may be the bottleneck`,
+      );
+    }
+    if (health.eventLoopDelay.p99 > limits.maxLoopDelay) {
+      reasons.push(
+        `the generator's event loop lagged ${formatMs(health.eventLoopDelay.p99)} at p99 (limit ${formatMs(limits.maxLoopDelay)})`,
+      );
+    }
+    if (measurement.arrivals > 0 && measurement.lateStarts / measurement.arrivals > limits.maxLateStarts) {
+      reasons.push(
+        `${formatPercent(measurement.lateStarts / measurement.arrivals)} of arrivals started more than ${formatMs(limits.lateStartTolerance)} late (limit ${formatPercent(limits.maxLateStarts)}): the generator could not keep the rate`,
+      );
+    }
+  } else if (health.generatorShare !== undefined && health.generatorShare > limits.maxGeneratorShare) {
+    reasons.push(
+      `fray's own bookkeeping took about ${formatPercent(Math.min(1, health.generatorShare))} of the thread (limit ${formatPercent(limits.maxGeneratorShare)}): the target is too cheap to measure in-process at this load, the numbers mostly describe fray`,
+    );
+  }
+  return reasons;
+}

@@ -1,0 +1,382 @@
+/**
+ * The self-contained HTML report: one file with inline CSS and inline SVG plots (latency
+ * by percentile, throughput over time, latency over time), the summary and gate tables,
+ * errors, validity warnings, and the full JSON report embedded for scripts. No script,
+ * font or image is fetched, so it opens anywhere — a CI artifact, an e-mail, offline.
+ *
+ * @module
+ */
+import type { Comparison } from './compare.ts';
+import type { GateCheck } from './gates.ts';
+import { valueAtRank, type Distribution } from './histogram.ts';
+import { levelHistogram, type LevelReport, type LoadReport } from './report.ts';
+import { escapeHtml, linePlot, niceTicks, type Series, type Span } from './svg-plot.ts';
+import { formatMs, formatPercent, formatRate } from './units.ts';
+
+/** The outcome of one race check of a scenario, for the report. */
+export interface RaceCheckSummary {
+  readonly name: string;
+  readonly status: 'passed' | 'failed' | 'skipped' | 'error';
+  /** One line: runs explored, the failure, or why it was skipped. */
+  readonly detail: string;
+  /** The line that replays a failure. */
+  readonly replay?: string;
+}
+
+/** What else the page shows besides the report. */
+export interface HtmlReportExtras {
+  readonly title?: string;
+  readonly gates?: GateCheck;
+  readonly comparison?: Comparison;
+  readonly races?: readonly RaceCheckSummary[];
+  /** The command that produced the report, shown in the header. */
+  readonly command?: string;
+}
+
+const COLORS = ['#2563eb', '#db2777', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#ca8a04', '#64748b'];
+const color = (i: number): string => COLORS[i % COLORS.length] as string;
+
+/** Percentile points (p in %, value in ms), HdrHistogram-style: finer towards the tail. */
+function percentileSpectrum(distribution: Distribution, ticksPerHalf = 8): [number, number][] {
+  const n = distribution.count;
+  if (n === 0) return [];
+  const points: [number, number][] = [];
+  for (let i = 0; ; i++) {
+    const remaining = 0.5 ** (i / ticksPerHalf);
+    const p = 1 - remaining;
+    if (remaining < 1 / n) break;
+    points.push([p * 100, valueAtRank(distribution, Math.max(1, Math.ceil(p * n))) / 1000]);
+    if (i > 400) break;
+  }
+  points.push([100 * (1 - 1 / (n + 1)), valueAtRank(distribution, n) / 1000]);
+  return points;
+}
+
+const percentileX = (p: number): number => -Math.log10(1 - p / 100);
+
+function msTicks(max: number): ReturnType<typeof niceTicks> {
+  return niceTicks(0, max, 5, (value) => (value === 0 ? '0' : formatMs(value)));
+}
+
+function percentilePlot(levels: readonly LevelReport[]): string {
+  const series: Series[] = [];
+  let maxX = 2;
+  let maxY = 0;
+  levels.forEach((level, i) => {
+    const kinds: ('corrected' | 'uncorrected')[] =
+      level.uncorrectedHistogram === undefined ? ['corrected'] : ['corrected', 'uncorrected'];
+    for (const kind of kinds) {
+      const distribution = levelHistogram(level, kind).distribution();
+      const spectrum = percentileSpectrum(distribution);
+      if (spectrum.length === 0) continue;
+      const points = spectrum.map(([p, ms]) => [percentileX(p), ms] as const);
+      maxX = Math.max(maxX, ...points.map(([x]) => x));
+      maxY = Math.max(maxY, ...points.map(([, y]) => y));
+      const summary = kind === 'corrected' ? level.latency : (level.uncorrectedLatency ?? level.latency);
+      const markers = (
+        [
+          ['p50', 50, summary.p50],
+          ['p90', 90, summary.p90],
+          ['p99', 99, summary.p99],
+          ['p99.9', 99.9, summary.p999],
+        ] as const
+      )
+        .filter(([, p]) => percentileX(p) <= (points.at(-1)?.[0] ?? 0))
+        .map(([name, p, value]) => ({
+          x: percentileX(p),
+          y: value,
+          title: `${level.label} ${kind === 'uncorrected' ? 'uncorrected ' : ''}${name}: ${formatMs(value)}`,
+        }));
+      series.push({
+        name: `${level.label}${kind === 'uncorrected' ? ' uncorrected' : ''}`,
+        color: color(i),
+        dashed: kind === 'uncorrected',
+        points,
+        markers,
+      });
+    }
+  });
+  const xMax = Math.min(6, Math.ceil(maxX));
+  const xTicks = Array.from({ length: xMax + 1 }, (_, k) => ({
+    value: k,
+    label: k === 0 ? '0%' : `${(100 - 100 / 10 ** k).toFixed(Math.max(0, k - 2))}%`,
+  }));
+  const yTicks = msTicks(maxY * 1.05 || 1);
+  return linePlot({
+    id: 'latency-percentiles',
+    title: 'Latency by percentile',
+    xLabel: 'percentile',
+    yLabel: 'latency',
+    xDomain: [0, xMax],
+    yDomain: [0, yTicks.at(-1)?.value ?? (maxY || 1)],
+    xTicks,
+    yTicks,
+    series,
+  });
+}
+
+function timeAxis(levels: readonly LevelReport[]): { offsets: number[]; end: number; spans: Span[] } {
+  const origin = levels[0]?.startedAt ?? 0;
+  const offsets = levels.map((level) => (level.startedAt - origin) / 1000);
+  const spans = levels.map((level, i) => ({
+    from: offsets[i] ?? 0,
+    to: (offsets[i] ?? 0) + level.durationMs / 1000,
+    label: level.label,
+  }));
+  const end = Math.max(0.001, ...spans.map((span) => span.to));
+  return { offsets, end, spans };
+}
+
+function throughputPlot(levels: readonly LevelReport[]): string {
+  const { offsets, end, spans } = timeAxis(levels);
+  const series: Series[] = [];
+  let maxY = 0;
+  levels.forEach((level, i) => {
+    const offset = offsets[i] ?? 0;
+    const points: [number, number][] = [];
+    const errors: [number, number][] = [];
+    for (const point of level.timeline) {
+      const rate = (point.requests * 1000) / point.ms;
+      const errorRate = (point.errors * 1000) / point.ms;
+      const from = offset + point.t / 1000;
+      const to = from + point.ms / 1000;
+      points.push([from, rate], [to, rate]);
+      errors.push([from, errorRate], [to, errorRate]);
+      maxY = Math.max(maxY, rate);
+    }
+    series.push({ name: level.label, color: color(i), points });
+    if (level.requests > 0 && level.errorRate > 0)
+      series.push({ name: `${level.label} errors`, color: '#dc2626', dashed: true, points: errors });
+  });
+  const yTicks = niceTicks(0, maxY * 1.1 || 1, 5, (value) => formatRate(value));
+  return linePlot({
+    id: 'throughput-over-time',
+    title: 'Throughput over time',
+    xLabel: 'seconds since the first level started',
+    yLabel: 'completed requests per second',
+    xDomain: [0, end],
+    yDomain: [0, yTicks.at(-1)?.value ?? 1],
+    xTicks: niceTicks(0, end, 8, (value) => `${value}s`),
+    yTicks,
+    series,
+    spans,
+  });
+}
+
+function latencyOverTimePlot(levels: readonly LevelReport[]): string {
+  const { offsets, end, spans } = timeAxis(levels);
+  const series: Series[] = [];
+  let maxY = 0;
+  levels.forEach((level, i) => {
+    const offset = offsets[i] ?? 0;
+    const p99: [number, number][] = [];
+    const p50: [number, number][] = [];
+    for (const point of level.timeline) {
+      if (point.requests === 0) continue;
+      const mid = offset + (point.t + point.ms / 2) / 1000;
+      p99.push([mid, point.p99]);
+      p50.push([mid, point.p50]);
+      maxY = Math.max(maxY, point.p99);
+    }
+    series.push({ name: `${level.label} p99`, color: color(i), points: p99 });
+    series.push({ name: `${level.label} p50`, color: color(i), dashed: true, points: p50 });
+  });
+  const yTicks = msTicks(maxY * 1.05 || 1);
+  return linePlot({
+    id: 'latency-over-time',
+    title: 'Latency over time (per interval, by completion)',
+    xLabel: 'seconds since the first level started',
+    yLabel: 'latency',
+    xDomain: [0, end],
+    yDomain: [0, yTicks.at(-1)?.value ?? 1],
+    xTicks: niceTicks(0, end, 8, (value) => `${value}s`),
+    yTicks,
+    series,
+    spans,
+  });
+}
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[], className = ''): string {
+  return `<table class="${className}"><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function summaryTable(report: LoadReport): string {
+  const open = report.model === 'open';
+  const headers = [
+    'level',
+    'requests',
+    'throughput',
+    'p50',
+    'p90',
+    'p99',
+    'p99.9',
+    'max',
+    'success',
+    'errors',
+    ...(open ? ['dropped', 'p99 uncorrected'] : []),
+    'valid',
+  ];
+  const rows = report.levels.map((level) => [
+    escapeHtml(level.label),
+    level.requests.toLocaleString('en-US'),
+    formatRate(level.throughput),
+    formatMs(level.latency.p50),
+    formatMs(level.latency.p90),
+    formatMs(level.latency.p99),
+    formatMs(level.latency.p999),
+    formatMs(level.latency.max),
+    formatPercent(level.successRate),
+    Object.values(level.errors)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString('en-US'),
+    ...(open
+      ? [
+          level.dropped.toLocaleString('en-US'),
+          level.uncorrectedLatency === undefined ? '—' : formatMs(level.uncorrectedLatency.p99),
+        ]
+      : []),
+    level.valid
+      ? '<span class="ok">✓</span>'
+      : `<span class="bad" title="${escapeHtml(level.invalidReasons.join('; '))}">invalid</span>`,
+  ]);
+  return table(headers, rows, 'summary');
+}
+
+function errorsTable(report: LoadReport): string {
+  const rows: string[][] = [];
+  for (const level of report.levels) {
+    for (const [kind, count] of Object.entries(level.errors)) {
+      rows.push([
+        escapeHtml(level.label),
+        escapeHtml(kind),
+        count.toLocaleString('en-US'),
+        `<code>${escapeHtml(level.errorSamples[kind] ?? '')}</code>`,
+      ]);
+    }
+  }
+  if (rows.length === 0) return '<p class="muted">No errors.</p>';
+  return table(['level', 'kind', 'count', 'first message'], rows);
+}
+
+function gatesSection(check: GateCheck): string {
+  const mark = {
+    pass: '<span class="ok">pass</span>',
+    fail: '<span class="bad">fail</span>',
+    inconclusive: '<span class="warn">inconclusive</span>',
+  };
+  const rows = check.results.map((result) => [mark[result.status], escapeHtml(result.message)]);
+  return `<section><h2>Gates — ${check.pass ? '<span class="ok">all hold</span>' : '<span class="bad">not met</span>'}</h2>${table(['verdict', 'gate'], rows, 'gates')}<p class="muted">Percentiles pass only when their confidence bound is within the limit; too few samples are inconclusive, never a pass.</p></section>`;
+}
+
+function comparisonSection(comparison: Comparison): string {
+  const rows = comparison.levels.map((level) => [
+    escapeHtml(level.level),
+    `${level.ratio.toFixed(3)}×`,
+    `${level.ci.lower.toFixed(3)} – ${level.ci.upper.toFixed(3)}`,
+    escapeHtml(level.method),
+    `<span class="${level.verdict === 'regression' ? 'bad' : level.verdict === 'improvement' ? 'ok' : 'muted'}">${level.verdict}</span>`,
+  ]);
+  return `<section><h2>Against the baseline — ${escapeHtml(comparison.verdict)}</h2>${table(['level', `${comparison.metric} ratio`, `${formatPercent(comparison.confidence)} CI`, 'method', 'verdict'], rows)}<p class="muted">Noise threshold ${formatPercent(comparison.noise)}, seed ${comparison.seed}.</p></section>`;
+}
+
+function racesSection(races: readonly RaceCheckSummary[]): string {
+  const rows = races.map((race) => [
+    escapeHtml(race.name),
+    `<span class="${race.status === 'passed' ? 'ok' : race.status === 'skipped' ? 'warn' : 'bad'}">${race.status}</span>`,
+    escapeHtml(race.detail) +
+      (race.replay === undefined ? '' : `<br><code>${escapeHtml(race.replay)}</code>`),
+  ]);
+  return `<section><h2>Race checks</h2>${table(['check', 'status', 'detail'], rows)}</section>`;
+}
+
+const STYLE = `
+:root{color-scheme:light dark;--fg:#0f172a;--bg:#fff;--muted:#64748b;--line:#e2e8f0;--span0:rgba(37,99,235,.05);--span1:rgba(219,39,119,.05)}
+@media (prefers-color-scheme:dark){:root{--fg:#e2e8f0;--bg:#0b1120;--muted:#94a3b8;--line:#1e293b}}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;padding:24px;max-width:1120px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.muted{color:var(--muted)}code{font:12px ui-monospace,Menlo,monospace}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}table.gates td,table.gates th{text-align:left;white-space:normal}
+.ok{color:#16a34a;font-weight:600}.bad{color:#dc2626;font-weight:600}.warn{color:#ca8a04;font-weight:600}
+.banner{border:1px solid #dc2626;border-radius:6px;padding:10px 14px;margin:16px 0;background:rgba(220,38,38,.07)}
+.plots{display:grid;grid-template-columns:1fr;gap:18px}svg.plot{width:100%;height:auto;max-width:760px}
+svg .frame{fill:none;stroke:var(--line)}svg .grid{stroke:var(--line);stroke-width:1}svg .tick,svg .legend,svg .span-label{fill:var(--muted);font-size:11px}
+svg .axis-label{fill:var(--muted);font-size:12px}svg .plot-title{fill:var(--fg);font-size:14px;font-weight:600}
+svg .series{stroke-width:2;stroke-linejoin:round}svg .span-0{fill:var(--span0)}svg .span-1{fill:var(--span1)}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}dt{color:var(--muted)}dd{margin:0}
+`;
+
+/**
+ * Render the self-contained HTML report.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * await writeFile('report.html', renderHtmlReport(report, { gates: checkGates(report, { p99: '< 50ms' }) }));
+ * ```
+ */
+export function renderHtmlReport(report: LoadReport, extras: HtmlReportExtras = {}): string {
+  const title = extras.title ?? report.name ?? 'fray load report';
+  const invalid = report.levels.filter((level) => !level.valid);
+  const env = report.environment;
+  const settings = report.settings;
+  const facts: [string, string][] = [
+    [
+      'started',
+      new Date(report.startedAt)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC'),
+    ],
+    [
+      'model',
+      report.model === 'open'
+        ? `open (arrivals ${settings.arrivals ?? 'uniform'}; latency from intended starts)`
+        : 'closed (fixed concurrency)',
+    ],
+    ['target', report.target.url ?? report.target.kind],
+    [
+      'per level',
+      [
+        settings.durationMs === undefined ? '' : formatMs(settings.durationMs),
+        settings.requests === undefined ? '' : `${settings.requests.toLocaleString('en-US')} requests`,
+      ]
+        .filter(Boolean)
+        .join(' / '),
+    ],
+    ['timeout', formatMs(settings.timeoutMs)],
+    [
+      'machine',
+      `node ${env.node}, ${env.platform}/${env.arch}, ${env.cpus} CPU${env.cpus === 1 ? '' : 's'}${env.ci ? ', CI' : ''}`,
+    ],
+    [
+      'generator',
+      report.levels[0]?.generator.thread === 'worker'
+        ? 'worker thread'
+        : 'in-process (same thread as the target)',
+    ],
+    ['seed', String(report.seed)],
+  ];
+  if (extras.command !== undefined) facts.push(['command', `<code>${escapeHtml(extras.command)}</code>`]);
+  const json = JSON.stringify(report).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><p class="muted">fray load report · ${report.levels.length} level${report.levels.length === 1 ? '' : 's'}${report.aborted ? ' · <span class="bad">aborted</span>' : ''}</p></header>
+${invalid.length === 0 ? '' : `<div class="banner" role="alert"><strong>${invalid.length} level${invalid.length === 1 ? ' is' : 's are'} invalid</strong> — the numbers may describe the load generator rather than the target:<ul>${invalid.map((level) => `<li>${escapeHtml(level.label)}: ${escapeHtml(level.invalidReasons.join('; '))}</li>`).join('')}</ul></div>`}
+<dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k === 'command' ? v : escapeHtml(v)}</dd>`).join('')}</dl>
+${extras.gates === undefined ? '' : gatesSection(extras.gates)}
+<section><h2>Summary</h2>${summaryTable(report)}</section>
+${extras.comparison === undefined ? '' : comparisonSection(extras.comparison)}
+<section><h2>Plots</h2><div class="plots">${percentilePlot(report.levels)}${throughputPlot(report.levels)}${latencyOverTimePlot(report.levels)}</div>
+${report.model === 'open' ? '<p class="muted">Solid lines: latency from each request\'s intended start (what users see). Dashed: from the moment it was actually sent (what a closed-loop tool reports; it hides stalls).</p>' : '<p class="muted">Closed model: latency from each request\'s actual start. A stalled target also slows the arrival of new requests here; use a rate (open model) to see stalls as users would.</p>'}</section>
+<section><h2>Errors</h2>${errorsTable(report)}</section>
+${extras.races === undefined || extras.races.length === 0 ? '' : racesSection(extras.races)}
+<section><h2>Data</h2><p class="muted">The full report, histograms included (HdrHistogram V2, compressed, base64, µs), is embedded below as JSON: <code>JSON.parse(document.getElementById('fray-report').textContent)</code>.</p></section>
+<script type="application/json" id="fray-report">${json}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,274 @@
+/**
+ * Keep-alive HTTP/1.1 connections for the load generator, one request in flight per
+ * connection, over raw `net`/`tls` sockets: request bytes are prepared once, responses are
+ * parsed incrementally, and a connection that errs, is told to close, or is abandoned by a
+ * timeout is destroyed and replaced on the next use. The pool hands connections out FIFO
+ * and queues requests beyond its size; each request reports when it was actually written,
+ * which is the open model's uncorrected start.
+ *
+ * @module
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { ResponseParser, type ParsedResponse } from './response-parser.ts';
+
+const now = performance.now.bind(performance);
+
+/** Where to connect. */
+export interface Endpoint {
+  /** Resolved IP address to connect to. */
+  readonly address: string;
+  readonly port: number;
+  /** `Host` header value. */
+  readonly host: string;
+  readonly tls: boolean;
+  /** TLS: verify the server certificate. Default true. */
+  readonly rejectUnauthorized?: boolean;
+  /** TLS server name. */
+  readonly servername?: string;
+}
+
+/** A request ready to write. */
+export interface PreparedRequest {
+  readonly bytes: Buffer;
+  /** A HEAD request: no response body follows. */
+  readonly head: boolean;
+}
+
+/** Hooks of one request: when it was written, and a way for the caller to cancel it. */
+export interface RequestHooks {
+  sentAt: number | undefined;
+  cancel: (() => void) | undefined;
+}
+
+/** A network failure with a Node-style code. */
+export class ConnectionError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'ConnectionError';
+    this.code = code;
+  }
+}
+
+type Callback = (error: Error | undefined, response: ParsedResponse | undefined) => void;
+
+class Connection {
+  readonly #socket: Socket;
+  readonly #parser = new ResponseParser();
+  #callback: Callback | undefined;
+  #dead = false;
+  readonly #onDead: (connection: Connection) => void;
+
+  constructor(endpoint: Endpoint, onDead: (connection: Connection) => void) {
+    this.#onDead = onDead;
+    this.#socket = endpoint.tls
+      ? tlsConnect({
+          host: endpoint.address,
+          port: endpoint.port,
+          servername: endpoint.servername ?? endpoint.host.replace(/:\d+$/, ''),
+          rejectUnauthorized: endpoint.rejectUnauthorized ?? true,
+        })
+      : netConnect({ host: endpoint.address, port: endpoint.port });
+    this.#socket.setNoDelay(true);
+    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#socket.on('error', (error: Error) => this.#fail(error));
+    this.#socket.on('end', () => this.#onEnd());
+    this.#socket.on('close', () => this.#fail(new ConnectionError('ECONNRESET', 'the connection closed')));
+  }
+
+  get dead(): boolean {
+    return this.#dead;
+  }
+
+  send(request: PreparedRequest, collect: boolean, callback: Callback): void {
+    this.#callback = callback;
+    this.#parser.expect(request.head, collect);
+    this.#socket.write(request.bytes);
+  }
+
+  #onData(chunk: Buffer): void {
+    const callback = this.#callback;
+    if (callback === undefined) {
+      // Bytes nobody asked for: the stream is out of step; start over on a fresh socket.
+      this.destroy();
+      return;
+    }
+    let response: ParsedResponse | undefined;
+    try {
+      response = this.#parser.feed(chunk);
+    } catch (error) {
+      this.#fail(error as Error);
+      return;
+    }
+    if (response === undefined) return;
+    this.#callback = undefined;
+    if (response.close || this.#parser.takeLeftover() !== undefined) this.destroy();
+    callback(undefined, response);
+  }
+
+  #onEnd(): void {
+    const callback = this.#callback;
+    if (callback === undefined) {
+      this.destroy();
+      return;
+    }
+    let response: ParsedResponse | undefined;
+    try {
+      response = this.#parser.end();
+    } catch (error) {
+      this.#fail(error as Error);
+      return;
+    }
+    this.#callback = undefined;
+    this.destroy();
+    if (response !== undefined) callback(undefined, response);
+    else
+      callback(
+        new ConnectionError('ECONNRESET', 'the server closed the connection without responding'),
+        undefined,
+      );
+  }
+
+  #fail(error: Error): void {
+    const callback = this.#callback;
+    this.#callback = undefined;
+    this.destroy();
+    callback?.(error, undefined);
+  }
+
+  destroy(): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    this.#socket.destroy();
+    this.#onDead(this);
+  }
+}
+
+interface Waiter {
+  readonly request: PreparedRequest;
+  readonly collect: boolean;
+  readonly hooks: RequestHooks;
+  readonly resolve: (response: ParsedResponse) => void;
+  readonly reject: (error: Error) => void;
+  cancelled: boolean;
+}
+
+/**
+ * A pool of keep-alive connections to one endpoint.
+ *
+ * @example
+ * ```ts
+ * const pool = new ConnectionPool(endpoint, 10);
+ * const response = await pool.request(prepareRequest(endpoint, { path: '/' }), false, { sentAt: undefined, cancel: undefined });
+ * pool.close();
+ * ```
+ */
+export class ConnectionPool {
+  readonly #endpoint: Endpoint;
+  readonly #size: number;
+  readonly #idle: Connection[] = [];
+  readonly #all = new Set<Connection>();
+  readonly #queue: Waiter[] = [];
+  #queueHead = 0;
+  #closed = false;
+
+  /** @param size Most connections opened at once (1–10,000). */
+  constructor(endpoint: Endpoint, size: number) {
+    this.#endpoint = endpoint;
+    this.#size = size;
+  }
+
+  /** Open connections. */
+  get open(): number {
+    return this.#all.size;
+  }
+
+  /** Send a request on a free connection (waiting for one if all are busy). */
+  request(request: PreparedRequest, collect: boolean, hooks: RequestHooks): Promise<ParsedResponse> {
+    return new Promise<ParsedResponse>((resolve, reject) => {
+      if (this.#closed) {
+        reject(new ConnectionError('ERR_POOL_CLOSED', 'the connection pool is closed'));
+        return;
+      }
+      const waiter: Waiter = { request, collect, hooks, resolve, reject, cancelled: false };
+      const connection = this.#take();
+      if (connection !== undefined) this.#send(connection, waiter);
+      else {
+        hooks.cancel = () => {
+          waiter.cancelled = true;
+        };
+        this.#queue.push(waiter);
+      }
+    });
+  }
+
+  #take(): Connection | undefined {
+    while (this.#idle.length > 0) {
+      const connection = this.#idle.pop() as Connection;
+      if (!connection.dead) return connection;
+    }
+    if (this.#all.size < this.#size) {
+      const connection = new Connection(this.#endpoint, (dead) => this.#onDead(dead));
+      this.#all.add(connection);
+      return connection;
+    }
+    return undefined;
+  }
+
+  #send(connection: Connection, waiter: Waiter): void {
+    waiter.hooks.sentAt = now();
+    waiter.hooks.cancel = () => connection.destroy();
+    connection.send(waiter.request, waiter.collect, (error, response) => {
+      waiter.hooks.cancel = undefined;
+      this.#release(connection);
+      if (error !== undefined) waiter.reject(error);
+      else waiter.resolve(response as ParsedResponse);
+    });
+  }
+
+  #release(connection: Connection): void {
+    if (this.#closed) {
+      connection.destroy();
+      return;
+    }
+    if (!connection.dead) this.#idle.push(connection);
+    this.#drainQueue();
+  }
+
+  #onDead(connection: Connection): void {
+    this.#all.delete(connection);
+    if (!this.#closed) queueMicrotask(() => this.#drainQueue());
+  }
+
+  #drainQueue(): void {
+    while (this.#queueHead < this.#queue.length) {
+      const waiter = this.#queue[this.#queueHead] as Waiter;
+      if (waiter.cancelled) {
+        this.#queueHead++;
+        continue;
+      }
+      const connection = this.#take();
+      if (connection === undefined) break;
+      this.#queueHead++;
+      this.#send(connection, waiter);
+    }
+    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#queueHead);
+      this.#queueHead = 0;
+    }
+  }
+
+  /** Destroy every connection and reject queued requests. */
+  close(): void {
+    this.#closed = true;
+    for (const waiter of this.#queue.slice(this.#queueHead)) {
+      if (!waiter.cancelled)
+        waiter.reject(new ConnectionError('ERR_POOL_CLOSED', 'the connection pool was closed'));
+    }
+    this.#queue.length = 0;
+    this.#queueHead = 0;
+    for (const connection of [...this.#all]) connection.destroy();
+    this.#idle.length = 0;
+  }
+}

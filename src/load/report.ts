@@ -1,0 +1,241 @@
+/**
+ * The load report: plain data users script against and save as JSON. Latencies are in
+ * milliseconds (fractional); every level carries its HdrHistogram encoded losslessly, so a
+ * saved report can be re-analysed (percentiles, comparisons) without loss.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { LoadReportError } from '../errors/index.ts';
+import { invalidReasons } from './health.ts';
+import { LatencyHistogram, type LatencySummary } from './histogram.ts';
+import { levelLabel, type LoadPlan } from './options.ts';
+import type { GeneratorHealth, LevelMeasurement, StopReason, TimelinePoint } from './recorder.ts';
+
+/** One round of an A/B test, as stored in each side's level. */
+export interface RoundSummary {
+  /** 0-based round number. */
+  readonly round: number;
+  /** Whether this side ran first in the round. */
+  readonly first: boolean;
+  readonly requests: number;
+  readonly durationMs: number;
+  readonly throughput: number;
+  readonly latency: LatencySummary;
+  /** The round's encoded histogram (µs). */
+  readonly histogram: string;
+}
+
+/** The numbers of one level (one concurrency or one rate). */
+export interface LevelReport {
+  /** Closed model: requests kept in flight. */
+  readonly concurrency?: number;
+  /** Open model: arrivals per second. */
+  readonly rate?: number;
+  /** `c=10` or `200/s`. */
+  readonly label: string;
+  /** Measured requests that completed (successes and errors, timeouts included). */
+  readonly requests: number;
+  /** Measurement time of the level, ms. */
+  readonly durationMs: number;
+  /** Completed requests per second. */
+  readonly throughput: number;
+  /**
+   * Latency percentiles, ms. Open model: from each request's intended start (corrected for
+   * coordinated omission). Closed model: from its actual start.
+   */
+  readonly latency: LatencySummary;
+  /** Open model: latency from the actual send, beside the corrected one. */
+  readonly uncorrectedLatency?: LatencySummary;
+  /** Share of requests that succeeded (0–1). */
+  readonly successRate: number;
+  /** Share of requests that failed (0–1). */
+  readonly errorRate: number;
+  /** Failures by kind: `status 503`, `TypeError`, `ECONNRESET`, `timeout`. */
+  readonly errors: Readonly<Record<string, number>>;
+  /** The first message seen for each error kind. */
+  readonly errorSamples: Readonly<Record<string, string>>;
+  /** Open model: arrivals not sent because `maxInFlight` requests were in flight. */
+  readonly dropped: number;
+  /** Open model: arrivals scheduled. */
+  readonly arrivals: number;
+  /** Open model: arrivals dispatched later than the tolerance. */
+  readonly lateStarts: number;
+  /** Whether the numbers describe the target (see `invalidReasons`). */
+  readonly valid: boolean;
+  readonly invalidReasons: readonly string[];
+  readonly stoppedBy: StopReason;
+  /** Epoch ms at which measurement began (the first intended start). */
+  readonly startedAt: number;
+  /** The generator's own health. */
+  readonly generator: GeneratorHealth;
+  /** Encoded HdrHistogram of `latency` (µs, compressed base64, lossless). */
+  readonly histogram: string;
+  /** Encoded HdrHistogram of `uncorrectedLatency`. */
+  readonly uncorrectedHistogram?: string;
+  /** Completions over time. */
+  readonly timeline: readonly TimelinePoint[];
+  /** A/B tests: the rounds this level was measured in. */
+  readonly rounds?: readonly RoundSummary[];
+}
+
+/** Facts about the machine a report was measured on. */
+export interface ReportEnvironment {
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpus: number;
+  readonly ci: boolean;
+}
+
+/** The result of `load()`. */
+export interface LoadReport {
+  readonly format: 'fray-load-report';
+  readonly version: 1;
+  readonly name?: string;
+  readonly model: 'closed' | 'open';
+  readonly target: { readonly kind: 'client' | 'url' | 'function'; readonly url?: string };
+  /** ISO time the run started. */
+  readonly startedAt: string;
+  /** Wall time of the whole run, ms. */
+  readonly durationMs: number;
+  /** The seed of Poisson arrivals and statistics. */
+  readonly seed: number;
+  readonly settings: {
+    readonly durationMs?: number;
+    readonly requests?: number;
+    readonly timeoutMs: number;
+    readonly warmup?: { readonly durationMs: number } | { readonly requests: number };
+    readonly arrivals?: 'uniform' | 'poisson';
+    readonly maxInFlight?: number;
+  };
+  readonly environment: ReportEnvironment;
+  /** Every level valid. */
+  readonly valid: boolean;
+  /** The run was cancelled through its signal. */
+  readonly aborted: boolean;
+  readonly levels: readonly LevelReport[];
+  /** A/B tests: the test this side belongs to, so `compare()` can pair its rounds. */
+  readonly pairing?: { readonly id: string; readonly side: 'a' | 'b'; readonly seed: number };
+}
+
+/**
+ * The environment of this process.
+ *
+ * @example
+ * ```ts
+ * reportEnvironment().cpus; // 2
+ * ```
+ */
+export function reportEnvironment(): ReportEnvironment {
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: availableParallelism(),
+    ci: /^(1|true)$/i.test(process.env['CI'] ?? ''),
+  };
+}
+
+/**
+ * Turn a measurement into a level report.
+ *
+ * @example
+ * ```ts
+ * const level = levelReport(measurement, plan);
+ * ```
+ */
+export function levelReport(measurement: LevelMeasurement, plan: LoadPlan): LevelReport {
+  const histogram = LatencyHistogram.decode(measurement.histogram);
+  const uncorrected =
+    measurement.uncorrectedHistogram === undefined
+      ? undefined
+      : LatencyHistogram.decode(measurement.uncorrectedHistogram);
+  const reasons = invalidReasons(measurement, plan);
+  const completed = measurement.completed;
+  return {
+    ...measurement.level,
+    label: levelLabel(measurement.level),
+    requests: completed,
+    durationMs: measurement.elapsedMs,
+    throughput: (completed * 1000) / measurement.elapsedMs,
+    latency: histogram.summary(),
+    ...(uncorrected === undefined ? {} : { uncorrectedLatency: uncorrected.summary() }),
+    successRate: completed === 0 ? 0 : measurement.ok / completed,
+    errorRate: completed === 0 ? 0 : (completed - measurement.ok) / completed,
+    errors: measurement.errors,
+    errorSamples: measurement.errorSamples,
+    dropped: measurement.dropped,
+    arrivals: measurement.arrivals,
+    lateStarts: measurement.lateStarts,
+    valid: reasons.length === 0,
+    invalidReasons: reasons,
+    stoppedBy: measurement.stoppedBy,
+    startedAt: measurement.startedAt,
+    generator: measurement.health,
+    histogram: measurement.histogram,
+    ...(measurement.uncorrectedHistogram === undefined
+      ? {}
+      : { uncorrectedHistogram: measurement.uncorrectedHistogram }),
+    timeline: measurement.timeline,
+  };
+}
+
+/**
+ * The latency histogram of a level (µs values, ms queries), decoded from the report.
+ *
+ * @example
+ * ```ts
+ * const histogram = levelHistogram(report.levels[0]);
+ * histogram.percentileMs(99.99);
+ * ```
+ */
+export function levelHistogram(
+  level: Pick<LevelReport, 'histogram'>,
+  which: 'corrected' | 'uncorrected' = 'corrected',
+): LatencyHistogram {
+  if (which === 'uncorrected') {
+    const encoded = (level as Partial<LevelReport>).uncorrectedHistogram;
+    if (encoded === undefined)
+      throw new LoadReportError(
+        'this level has no uncorrected histogram (closed model).',
+        'use the corrected histogram; only open-model levels have both.',
+      );
+    return LatencyHistogram.decode(encoded);
+  }
+  return LatencyHistogram.decode(level.histogram);
+}
+
+/**
+ * Check that `value` (e.g. parsed JSON) is a fray load report, and return it typed.
+ *
+ * @example
+ * ```ts
+ * const report = asLoadReport(JSON.parse(await readFile('report.json', 'utf8')), 'report.json');
+ * ```
+ */
+export function asLoadReport(value: unknown, source = 'the report'): LoadReport {
+  const report = value as Partial<LoadReport> | null;
+  if (typeof report !== 'object' || report === null || report.format !== 'fray-load-report') {
+    throw new LoadReportError(`${source} is not a fray load report (no "format": "fray-load-report").`);
+  }
+  if (report.version !== 1) {
+    throw new LoadReportError(
+      `${source} has report version ${String(report.version)}; this fray reads version 1.`,
+      'produce both reports with the same fray version.',
+    );
+  }
+  if (!Array.isArray(report.levels) || report.levels.length === 0) {
+    throw new LoadReportError(`${source} has no levels.`);
+  }
+  report.levels.forEach((level: Partial<LevelReport>, i) => {
+    if (
+      typeof level.histogram !== 'string' ||
+      typeof level.requests !== 'number' ||
+      typeof level.label !== 'string'
+    ) {
+      throw new LoadReportError(`${source}: level ${i} lacks its histogram, request count or label.`);
+    }
+  });
+  return report as LoadReport;
+}

@@ -22,3 +22,10 @@ export {
   LoadTargetError,
   LoadWorkerError,
 } from './load.ts';
+export {
+  LateLeaksError,
+  LeaksFoundError,
+  LeaksUsageError,
+  RunnerSetupError,
+  type LeakSummary,
+} from './leaks.ts';

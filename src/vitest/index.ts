@@ -13,7 +13,10 @@
  * @module
  */
 import type {} from 'vitest';
+import type { LeakCheck, LeakLevel } from '../leaks/index.ts';
 import { mockMatchers, type AwaitedMatchers } from '../mock/index.ts';
+
+export { installFrayLeaks } from './install-leaks.ts';
 
 /** Every fray matcher, for `expect.extend(frayMatchers)`. */
 export const frayMatchers = { ...mockMatchers };
@@ -21,7 +24,33 @@ export const frayMatchers = { ...mockMatchers };
 /** The matcher declarations merged into Vitest's `Assertion`. */
 export type FrayMatchers<R = unknown> = AwaitedMatchers<R>;
 
+/**
+ * fray/leaks options that survive Vitest's config serialisation, for
+ * `test.provide: { frayLeaks: … }` (allow rules as strings or objects of strings).
+ */
+export interface ProvidedLeaksOptions {
+  readonly checks?: LeakLevel | Partial<Record<LeakCheck, LeakLevel>>;
+  readonly allow?: readonly (
+    | string
+    | {
+        readonly check?: LeakCheck | readonly LeakCheck[];
+        readonly site?: string;
+        readonly test?: string;
+        readonly description?: string;
+        readonly reason?: string;
+      }
+  )[];
+  readonly includeUnref?: boolean;
+  readonly stackFrames?: number;
+  readonly reportFile?: string;
+}
+
 declare module 'vitest' {
+  /** Read by `fray/vitest/setup` through `inject('frayLeaks')`. */
+  interface ProvidedContext {
+    frayLeaks?: ProvidedLeaksOptions;
+  }
+
   // Vitest 5 declares `Matchers<R, T>`; the parameter list must repeat it exactly, hence
   // the unused T. R is what each matcher returns (void, or a promise after `.resolves`).
   /* eslint-disable @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars */

@@ -1,0 +1,170 @@
+/**
+ * Creation sites: capture a stack cheaply when something is created, format it only when a
+ * leak is reported, and tell whose code created it — the user's, a test runner's, fray's
+ * own, or Node's. That classification is what keeps runners' bookkeeping timers and fray's
+ * own pools out of reports while a user's forgotten `setInterval` is named to the line.
+ *
+ * @module
+ */
+import { fileURLToPath } from 'node:url';
+
+// Captured at module load so a test that stubs Error cannot break fray's bookkeeping.
+const captureStackTrace = Error.captureStackTrace.bind(Error);
+
+/** Whose code a creation site belongs to. */
+export type Origin =
+  /** The user's code: tests, the app under test, its libraries when no first-party frame is visible. */
+  | 'user'
+  /** A test runner's own machinery (Vitest, Jest, node:test): never reported. */
+  | 'runner'
+  /** fray itself (fray/db's PGlite and pools, fray/load's workers…): never reported. */
+  | 'fray'
+  /** Node created it from its own callbacks with no JavaScript caller in sight: never reported. */
+  | 'internal';
+
+/** A lazily formatted stack with its classification. */
+export interface CreationSite {
+  /** `file:line:column` of the line to look at (see {@link classify}), if any. */
+  readonly location: string | undefined;
+  /** The captured frames, one per line, without fray/leaks' own frames. */
+  readonly stack: string;
+  /** Whose code created the thing. */
+  readonly origin: Origin;
+}
+
+/** The package root of this copy of fray (`…/fray/` or the repository), as a path. */
+const frayRoot = fileURLToPath(new URL('../../', import.meta.url));
+const fraySources = [`${frayRoot}src/`, `${frayRoot}dist/`];
+const leaksSources = [`${frayRoot}src/leaks/`, `${frayRoot}dist/leaks/`];
+
+/** Packages whose frames are a test runner's machinery. */
+const RUNNER_PACKAGES =
+  /\/node_modules\/(?:vitest|@vitest\/[^/]+|vite|vite-node|tinypool|tinyspy|tinybench|chai|jest|jest-[^/]+|@jest\/[^/]+|expect|babel-jest|pretty-format)\//;
+/** Files inside fray's own sources that are user code all the same (its tests, fixtures). */
+const FRAY_TEST_FILE = /\.(?:test|spec|test-d)\.[cm]?[jt]s$|\/fixtures\//;
+
+/** Turn a V8 frame line into its location (`/path/file.ts:12:3`), or undefined. */
+export function frameLocation(line: string): string | undefined {
+  let frame = line.trim();
+  if (!frame.startsWith('at ')) return undefined;
+  frame = frame.slice(3);
+  if (frame.startsWith('async ')) frame = frame.slice(6);
+  const close = frame.endsWith(')') ? frame.lastIndexOf('(') : -1;
+  let location = close === -1 ? frame : frame.slice(close + 1, -1);
+  // `eval at f (file:1:2), <anonymous>:1:1`: the eval's own site is what can be opened.
+  if (location.startsWith('eval at ')) {
+    const inner = /\((.+?)\)/.exec(location);
+    location = inner?.[1] ?? location;
+  }
+  if (location === 'native' || location === '<anonymous>' || location.length === 0) return undefined;
+  if (location.startsWith('file://')) {
+    try {
+      const end = /:\d+:\d+$/.exec(location);
+      const path = fileURLToPath(end ? location.slice(0, end.index) : location);
+      return end ? `${path}${end[0]}` : path;
+    } catch {
+      return location;
+    }
+  }
+  return location;
+}
+
+/** What kind of code a single location is. */
+export type FrameKind = 'node' | 'runner' | 'leaks' | 'fray' | 'library' | 'first-party';
+
+/** Classify one location. */
+export function frameKind(location: string): FrameKind {
+  if (location.startsWith('node:')) {
+    return location.startsWith('node:internal/test_runner') ? 'runner' : 'node';
+  }
+  const path = location.replaceAll('\\', '/');
+  if (leaksSources.some((prefix) => path.startsWith(prefix))) return 'leaks';
+  if (fraySources.some((prefix) => path.startsWith(prefix)) && !FRAY_TEST_FILE.test(path)) return 'fray';
+  if (RUNNER_PACKAGES.test(path)) return 'runner';
+  if (path.includes('/node_modules/')) return 'library';
+  return 'first-party';
+}
+
+/**
+ * Decide whose code created something from its frames (innermost first):
+ *
+ * - the first *first-party* frame (not Node, not `node_modules`) is the line to show; if it
+ *   lies in fray's own sources, fray created it;
+ * - with no first-party frame in sight, the innermost non-Node frame decides: a runner's
+ *   package means the runner, any other package means the user's dependency (shown);
+ * - with only Node frames, Node created it from a callback of its own.
+ */
+export function classify(locations: readonly string[]): { origin: Origin; location: string | undefined } {
+  let firstForeign: { kind: FrameKind; location: string } | undefined;
+  for (const location of locations) {
+    const kind = frameKind(location);
+    if (kind === 'node' || kind === 'leaks') continue;
+    if (kind === 'first-party') return { origin: 'user', location };
+    if (kind === 'fray') return { origin: 'fray', location };
+    firstForeign ??= { kind, location };
+  }
+  if (firstForeign === undefined) return { origin: 'internal', location: undefined };
+  return firstForeign.kind === 'runner'
+    ? { origin: 'runner', location: firstForeign.location }
+    : { origin: 'user', location: firstForeign.location };
+}
+
+/** Stack lines of a raw `Error.stack`-like string, without the message line(s). */
+export function stackLines(stack: string): string[] {
+  const lines = stack.split('\n');
+  const first = lines.findIndex((line) => line.trimStart().startsWith('at '));
+  return first === -1 ? [] : lines.slice(first).filter((line) => line.trimStart().startsWith('at '));
+}
+
+class LazySite implements CreationSite {
+  readonly #holder: { stack?: string };
+  #parsed: { origin: Origin; location: string | undefined; stack: string } | undefined;
+  constructor(holder: { stack?: string }) {
+    this.#holder = holder;
+  }
+  #parse(): { origin: Origin; location: string | undefined; stack: string } {
+    if (this.#parsed) return this.#parsed;
+    const lines = stackLines(this.#holder.stack ?? '').filter((line) => {
+      const location = frameLocation(line);
+      return location === undefined || frameKind(location) !== 'leaks';
+    });
+    const locations = lines.map(frameLocation).filter((l): l is string => l !== undefined);
+    this.#parsed = { ...classify(locations), stack: lines.map((line) => line.trim()).join('\n') };
+    return this.#parsed;
+  }
+  get location(): string | undefined {
+    return this.#parse().location;
+  }
+  get origin(): Origin {
+    return this.#parse().origin;
+  }
+  get stack(): string {
+    return this.#parse().stack;
+  }
+}
+
+/**
+ * Capture the current stack (up to `frames` frames above `skip`); nothing is formatted
+ * until the site is read.
+ */
+export function captureSite(skip: (...args: never[]) => unknown, frames: number): CreationSite {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = frames;
+  captureStackTrace(holder, skip);
+  Error.stackTraceLimit = limit;
+  return new LazySite(holder);
+}
+
+/** A site read from an existing stack string (a rejection's reason, a mock's call site). */
+export function siteFromStack(stack: string | undefined): CreationSite | undefined {
+  if (stack === undefined || stack.length === 0) return undefined;
+  return new LazySite({ stack });
+}
+
+/** Show a location relative to the working directory when it lies inside it. */
+export function displayLocation(location: string | undefined, cwd: string = process.cwd()): string {
+  if (location === undefined) return 'an unknown place (no stack frame of your code was captured)';
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return location.startsWith(prefix) ? location.slice(prefix.length) : location;
+}

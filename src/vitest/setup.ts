@@ -1,0 +1,47 @@
+/**
+ * `fray/vitest/setup` — list it in `test.setupFiles` and every test file gets fray's
+ * matchers (`toHaveBeenAwaited`…) and fray/leaks (each test fails with `FRAY_LEAKS_FOUND`
+ * when it leaves something behind).
+ *
+ * Levels come from `FRAY_LEAKS` (`FRAY_LEAKS=timers=warn,lateActivity=off`) and from
+ * `test.provide: { frayLeaks: { checks, allow } }` in the Vitest config; for functions or
+ * regular expressions in the allow-list, write your own setup file calling
+ * `installFrayLeaks()` from `fray/vitest` instead.
+ *
+ * Imported outside a Vitest run it does nothing and `setupApplied` is `false`.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts
+ * export default defineConfig({
+ *   test: {
+ *     setupFiles: ['fray/vitest/setup'],
+ *     provide: { frayLeaks: { checks: { lateActivity: 'warn' }, allow: ['node_modules/pg-pool'] } },
+ *   },
+ * });
+ * ```
+ *
+ * @module
+ */
+import { frayMatchers } from './index.ts';
+import { installFrayLeaks } from './install-leaks.ts';
+import { insideVitest, vitest } from './runtime.ts';
+
+function apply(): boolean {
+  if (!insideVitest()) return false;
+  vitest('fray/vitest/setup').expect.extend(frayMatchers);
+  installFrayLeaks();
+  return true;
+}
+
+/**
+ * Whether this module registered the matchers and the leak checks (it only does inside a
+ * Vitest run).
+ *
+ * @example
+ * ```ts
+ * import { setupApplied } from 'fray/vitest/setup';
+ * if (!setupApplied) console.warn('fray: not running under Vitest');
+ * ```
+ */
+export const setupApplied: boolean = apply();

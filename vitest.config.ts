@@ -1,11 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+// `fray/<subpath>` (as the examples import it) resolves to the sources through the same
+// table TypeScript uses (tsconfig.json `paths`), so tests run on one copy of fray, unbuilt.
+const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8')) as {
+  compilerOptions: { paths: Record<string, [string]> };
+};
+const alias = Object.entries(tsconfig.compilerOptions.paths).map(([specifier, [target]]) => ({
+  find: new RegExp(`^${specifier.replace(/[/.]/g, (c) => `\\${c}`)}$`),
+  replacement: new URL(target, import.meta.url).pathname,
+}));
 
 // Two projects: fast unit tests next to the code, and end-to-end tests under test/
 // (the packed package, the CLI) that need `npm run build` first.
 export default defineConfig({
+  resolve: { alias },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'examples/**/*.test.ts'],
@@ -19,6 +32,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],

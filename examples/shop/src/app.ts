@@ -11,8 +11,9 @@
  */
 import { EventEmitter, on } from 'node:events';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { use } from 'fray/di';
 import { ArtistService } from './artists/artist-service.ts';
-import type { Database } from './db/database.ts';
+import { Clock, Db, MeliFetch } from './deps.ts';
 import { MeliClient, type MeliClientOptions } from './meli/meli-client.ts';
 import { TokenService, type RefreshStrategy } from './meli/token-service.ts';
 import { TokenStore } from './meli/token-store.ts';
@@ -30,16 +31,6 @@ export interface ShopConfig {
   refresh?: RefreshStrategy;
   /** Marketplace client settings (base URL, credentials, timeouts, retries, breaker). */
   meli: Omit<MeliClientOptions, 'fetch' | 'now'>;
-}
-
-/** What the shop needs from the outside world. */
-export interface ShopDeps {
-  /** A `pg`-compatible pool. */
-  db: Database;
-  /** The fetch the marketplace client uses. */
-  fetch: MeliClientOptions['fetch'];
-  /** Current time in ms. Default `Date.now`. */
-  now?: () => number;
 }
 
 const userSchema = {
@@ -73,27 +64,31 @@ function validationDetails(error: FastifyError): { loc: string[]; msg: string; t
 
 /**
  * Build the shop. Nothing listens: `await app.ready()` starts it, `app.listen()` serves it,
- * `inject(app)` tests it in-process.
+ * `inject(app)` tests it in-process. The database, the marketplace's fetch and the clock
+ * are resolved per request from the tokens in `deps.ts`, so one app serves every test,
+ * each with its own overrides.
  *
  * @example
  * ```ts
- * const app = buildApp({ apiKey, meli }, { db: pool, fetch });
+ * const app = buildApp({ apiKey, meli });
  * await app.listen({ port: 3000 });
  * ```
  */
-export function buildApp(config: ShopConfig, deps: ShopDeps): FastifyInstance {
-  const now = deps.now ?? Date.now;
+export function buildApp(config: ShopConfig): FastifyInstance {
+  const now = (): number => use(Clock)();
+  const db = () => use(Db);
   // allErrors: a 422 lists every invalid field, as FastAPI's does.
   const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } });
   const metrics = new Metrics(now());
   const orderEvents = new EventEmitter();
   orderEvents.setMaxListeners(0);
 
-  const users = new UserRepository(deps.db);
-  const artists = new ArtistService(deps.db);
-  const orders = new OrderService(deps.db, config.stock ?? 'conditional');
-  const meli = new MeliClient({ ...config.meli, fetch: deps.fetch, now });
-  const tokens = new TokenService(new TokenStore(deps.db), meli, config.refresh ?? 'single-flight', now);
+  const users = () => new UserRepository(db());
+  const artists = () => new ArtistService(db());
+  const orders = () => new OrderService(db(), config.stock ?? 'conditional');
+  // Stateful across requests: the circuit breaker and the single-flight refreshes.
+  const meli = new MeliClient({ ...config.meli, fetch: (input, init) => use(MeliFetch)(input, init), now });
+  const tokens = new TokenService(() => new TokenStore(db()), meli, config.refresh ?? 'single-flight', now);
 
   const started = new WeakMap<object, number>();
   app.addHook('onRequest', (request, _reply, done) => {
@@ -121,7 +116,7 @@ export function buildApp(config: ShopConfig, deps: ShopDeps): FastifyInstance {
 
   // ---- operations
   app.get('/health', async () => {
-    await deps.db.query('select 1');
+    await db().query('select 1');
     return { status: 'ok', database: 'ok' };
   });
 
@@ -133,27 +128,27 @@ export function buildApp(config: ShopConfig, deps: ShopDeps): FastifyInstance {
   });
 
   // ---- users
-  app.get('/api/v1/users', async () => users.list());
+  app.get('/api/v1/users', async () => users().list());
   app.get<{ Params: { id: number } }>(
     '/api/v1/users/:id',
     { schema: { params: idParams } },
-    async (request) => users.get(request.params.id),
+    async (request) => users().get(request.params.id),
   );
   app.post<{ Body: { name: string; email: string } }>(
     '/api/v1/users',
     { schema: { body: userSchema } },
-    async (request, reply) => reply.code(201).send(await users.create(request.body)),
+    async (request, reply) => reply.code(201).send(await users().create(request.body)),
   );
   app.put<{ Params: { id: number }; Body: { name: string; email: string } }>(
     '/api/v1/users/:id',
     { schema: { params: idParams, body: userSchema } },
-    async (request) => users.update(request.params.id, request.body),
+    async (request) => users().update(request.params.id, request.body),
   );
   app.delete<{ Params: { id: number } }>(
     '/api/v1/users/:id',
     { schema: { params: idParams } },
     async (request, reply) => {
-      await users.remove(request.params.id);
+      await users().remove(request.params.id);
       return reply.code(204).send();
     },
   );
@@ -174,19 +169,19 @@ export function buildApp(config: ShopConfig, deps: ShopDeps): FastifyInstance {
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await artists.create(request.body)),
+    async (request, reply) => reply.code(201).send(await artists().create(request.body)),
   );
   app.get<{ Params: { id: number } }>(
     '/api/v1/artists/:id',
     { schema: { params: idParams } },
-    async (request) => artists.get(request.params.id),
+    async (request) => artists().get(request.params.id),
   );
 
   // ---- products and orders
   app.get<{ Params: { id: number } }>(
     '/api/v1/products/:id',
     { schema: { params: idParams } },
-    async (request) => orders.product(request.params.id),
+    async (request) => orders().product(request.params.id),
   );
   app.post<{ Body: { userId: number; productId: number; quantity: number } }>(
     '/api/v1/orders',
@@ -204,7 +199,7 @@ export function buildApp(config: ShopConfig, deps: ShopDeps): FastifyInstance {
       },
     },
     async (request, reply) => {
-      const order = await orders.place(request.body);
+      const order = await orders().place(request.body);
       orderEvents.emit('order', order);
       return reply.code(201).send(order);
     },

@@ -23,14 +23,15 @@ const SKEW_MS = 60_000;
 
 /** Hands out valid access tokens. */
 export class TokenService {
-  readonly #store: TokenStore;
+  readonly #store: () => TokenStore;
   readonly #client: MeliClient;
   readonly #strategy: RefreshStrategy;
   readonly #now: () => number;
   readonly #inFlight = new Map<number, Promise<string>>();
 
+  /** `store` is resolved per call: the database behind it can change per request. */
   constructor(
-    store: TokenStore,
+    store: () => TokenStore,
     client: MeliClient,
     strategy: RefreshStrategy = 'single-flight',
     now: () => number = Date.now,
@@ -42,7 +43,7 @@ export class TokenService {
   }
 
   async accessTokenFor(userId: number): Promise<string> {
-    const token = await this.#store.get(userId);
+    const token = await this.#store().get(userId);
     if (token === null) throw new UnauthorizedError(`user ${userId} has not connected a marketplace account`);
     if (token.expiresAt - SKEW_MS > this.#now()) return token.accessToken;
     return this.#strategy === 'naive' ? this.#refresh(userId, token.refreshToken) : this.#refreshOnce(userId);
@@ -53,7 +54,7 @@ export class TokenService {
     if (running !== undefined) return running;
     const refresh = (async () => {
       // Another request (or another instance) may have refreshed while we waited.
-      const current = await this.#store.get(userId);
+      const current = await this.#store().get(userId);
       if (current === null)
         throw new UnauthorizedError(`user ${userId} has not connected a marketplace account`);
       if (current.expiresAt - SKEW_MS > this.#now()) return current.accessToken;
@@ -65,7 +66,7 @@ export class TokenService {
 
   async #refresh(userId: number, refreshToken: string): Promise<string> {
     const fresh = await this.#client.refresh(refreshToken);
-    await this.#store.save({
+    await this.#store().save({
       userId,
       accessToken: fresh.accessToken,
       refreshToken: fresh.refreshToken,

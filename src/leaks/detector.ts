@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { AsyncLocalStorage, createHook, type AsyncHook } from 'node:async_hooks';
+import { createHook, type AsyncHook } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { inspect } from 'node:util';
@@ -45,6 +45,7 @@ import {
 } from './options.ts';
 import { describeHandle, describeOperation, isOpen, kindOf, RESOURCE_CLASSES } from './resources.ts';
 import { TestScope, type ResourceRecord } from './scope.ts';
+import { leaksSlot, type ScopeStorage } from './slot.ts';
 
 // Captured at module load so a test's fake timers or stubs cannot break fray's own waits.
 const nativeSetImmediate = setImmediate;
@@ -78,20 +79,6 @@ interface FloatingEntry {
   readonly scope: TestScope;
   readonly call: MockCall;
   rejection?: unknown;
-}
-
-/** The part of a thread's state every copy of fray shares. */
-interface LeaksSlot {
-  storage: AsyncLocalStorage<TestScope>;
-  detector: LeakDetector | undefined;
-}
-
-const SLOT_KEY = Symbol.for('fray.leaks.v1');
-const globalSlot = globalThis as typeof globalThis & { [SLOT_KEY]?: LeaksSlot };
-
-/** The thread-wide slot (created on first use). */
-export function leaksSlot(): LeaksSlot {
-  return (globalSlot[SLOT_KEY] ??= { storage: new AsyncLocalStorage<TestScope>(), detector: undefined });
 }
 
 function summary(leak: Leak): LeakSummary {
@@ -168,7 +155,7 @@ export class TestRun {
  */
 export class LeakDetector {
   #options: ResolvedLeaksOptions;
-  readonly #storage: AsyncLocalStorage<TestScope>;
+  readonly #storage: ScopeStorage;
   readonly #byId = new Map<number, { scope: TestScope; record: ResourceRecord }>();
   readonly #floating = new WeakMap<Promise<unknown>, FloatingEntry>();
   readonly #rejections = new WeakMap<Promise<unknown>, { scope: TestScope; leak: Leak }>();
@@ -263,6 +250,18 @@ export class LeakDetector {
     const leaks = this.#openFiles.get(file) ?? [];
     this.#openFiles.delete(file);
     return leaks;
+  }
+
+  /**
+   * Put the process listeners back on top (`unhandledRejection`, `rejectionHandled`), for
+   * runners that swap the process's listeners for their own while tests run (Jest).
+   */
+  reattachProcessListeners(): void {
+    if (this.#disposed) return;
+    process.off('unhandledRejection', this.#onUnhandledRejection);
+    process.off('rejectionHandled', this.#onRejectionHandled);
+    process.on('unhandledRejection', this.#onUnhandledRejection);
+    process.on('rejectionHandled', this.#onRejectionHandled);
   }
 
   /** Stop watching: remove the hooks and listeners, restore `fs`. */
@@ -434,7 +433,9 @@ export class LeakDetector {
       this.#rethrowIfAlone(reason);
       return;
     }
-    const site = siteFromStack(reason instanceof Error ? reason.stack : undefined);
+    // Not `instanceof Error`: errors from another realm (Jest's VM contexts) count too.
+    const stack = (reason as { stack?: unknown } | null | undefined)?.stack;
+    const site = siteFromStack(typeof stack === 'string' ? stack : undefined);
     const leak: Leak = {
       check: 'unhandledRejections',
       level,
@@ -696,7 +697,14 @@ export class LeakDetector {
     const { onLeaks, reportFile } = this.#options;
     if (reportFile !== undefined) {
       const lines = leaks
-        .map((leak) => JSON.stringify({ ...leak, pid: process.pid, time: new Date().toISOString() }))
+        .map((leak) =>
+          JSON.stringify({
+            ...leak,
+            location: leak.location ?? null,
+            pid: process.pid,
+            time: new Date().toISOString(),
+          }),
+        )
         .join('\n');
       try {
         appendFileSync(reportFile, `${lines}\n`);

@@ -227,7 +227,7 @@ function validateAllow(allow: readonly AllowRule[]): readonly AllowRule[] {
 export function resolveOptions(
   options: LeaksOptions,
   base?: ResolvedLeaksOptions,
-  environment: NodeJS.ProcessEnv = process.env,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
 ): ResolvedLeaksOptions {
   const start: ResolvedLeaksOptions = base ?? {
     levels: checkLevels(DEFAULT_LEVELS, levelsFromEnvironment(environment['FRAY_LEAKS']), 'FRAY_LEAKS'),

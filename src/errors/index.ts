@@ -29,3 +29,16 @@ export {
   RunnerSetupError,
   type LeakSummary,
 } from './leaks.ts';
+export {
+  DbClosedError,
+  DbMigrationError,
+  DbPermissionError,
+  DbProductionError,
+  DbRemoteError,
+  DbSnapshotError,
+  DbUnreachableError,
+  DbUnsafeNameError,
+  DbUnsupportedError,
+  DbUsageError,
+  DbWaitTimeoutError,
+} from './db.ts';

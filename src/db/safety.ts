@@ -1,0 +1,169 @@
+/**
+ * The rules that keep fray/db away from data it does not own.
+ *
+ * - It refuses to run under `NODE_ENV=production` and against a host that is not this
+ *   machine, unless explicitly allowed.
+ * - It only ever creates, uses and drops databases whose names it generated: run-scoped
+ *   ones (`fray_<run>_<kind><n>`) and its schema templates (`fray_tpl_<hash>`). Every drop
+ *   goes through {@link assertFrayDatabase}.
+ * - URLs in messages never show a password.
+ *
+ * @module
+ */
+import { isIP } from 'node:net';
+import { DbProductionError, DbRemoteError, DbUnsafeNameError, DbUsageError } from '../errors/index.ts';
+
+/** A run-scoped database: `fray_<10 base-36 chars>_<kind><n>`. */
+export const RUN_DATABASE = /^fray_([0-9a-z]{10})_([wfbt])([0-9]{1,9})$/;
+/** A cached schema template: `fray_tpl_<24 hex chars>`. */
+export const TEMPLATE_DATABASE = /^fray_tpl_([0-9a-f]{24})$/;
+
+/** The kinds of run-scoped databases: worker, fresh clone, build, private template. */
+export type RunDatabaseKind = 'w' | 'f' | 'b' | 't';
+
+/**
+ * Throw unless `name` is a database fray/db names itself.
+ *
+ * @example
+ * ```ts
+ * assertFrayDatabase('fray_0123456789_f1'); // ok
+ * assertFrayDatabase('app_production'); // throws FRAY_DB_UNSAFE_NAME
+ * ```
+ */
+export function assertFrayDatabase(name: string): void {
+  if (!RUN_DATABASE.test(name) && !TEMPLATE_DATABASE.test(name)) throw new DbUnsafeNameError(name);
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes)$/i.test(value.trim());
+}
+
+/**
+ * Refuse `NODE_ENV=production` unless allowed (option or `FRAY_DB_ALLOW_PRODUCTION=1`).
+ *
+ * @example
+ * ```ts
+ * assertNotProduction(false); // throws FRAY_DB_PRODUCTION when NODE_ENV=production
+ * ```
+ */
+export function assertNotProduction(allow: boolean | undefined, env: NodeJS.ProcessEnv = process.env): void {
+  if (env['NODE_ENV']?.trim().toLowerCase() !== 'production') return;
+  if (allow === true || flag(env['FRAY_DB_ALLOW_PRODUCTION'])) return;
+  throw new DbProductionError();
+}
+
+/**
+ * Whether `host` is this machine: `localhost`, a loopback address (127.0.0.0/8, ::1) or a
+ * Unix socket directory.
+ *
+ * @example
+ * ```ts
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('/var/run/postgresql'); // true
+ * isLoopbackHost('db.internal'); // false
+ * ```
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === '' || bare.startsWith('/') || bare.startsWith('@')) return true; // socket dir / abstract
+  const lower = bare.toLowerCase();
+  if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
+  const kind = isIP(lower);
+  if (kind === 4) return lower.startsWith('127.');
+  if (kind === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
+  return false;
+}
+
+/** The parts of a connection URL fray/db needs. */
+export interface ParsedUrl {
+  readonly url: URL;
+  /** Host, or the socket directory from `?host=`. */
+  readonly host: string;
+  readonly user: string;
+  readonly database: string | undefined;
+  /** The URL without its password, for messages. */
+  readonly redacted: string;
+}
+
+/**
+ * Parse a `postgres://` URL.
+ *
+ * @example
+ * ```ts
+ * parseUrl('postgres://app:secret@127.0.0.1:5432/app').redacted; // 'postgres://app:***@127.0.0.1:5432/app'
+ * ```
+ */
+export function parseUrl(raw: string): ParsedUrl {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (error) {
+    throw new DbUsageError(
+      `'${redactUrl(raw)}' is not a valid connection URL.`,
+      'use the form postgres://user:password@127.0.0.1:5432/database.',
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new DbUsageError(
+      `'${redactUrl(raw)}' is not a PostgreSQL URL.`,
+      'use the form postgres://user:password@127.0.0.1:5432/database.',
+    );
+  }
+  const socket = url.searchParams.get('host');
+  const host = socket ?? decodeURIComponent(url.hostname);
+  const path = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return {
+    url,
+    host,
+    user: decodeURIComponent(url.username) || process.env['PGUSER'] || process.env['USER'] || 'postgres',
+    database: path === '' ? undefined : path,
+    redacted: redactUrl(raw),
+  };
+}
+
+/**
+ * `raw` with any password replaced by `***`.
+ *
+ * @example
+ * ```ts
+ * redactUrl('postgres://u:p@h/db'); // 'postgres://u:***@h/db'
+ * ```
+ */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password !== '') url.password = '***';
+    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}
+
+/**
+ * Refuse a non-loopback host unless allowed (option or `FRAY_DB_ALLOW_REMOTE=1`).
+ *
+ * @example
+ * ```ts
+ * assertLocalHost(parseUrl('postgres://db.prod.internal/app'), false); // throws FRAY_DB_REMOTE
+ * ```
+ */
+export function assertLocalHost(parsed: ParsedUrl, allow: boolean | undefined, env = process.env): void {
+  if (isLoopbackHost(parsed.host)) return;
+  if (allow === true || flag(env['FRAY_DB_ALLOW_REMOTE'])) return;
+  throw new DbRemoteError(parsed.host, parsed.redacted);
+}
+
+/**
+ * `base` pointing at another database, everything else (user, password, host, query) kept.
+ *
+ * @example
+ * ```ts
+ * withDatabase('postgres://u@127.0.0.1/app?sslmode=disable', 'fray_x'); // 'postgres://u@127.0.0.1/fray_x?sslmode=disable'
+ * ```
+ */
+export function withDatabase(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}

@@ -43,7 +43,14 @@ import {
   type LeaksOptions,
   type ResolvedLeaksOptions,
 } from './options.ts';
-import { describeHandle, describeOperation, isOpen, kindOf, RESOURCE_CLASSES } from './resources.ts';
+import {
+  describeHandle,
+  describeOperation,
+  isInFlight,
+  isOpen,
+  kindOf,
+  RESOURCE_CLASSES,
+} from './resources.ts';
 import { TestScope, type ResourceRecord } from './scope.ts';
 import { leaksSlot, type ScopeStorage } from './slot.ts';
 
@@ -495,7 +502,7 @@ export class LeakDetector {
       if (resource === undefined) continue;
       const pending =
         record.class.role === 'operation'
-          ? !record.done
+          ? isInFlight(record.type, resource, record.done)
           : isOpen(record.type, resource, this.#options.includeUnref);
       // Only what would be reported is worth waiting for (a runner's own timers are not).
       if (pending && this.#siteOf(record).origin === 'user') open++;
@@ -568,7 +575,10 @@ export class LeakDetector {
       const resource = record.resource.deref();
       if (resource === undefined) continue;
       const operation = record.class.role === 'operation';
-      if (operation ? record.done : !isOpen(record.type, resource, includeUnref)) continue;
+      const open = operation
+        ? isInFlight(record.type, resource, record.done)
+        : isOpen(record.type, resource, includeUnref);
+      if (!open) continue;
       const site = this.#siteOf(record);
       if (site.origin !== 'user') continue;
       // The stdio pipes of a child process are part of the child, reported once as such.

@@ -77,6 +77,8 @@ export function frameKind(location: string): FrameKind {
   if (location.startsWith('node:')) {
     return location.startsWith('node:internal/test_runner') ? 'runner' : 'node';
   }
+  // WebAssembly frames belong to whatever JavaScript called into the module.
+  if (location.startsWith('wasm://')) return 'node';
   const path = location.replaceAll('\\', '/');
   if (leaksSources.some((prefix) => path.startsWith(prefix))) return 'leaks';
   if (fraySources.some((prefix) => path.startsWith(prefix)) && !FRAY_TEST_FILE.test(path)) return 'fray';

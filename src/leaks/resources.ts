@@ -59,6 +59,17 @@ export const RESOURCE_CLASSES: ReadonlyMap<string, ResourceClass> = new Map([
   ['DERIVEBITSREQUEST', operation],
 ]);
 
+/**
+ * Whether an operation is still waiting for its callback. `done` is set when the callback
+ * ran. Crypto jobs also exist in a synchronous mode (`randomFillSync`, `pbkdf2Sync`…) where
+ * no callback ever comes: only an asynchronous job has an `ondone` callback attached.
+ */
+export function isInFlight(type: string, resource: object, done: boolean): boolean {
+  if (done) return false;
+  if (type.endsWith('REQUEST')) return typeof (resource as { ondone?: unknown }).ondone === 'function';
+  return true;
+}
+
 /** Shape of the Node objects read here; every field optional, nothing assumed. */
 interface NodeResource {
   _destroyed?: boolean;

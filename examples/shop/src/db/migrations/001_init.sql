@@ -16,7 +16,7 @@ create table artists (
 create table albums (
   id          bigint generated always as identity primary key,
   artist_id   bigint not null references artists (id) on delete cascade,
-  title       text not null
+  title       text not null check (length(title) between 1 and 200)
 );
 
 create table products (

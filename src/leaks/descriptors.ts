@@ -1,14 +1,13 @@
 /**
- * Raw file descriptors: `fs.open`/`fs.openSync` hand out plain numbers that no async
- * resource represents, and `fs.createReadStream`/`createWriteStream` open theirs the same
- * way. fray/leaks wraps those four `fs` functions (and re-syncs the ESM named exports) so
- * it can tell which test opened a descriptor that is still open; `fs/promises` FileHandles
- * are async resources and need none of this.
+ * Files opened by a test. Raw descriptors from `fs.open`/`fs.openSync` are plain numbers
+ * no async resource represents, `fs.createReadStream`/`createWriteStream` open theirs the
+ * same way from a later tick, and `fs/promises` creates its `FileHandle` in C++ outside any
+ * async context. So fray/leaks wraps these `fs` functions (and re-syncs the ESM named
+ * exports of `node:fs` and `node:fs/promises`) to learn which test opened which file and
+ * where.
  *
- * The wrappers call the originals with the same arguments, in the same order, and add one
- * `AsyncLocalStorage` lookup (`createReadStream`/`createWriteStream` are wrapped too, to
- * carry their caller's line to the stream's own `fs.open`); `uninstall()` puts the
- * originals back.
+ * The wrappers call the originals with the same arguments and add one `AsyncLocalStorage`
+ * lookup; `uninstallDescriptorTracking()` puts the originals back.
  *
  * @module
  */
@@ -16,16 +15,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
-/** Told about each descriptor opened and closed. */
+/** Told about each file opened and closed. */
 export interface DescriptorListener {
-  /** A descriptor was opened; `token` is what `capture()` returned when the call was made. */
-  opened(fd: number, path: string, token: unknown): void;
-  closed(fd: number): void;
-  /** Called synchronously when `fs.open`/`openSync` is called; undefined means "not watched". */
+  /** Called synchronously when a file is being opened; `undefined` means "not watched". */
   capture(skip: (...args: never[]) => unknown): unknown;
+  /** A descriptor was opened; `token` is what `capture()` returned for the call. */
+  opened(fd: number, path: string, token: unknown): void;
+  /** A descriptor was closed through `fs.close`/`fs.closeSync`. */
+  closed(fd: number): void;
+  /** A `fs/promises` FileHandle was opened (it knows itself whether it is closed: `fd` is -1). */
+  openedHandle(handle: { readonly fd: number }, path: string, token: unknown): void;
 }
 
-type OpenCallback = (error: NodeJS.ErrnoException | null, fd: number) => void;
+type OpenCallback = (error: Error | null, fd: number) => void;
 
 interface Originals {
   open: typeof fs.open;
@@ -34,6 +36,7 @@ interface Originals {
   closeSync: typeof fs.closeSync;
   createReadStream: typeof fs.createReadStream;
   createWriteStream: typeof fs.createWriteStream;
+  promisesOpen: typeof fs.promises.open;
 }
 
 /**
@@ -52,6 +55,13 @@ function pathText(path: unknown): string {
   return String(path);
 }
 
+function apply(functions: Originals): void {
+  const { promisesOpen, ...sync } = functions;
+  Object.assign(fs, sync);
+  fs.promises.open = promisesOpen;
+  syncBuiltinESMExports();
+}
+
 /** Wrap the `fs` functions; idempotent per thread. */
 export function installDescriptorTracking(listener: DescriptorListener): void {
   if (installed) return;
@@ -62,6 +72,7 @@ export function installDescriptorTracking(listener: DescriptorListener): void {
     closeSync: fs.closeSync,
     createReadStream: fs.createReadStream,
     createWriteStream: fs.createWriteStream,
+    promisesOpen: fs.promises.open,
   };
 
   const open = function open(this: unknown, path: fs.PathLike, ...rest: unknown[]): void {
@@ -75,13 +86,14 @@ export function installDescriptorTracking(listener: DescriptorListener): void {
       token = listener.capture(open);
     }
     if (token === undefined || typeof callback !== 'function') {
-      return Reflect.apply(originals.open, this, [path, ...rest]) as void;
+      Reflect.apply(originals.open, this, [path, ...rest]);
+      return;
     }
     const wrapped: OpenCallback = (error, fd) => {
       if (error === null && typeof fd === 'number') listener.opened(fd, pathText(path), token);
       (callback as OpenCallback)(error, fd);
     };
-    return Reflect.apply(originals.open, this, [path, ...rest.slice(0, -1), wrapped]) as void;
+    Reflect.apply(originals.open, this, [path, ...rest.slice(0, -1), wrapped]);
   } as typeof fs.open;
 
   const openSync = function openSync(this: unknown, ...args: Parameters<typeof fs.openSync>): number {
@@ -93,7 +105,7 @@ export function installDescriptorTracking(listener: DescriptorListener): void {
 
   const close = function close(this: unknown, fd: number, ...rest: unknown[]): void {
     if (typeof fd === 'number') listener.closed(fd);
-    return Reflect.apply(originals.close, this, [fd, ...rest]) as void;
+    Reflect.apply(originals.close, this, [fd, ...rest]);
   } as typeof fs.close;
 
   const closeSync = function closeSync(this: unknown, fd: number): void {
@@ -111,22 +123,47 @@ export function installDescriptorTracking(listener: DescriptorListener): void {
     };
     return factory as unknown as F;
   };
-  const createReadStream = streamFactory(originals.createReadStream);
-  const createWriteStream = streamFactory(originals.createWriteStream);
 
-  const wrappers: Originals = { open, openSync, close, closeSync, createReadStream, createWriteStream };
-  Object.assign(fs, wrappers);
-  syncBuiltinESMExports();
+  const promisesOpen = function open(this: unknown, ...args: Parameters<typeof fs.promises.open>) {
+    const token = listener.capture(promisesOpen);
+    const opening = originals.promisesOpen.apply(this, args);
+    if (token === undefined) return opening;
+    return opening.then((handle) => {
+      listener.openedHandle(handle, pathText(args[0]), token);
+      return handle;
+    });
+  };
+
+  const wrappers: Originals = {
+    open,
+    openSync,
+    close,
+    closeSync,
+    createReadStream: streamFactory(originals.createReadStream),
+    createWriteStream: streamFactory(originals.createWriteStream),
+    promisesOpen,
+  };
+  apply(wrappers);
   installed = { originals, wrappers };
 }
 
-/** Put the original `fs` functions back (only those still ours). */
+/** Put the original `fs` functions back (those still ours). */
 export function uninstallDescriptorTracking(): void {
   if (!installed) return;
   const { originals, wrappers } = installed;
+  const current: Originals = {
+    open: fs.open,
+    openSync: fs.openSync,
+    close: fs.close,
+    closeSync: fs.closeSync,
+    createReadStream: fs.createReadStream,
+    createWriteStream: fs.createWriteStream,
+    promisesOpen: fs.promises.open,
+  };
+  const restored = { ...current };
   for (const name of Object.keys(originals) as (keyof Originals)[]) {
-    if (fs[name] === wrappers[name]) Object.assign(fs, { [name]: originals[name] });
+    if (current[name] === wrappers[name]) Object.assign(restored, { [name]: originals[name] });
   }
-  syncBuiltinESMExports();
+  apply(restored);
   installed = undefined;
 }

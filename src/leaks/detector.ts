@@ -296,10 +296,13 @@ export class LeakDetector {
     const storage = this.#storage;
     const byId = this.#byId;
     const init = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void => {
-      const scope = storage.getStore();
-      if (scope === undefined) return;
       const resourceClass = RESOURCE_CLASSES.get(type);
       if (resourceClass === undefined) return;
+      const cause = byId.get(triggerAsyncId);
+      // Node creates some resources from C++ before entering any JavaScript context (the
+      // FileHandle of `fs/promises` open): they belong to the operation that triggered them.
+      const scope = storage.getStore() ?? cause?.scope;
+      if (scope === undefined) return;
       const options = this.#options;
       const ended = scope.state === 'ended';
       if (options.levels[ended ? 'lateActivity' : resourceClass.check] === 'off') return;
@@ -311,7 +314,7 @@ export class LeakDetector {
         class: resourceClass,
         resource: new WeakRef(resource),
         site: captureSite(init, options.stackFrames),
-        cause: byId.get(triggerAsyncId)?.record,
+        cause: cause?.record,
         triggerAsyncId,
         done: false,
       };
@@ -379,6 +382,27 @@ export class LeakDetector {
           return;
         }
         scope.descriptors.set(fd, { fd, path, site });
+      },
+      openedHandle: (handle, path, token) => {
+        const { scope, site } = token as { scope: TestScope; site: CreationSite };
+        if (scope.state === 'ended') {
+          this.#queueLate({
+            scope,
+            what: 'resource',
+            record: {
+              asyncId: -1,
+              type: 'FileHandle',
+              class: { check: 'fileHandles', role: 'handle', kind: 'file handle' },
+              resource: new WeakRef(handle),
+              site,
+              cause: undefined,
+              triggerAsyncId: 0,
+              done: false,
+            },
+          });
+          return;
+        }
+        scope.fileHandles.push({ handle: new WeakRef(handle), path, site });
       },
       closed: (fd) => {
         const scope = storage.getStore();
@@ -507,7 +531,8 @@ export class LeakDetector {
       // Only what would be reported is worth waiting for (a runner's own timers are not).
       if (pending && this.#siteOf(record).origin === 'user') open++;
     }
-    return open + scope.descriptors.size;
+    const handles = scope.fileHandles.filter((record) => (record.handle.deref()?.fd ?? -1) >= 0).length;
+    return open + scope.descriptors.size + handles;
   }
 
   async #finish(scope: TestScope): Promise<TestLeakResult> {
@@ -519,6 +544,7 @@ export class LeakDetector {
     for (const asyncId of scope.resources.keys()) this.#byId.delete(asyncId);
     scope.resources.clear();
     scope.descriptors.clear();
+    scope.fileHandles.length = 0;
     scope.mockCalls.length = 0;
     const allow = [...this.#options.allow, ...scope.allow];
     const leaks = found.filter((leak) => !isAllowed(leak, allow));
@@ -596,6 +622,20 @@ export class LeakDetector {
     }
     const fileLevel = levels.fileHandles;
     if (fileLevel !== 'off') {
+      for (const record of scope.fileHandles) {
+        const fd = record.handle.deref()?.fd ?? -1;
+        if (fd < 0 || record.site.origin !== 'user') continue;
+        leaks.push({
+          check: 'fileHandles',
+          level: fileLevel,
+          kind: 'file handle',
+          description: `file handle (fd ${fd}, ${record.path}) still open`,
+          location: record.site.location,
+          stack: record.site.stack,
+          test: scope.info,
+          afterEnd: false,
+        });
+      }
       for (const descriptor of scope.descriptors.values()) {
         if (descriptor.site.origin !== 'user') continue;
         leaks.push({

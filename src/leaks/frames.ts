@@ -49,13 +49,10 @@ export function frameLocation(line: string): string | undefined {
   if (!frame.startsWith('at ')) return undefined;
   frame = frame.slice(3);
   if (frame.startsWith('async ')) frame = frame.slice(6);
+  // `eval (eval at f (file:1:2), <anonymous>:1:1)`: the eval's own site is what can be opened.
+  const evaluated = /\(eval at [^(]*\((.+?:\d+:\d+)\)/.exec(frame);
   const close = frame.endsWith(')') ? frame.lastIndexOf('(') : -1;
-  let location = close === -1 ? frame : frame.slice(close + 1, -1);
-  // `eval at f (file:1:2), <anonymous>:1:1`: the eval's own site is what can be opened.
-  if (location.startsWith('eval at ')) {
-    const inner = /\((.+?)\)/.exec(location);
-    location = inner?.[1] ?? location;
-  }
+  const location = evaluated?.[1] ?? (close === -1 ? frame : frame.slice(close + 1, -1));
   if (location === 'native' || location === '<anonymous>' || location.length === 0) return undefined;
   if (location.startsWith('file://')) {
     try {
@@ -80,8 +77,10 @@ export function frameKind(location: string): FrameKind {
   // WebAssembly frames belong to whatever JavaScript called into the module.
   if (location.startsWith('wasm://')) return 'node';
   const path = location.replaceAll('\\', '/');
-  if (leaksSources.some((prefix) => path.startsWith(prefix))) return 'leaks';
-  if (fraySources.some((prefix) => path.startsWith(prefix)) && !FRAY_TEST_FILE.test(path)) return 'fray';
+  const inFray = fraySources.some((prefix) => path.startsWith(prefix));
+  if (inFray && !FRAY_TEST_FILE.test(path.replace(/:\d+:\d+$/, ''))) {
+    return leaksSources.some((prefix) => path.startsWith(prefix)) ? 'leaks' : 'fray';
+  }
   if (RUNNER_PACKAGES.test(path)) return 'runner';
   if (path.includes('/node_modules/')) return 'library';
   return 'first-party';

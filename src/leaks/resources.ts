@@ -22,7 +22,8 @@ const operation: ResourceClass = { check: 'lateActivity', role: 'operation', kin
 
 /**
  * Watched types. Deliberately absent: promises (not tracked at all: fray/leaks runs
- * `async_hooks` with `trackPromises: false`), `TickObject`/microtasks (they always run
+ * `async_hooks` with `trackPromises: false`), `FILEHANDLE` (Node creates it in C++ outside any
+ * async context; `fs.promises.open` is followed instead), `TickObject`/microtasks (they always run
  * before the test's end is checked), TLS/HTTP parser wraps (the socket under them is
  * reported), connect requests (the socket is), TTYs and signal handlers.
  */
@@ -36,7 +37,6 @@ export const RESOURCE_CLASSES: ReadonlyMap<string, ResourceClass> = new Map([
   ['PIPESERVERWRAP', handle('servers', 'server')],
   ['PROCESSWRAP', handle('childProcesses', 'child process')],
   ['WORKER', handle('childProcesses', 'worker thread')],
-  ['FILEHANDLE', handle('fileHandles', 'file handle')],
   ['FSEVENTWRAP', handle('fileHandles', 'file watcher')],
   ['STATWATCHER', handle('fileHandles', 'file watcher')],
   ['FSREQCALLBACK', operation],
@@ -93,7 +93,6 @@ export function isOpen(type: string, resource: object, includeUnref: boolean): b
     if (r._destroyed === true) return false;
     return includeUnref || typeof r.hasRef !== 'function' || r.hasRef();
   }
-  if (type === 'FILEHANDLE') return typeof r.fd === 'number' && r.fd >= 0;
   return typeof r.hasRef === 'function' && r.hasRef();
 }
 
@@ -146,8 +145,6 @@ export function describeHandle(type: string, resource: object): string {
         : 'child process still running';
     case 'WORKER':
       return 'worker thread still running';
-    case 'FILEHANDLE':
-      return typeof r.fd === 'number' ? `file handle (fd ${r.fd}) still open` : 'file handle still open';
     case 'FSEVENTWRAP':
       return 'fs.watch() watcher still open';
     case 'STATWATCHER':

@@ -35,6 +35,14 @@ export interface DescriptorRecord {
   readonly site: CreationSite;
 }
 
+/** A `fs/promises` FileHandle opened through `fs.promises.open`. */
+export interface FileHandleRecord {
+  /** Held weakly; its `fd` is -1 once closed. */
+  readonly handle: WeakRef<{ readonly fd: number }>;
+  readonly path: string;
+  readonly site: CreationSite;
+}
+
 /** A scope's lifecycle. */
 export type ScopeState = 'running' | 'ended';
 
@@ -50,6 +58,8 @@ export class TestScope {
   readonly servers = new Set<number>();
   /** File descriptors by number. */
   readonly descriptors = new Map<number, DescriptorRecord>();
+  /** `fs/promises` FileHandles. */
+  readonly fileHandles: FileHandleRecord[] = [];
   /** Leaks recorded while the test ran (rejections). */
   readonly found: Leak[] = [];
   /** Allow rules added from inside the test with `allowLeaks()`. */

@@ -1,3 +1,4 @@
+/* global fetch, URL */
 // A clean suite's bodies, shared by the Vitest, node:test and Jest samples: Express,
 // Fastify, Koa and Hono served for real and in process, PGlite, fray mocks, timers,
 // streams and child processes — all used the normal way and closed. fray/leaks must report

@@ -42,3 +42,16 @@ export {
   DbUsageError,
   DbWaitTimeoutError,
 } from './db.ts';
+export { DiCycleError, DiFactoryError, DiUnresolvedError, DiUsageError } from './di.ts';
+export {
+  HttpClientClosedError,
+  HttpHandlerError,
+  HttpLifespanError,
+  HttpNoResponseError,
+  HttpUnsupportedAppError,
+  HttpUsageError,
+  HttpWebSocketClosedError,
+  HttpWebSocketRejectedError,
+  HttpWebSocketTimeoutError,
+  HttpWebSocketUnsupportedError,
+} from './http.ts';

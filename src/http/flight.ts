@@ -1,0 +1,372 @@
+/**
+ * One `client.fetch()` in flight: the exchanges it makes (one per redirect hop), its
+ * deadline, its `AbortSignal`, the cookies it stores and the `Response` it finally returns —
+ * fetch's "main fetch" and "HTTP-redirect fetch" steps. One object per request carries all
+ * of it (it is the deadline target, the abort listener and the exchanges' owner), so a
+ * request allocates no closures.
+ *
+ * @module
+ */
+import { HttpNoResponseError } from '../errors/index.ts';
+import type { CookieJar } from './cookie-jar.ts';
+import type { Deadline, Deadlines } from './deadlines.ts';
+import type { FetchExchange } from './fetch-exchange.ts';
+import { type HeaderList } from './header-list.ts';
+import { NodeExchange, type ExchangeOwner, type RawResponse, type WireRequest } from './node-exchange.ts';
+import type { PreparedBody, RequestBody } from './request-body.ts';
+import {
+  buildResponse,
+  decodeBody,
+  headersFromList,
+  markFetched,
+  NULL_BODY_STATUS,
+  REDIRECT_STATUS,
+} from './response-build.ts';
+import { resolveLocation, type TargetURL } from './target-url.ts';
+
+/** An exchange with the app, node or fetch. */
+export type Exchange = NodeExchange | FetchExchange;
+
+/** A request after the synchronous part of fetch's steps. */
+export interface Prepared {
+  readonly method: string;
+  readonly url: TargetURL;
+  readonly headers: HeaderList;
+  readonly body: PreparedBody | Promise<PreparedBody>;
+  readonly signal: AbortSignal | undefined;
+  readonly redirect: RequestRedirect;
+  /** `false` for `credentials: 'omit'`: the jar is neither read nor written. */
+  readonly credentials: boolean;
+  /** Milliseconds to the response head; `Infinity` for none. */
+  readonly timeout: number;
+}
+
+/** What a flight needs from its client. */
+export interface FlightHost {
+  readonly deadlines: Deadlines;
+  readonly jar: CookieJar | undefined;
+  readonly fetchHeaders: boolean;
+  readonly mode: 'node' | 'fetch';
+  /** Create the exchange for `wire`, track it, and schedule its start. */
+  dispatch(wire: WireRequest, controlled: boolean, owner: ExchangeOwner): Exchange;
+  /** Stop tracking a settled exchange. */
+  forget(exchange: Exchange): void;
+  /** The transport headers of a request without headers or body to `host` (cached). */
+  transportCache(host: string, emptyPayload: boolean): string[];
+}
+
+const MAX_REDIRECTS = 20;
+// undici sends `content-length: 0` for these methods when there is no body.
+const EXPECTS_PAYLOAD = new Set(['POST', 'PUT', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
+// The headers Node's fetch adds to every request, in the order it writes them.
+const FETCH_DEFAULTS: readonly (readonly [string, string])[] = [
+  ['accept', '*/*'],
+  ['accept-language', '*'],
+  ['sec-fetch-mode', 'cors'],
+  ['user-agent', 'node'],
+  ['accept-encoding', 'gzip, deflate'],
+];
+// Removed when a redirect turns the request into a GET (fetch's request-body-header names).
+const BODY_HEADERS = [
+  'content-encoding',
+  'content-language',
+  'content-location',
+  'content-type',
+  'content-length',
+];
+const CROSS_ORIGIN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'];
+const EMPTY: string[] = [];
+
+type Answer = RawResponse | Response;
+
+/** One `fetch()` call, from dispatch to the returned `Response` (and the end of its body). */
+export class Flight implements ExchangeOwner {
+  readonly #host: FlightHost;
+  readonly #prepared: Prepared;
+  #method: string;
+  #url: TargetURL;
+  #current: Exchange | undefined = undefined;
+  #timedOut: HttpNoResponseError | undefined = undefined;
+  #deadline: Deadline | undefined = undefined;
+  /** The abort listener stays after the response while a node body streams. */
+  #listening = false;
+  #streaming: Exchange | undefined = undefined;
+
+  constructor(host: FlightHost, prepared: Prepared) {
+    this.#host = host;
+    this.#prepared = prepared;
+    this.#method = prepared.method;
+    this.#url = prepared.url;
+  }
+
+  /** Run the request; `controlled` when a race controller started it (no extra turn). */
+  async run(controlled: boolean): Promise<Response> {
+    const prepared = this.#prepared;
+    const signal = prepared.signal;
+    signal?.throwIfAborted();
+    const prepBody = prepared.body instanceof Promise ? await prepared.body : prepared.body;
+    const host = this.#host;
+    let headers = prepared.headers;
+    let body = prepBody.body;
+    let contentType = prepBody.contentType;
+    let redirects = 0;
+    this.#deadline = host.deadlines.add(prepared.timeout, this);
+    if (signal !== undefined) {
+      signal.addEventListener('abort', this, { once: true });
+      this.#listening = true;
+    }
+    try {
+      for (;;) {
+        const method = this.#method;
+        const url = this.#url;
+        const wire = this.#wire(method, url, headers, body, contentType);
+        const exchange = host.dispatch(wire, controlled, this);
+        this.#current = exchange;
+        if (this.#timedOut !== undefined) exchange.abort(this.#timedOut);
+        else if (signal?.aborted === true) exchange.abort(signal.reason);
+        const answer: Answer = await exchange.response;
+        const status = answer.status;
+        if (prepared.credentials && host.jar !== undefined) {
+          const cookies = setCookies(answer);
+          if (cookies.length > 0) host.jar.store(url.href, cookies);
+        }
+        const location = REDIRECT_STATUS.has(status) ? header(answer, 'location') : undefined;
+        if (location === undefined || prepared.redirect === 'manual') {
+          this.#deadline.cancel();
+          const response = finish(answer, method, url.href, redirects > 0);
+          // A node body still streaming keeps the abort listener: aborting errors the body.
+          if (exchange instanceof NodeExchange && !exchange.isSettled) this.#streaming = exchange;
+          return response;
+        }
+        discard(answer);
+        if (prepared.redirect === 'error') {
+          throw new TypeError('fetch failed', { cause: new Error('unexpected redirect') });
+        }
+        const next = resolveLocation(location, url.href);
+        if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+          throw new TypeError('fetch failed', {
+            cause: new TypeError(`invalid redirect location '${location}'`),
+          });
+        }
+        if (++redirects > MAX_REDIRECTS) {
+          throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+        }
+        if (status !== 303 && body !== null && body.kind === 'stream') {
+          throw new TypeError('fetch failed', {
+            cause: new TypeError('cannot follow a redirect with a streamed request body'),
+          });
+        }
+        if (
+          ((status === 301 || status === 302) && method === 'POST') ||
+          (status === 303 && method !== 'GET' && method !== 'HEAD')
+        ) {
+          this.#method = 'GET';
+          body = null;
+          contentType = undefined;
+          headers = without(headers, BODY_HEADERS);
+        }
+        if (next.origin !== url.origin) headers = without(headers, CROSS_ORIGIN_HEADERS);
+        this.#url = next;
+      }
+    } finally {
+      this.#deadline.cancel();
+      if (this.#listening && this.#streaming === undefined) this.#stopListening();
+    }
+  }
+
+  /** The deadline passed before the app answered. */
+  expire(): void {
+    const url = this.#url;
+    this.#timedOut = new HttpNoResponseError(this.#method, url.href, url.pathname, this.#prepared.timeout);
+    this.#current?.abort(this.#timedOut);
+  }
+
+  /** The request's `AbortSignal` fired. */
+  handleEvent(): void {
+    const reason: unknown = this.#prepared.signal?.reason;
+    (this.#streaming ?? this.#current)?.abort(reason);
+  }
+
+  /** An exchange is over (failed, or answered with its body read). */
+  settled(exchange: object): void {
+    this.#host.forget(exchange as Exchange);
+    if (exchange === this.#streaming) {
+      this.#streaming = undefined;
+      if (this.#listening) this.#stopListening();
+    }
+  }
+
+  #stopListening(): void {
+    this.#listening = false;
+    this.#prepared.signal?.removeEventListener('abort', this);
+  }
+
+  /**
+   * The request's headers as they go on the wire, in the order Node's fetch writes them:
+   * `host`, `connection`, the caller's headers, the body's content type, cookies, fetch's
+   * defaults, then the framing (`content-length` or `transfer-encoding`).
+   */
+  #wire(
+    method: string,
+    url: TargetURL,
+    headers: HeaderList,
+    body: RequestBody | null,
+    contentType: string | undefined,
+  ): WireRequest {
+    const host = this.#host;
+    const names = headers.names;
+    const values = headers.values;
+    const own: string[] = [];
+    let cookie = this.#prepared.credentials && host.jar !== undefined ? host.jar.header(url.href) : undefined;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (name === 'content-length' || name === 'transfer-encoding') continue;
+      if (name === 'cookie' && cookie !== undefined) {
+        own.push(name, mergeCookie(values[i], cookie));
+        cookie = undefined;
+        continue;
+      }
+      own.push(name, values[i] as string);
+    }
+    if (contentType !== undefined && !headers.has('content-type')) own.push('content-type', contentType);
+    if (cookie !== undefined) own.push('cookie', cookie);
+    const node = host.mode === 'node';
+    let transport: string[];
+    if (headers.size === 0 && body === null && !node) {
+      // The common fetch-app request: the same transport headers every time.
+      transport = host.transportCache(url.host, EXPECTS_PAYLOAD.has(method));
+    } else {
+      const leading: string[] = [];
+      if (!headers.has('host')) leading.push('host', url.host);
+      if (!headers.has('connection')) leading.push('connection', 'keep-alive');
+      const trailing: string[] = [];
+      if (host.fetchHeaders) {
+        for (const [name, value] of FETCH_DEFAULTS) if (!headers.has(name)) trailing.push(name, value);
+      }
+      if (body === null) {
+        if (EXPECTS_PAYLOAD.has(method)) trailing.push('content-length', '0');
+      } else if (body.kind === 'bytes') {
+        trailing.push('content-length', String(body.bytes.byteLength));
+      } else {
+        trailing.push('transfer-encoding', 'chunked');
+      }
+      if (node) {
+        return {
+          method,
+          target: url.target,
+          pathname: url.pathname,
+          href: url.href,
+          rawHeaders: leading.concat(own, trailing),
+          ownHeaders: own,
+          transportHeaders: EMPTY,
+          body,
+        };
+      }
+      transport = leading.concat(trailing);
+    }
+    return {
+      method,
+      target: url.target,
+      pathname: url.pathname,
+      href: url.href,
+      rawHeaders: EMPTY,
+      ownHeaders: own,
+      transportHeaders: transport,
+      body,
+    };
+  }
+}
+
+/**
+ * Transport headers for requests without own headers or body (read-only, shared).
+ *
+ * @example
+ * ```ts
+ * transportHeaders('localhost', false, true); // ['host', 'localhost', 'connection', 'keep-alive', 'accept', …]
+ * ```
+ */
+export function transportHeaders(host: string, emptyPayload: boolean, fetchHeaders: boolean): string[] {
+  const list = ['host', host, 'connection', 'keep-alive'];
+  if (fetchHeaders) for (const [name, value] of FETCH_DEFAULTS) list.push(name, value);
+  if (emptyPayload) list.push('content-length', '0');
+  return list;
+}
+
+/** `cookie` as sent: the caller's own cookie header, then the jar's. */
+export function mergeCookie(explicit: string | undefined, fromJar: string): string {
+  return explicit === undefined || explicit === '' ? fromJar : `${explicit}; ${fromJar}`;
+}
+
+function header(answer: Answer, name: string): string | undefined {
+  if (answer instanceof Response) return answer.headers.get(name) ?? undefined;
+  const list = answer.headers;
+  let value: string | undefined;
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === name) value = value === undefined ? list[i + 1] : `${value}, ${list[i + 1] as string}`;
+  }
+  return value;
+}
+
+function setCookies(answer: Answer): string[] {
+  if (answer instanceof Response) {
+    return answer.headers.has('set-cookie') ? answer.headers.getSetCookie() : EMPTY;
+  }
+  const list = answer.headers;
+  let values: string[] | undefined;
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === 'set-cookie') (values ??= []).push(list[i + 1] as string);
+  }
+  return values ?? EMPTY;
+}
+
+function discard(answer: Answer): void {
+  void answer.body?.cancel().catch(() => undefined);
+}
+
+/** The `Response` fetch would return for this answer. */
+function finish(answer: Answer, method: string, url: string, redirected: boolean): Response {
+  const status = answer.status;
+  const noBody = method === 'HEAD' || NULL_BODY_STATUS.has(status);
+  if (answer instanceof Response) {
+    let response = answer;
+    const body = answer.body;
+    if (body !== null && noBody) {
+      void body.cancel().catch(() => undefined);
+      response = new Response(null, answer);
+    } else if (body !== null) {
+      const encoding = answer.headers.get('content-encoding');
+      if (encoding !== null) {
+        response = new Response(decodeBody(body, encoding), {
+          status,
+          statusText: answer.statusText,
+          headers: answer.headers,
+        });
+      }
+    }
+    return markFetched(response, url, redirected);
+  }
+  let body = answer.body;
+  if (status < 200) {
+    void body?.cancel().catch(() => undefined);
+    throw new TypeError('fetch failed', {
+      cause: new Error(`unexpected ${status} response to a request that did not ask to upgrade`),
+    });
+  }
+  if (body !== null && noBody) {
+    void body.cancel().catch(() => undefined);
+    body = null;
+  }
+  if (body !== null) body = decodeBody(body, header(answer, 'content-encoding'));
+  return buildResponse(
+    { status, statusText: answer.statusText, headers: headersFromList(answer.headers), body },
+    url,
+    redirected,
+  );
+}
+
+function without(headers: HeaderList, names: readonly string[]): HeaderList {
+  if (!names.some((name) => headers.has(name))) return headers;
+  const copy = headers.clone();
+  for (const name of names) copy.delete(name);
+  return copy;
+}

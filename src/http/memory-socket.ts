@@ -1,0 +1,192 @@
+/**
+ * The in-memory connection an injected request travels on: a `Duplex` that looks like a
+ * `net.Socket` to the app (addresses, `encrypted` for https, `setTimeout`, `setNoDelay`…)
+ * and hands every byte the server writes to fray. Node's own `ServerResponse` writes to it
+ * exactly what it would write to a TCP socket, so status line, headers and framing are the
+ * real ones; nothing of Node's or the framework's prototypes is touched.
+ *
+ * @module
+ */
+import { Duplex } from 'node:stream';
+
+// Captured at module load: a test's fake timers must not freeze socket timeouts.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** Where the bytes written by the server go. */
+export interface SocketSink {
+  /** Bytes the server wrote. Return `false` to hold the write until `release()` (backpressure). */
+  data(chunk: Buffer): boolean;
+  /** The server ended its side of the connection (`socket.end()`, `destroySoon()`). */
+  end(): void;
+}
+
+/** The addresses the app sees. */
+export interface SocketInfo {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** `true` for an https base URL: `req.socket.encrypted`, as on a TLS socket. */
+  readonly encrypted: boolean;
+  /** The `http.Server` the request was dispatched through, if any (`req.socket.server`). */
+  readonly server: unknown;
+}
+
+let nextPort = 49_152;
+
+/** An ephemeral-looking client port, different for each connection (for logs and rate limiters). */
+export function ephemeralPort(): number {
+  const port = nextPort;
+  nextPort = nextPort === 65_535 ? 49_152 : nextPort + 1;
+  return port;
+}
+
+/** A `net.Socket` look-alike backed by memory. */
+export class MemorySocket extends Duplex {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly remoteFamily: string;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly localFamily: string;
+  declare encrypted?: boolean;
+  server: unknown;
+  readonly connecting = false;
+  readonly pending = false;
+  readonly readyState = 'open';
+  bytesRead = 0;
+  bytesWritten = 0;
+  timeout: number | undefined = undefined;
+  /** Called when the app wants more of the request body (it called `read()`/resumed). */
+  onResume: (() => void) | undefined = undefined;
+
+  readonly #sink: SocketSink;
+  #held: ((error?: Error | null) => void) | undefined = undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(info: SocketInfo, sink: SocketSink) {
+    super({ allowHalfOpen: true });
+    this.remoteAddress = info.remoteAddress;
+    this.remotePort = info.remotePort;
+    this.remoteFamily = info.remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
+    this.localAddress = info.localAddress;
+    this.localPort = info.localPort;
+    this.localFamily = this.remoteFamily;
+    this.server = info.server;
+    if (info.encrypted) this.encrypted = true;
+    this.#sink = sink;
+  }
+
+  override _read(): void {
+    // Request bytes never travel through the socket: the body is pushed into the request.
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.bytesWritten += chunk.byteLength;
+    this.#touch();
+    if (this.#sink.data(chunk)) callback();
+    else this.#held = callback;
+  }
+
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    let accepted = true;
+    for (const { chunk } of chunks) {
+      this.bytesWritten += chunk.byteLength;
+      accepted = this.#sink.data(chunk);
+    }
+    this.#touch();
+    if (accepted) callback();
+    else this.#held = callback;
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#sink.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#clearTimer();
+    const held = this.#held;
+    this.#held = undefined;
+    held?.(error ?? null);
+    callback(error);
+  }
+
+  /** The reader took the bytes: accept the next write. */
+  release(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    held();
+  }
+
+  override resume(): this {
+    this.onResume?.();
+    return super.resume();
+  }
+
+  /** Like `net.Socket#setTimeout`: emit `'timeout'` after `ms` without writes; `0` disables. */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (callback !== undefined) {
+      if (ms === 0) this.removeListener('timeout', callback);
+      else this.once('timeout', callback);
+    }
+    this.timeout = ms === 0 ? undefined : ms;
+    this.#clearTimer();
+    if (ms > 0 && Number.isFinite(ms)) this.#arm(ms);
+    return this;
+  }
+
+  setNoDelay(_noDelay?: boolean): this {
+    return this;
+  }
+
+  setKeepAlive(_enable?: boolean, _initialDelay?: number): this {
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
+  address(): { address: string; family: string; port: number } {
+    return { address: this.localAddress, family: this.localFamily, port: this.localPort };
+  }
+
+  destroySoon(): void {
+    if (this.writable) this.end();
+    else this.destroy();
+  }
+
+  resetAndDestroy(): this {
+    return this.destroy();
+  }
+
+  #arm(ms: number): void {
+    const timer = realSetTimeout(() => {
+      this.#timer = undefined;
+      this.emit('timeout');
+    }, ms);
+    timer.unref();
+    this.#timer = timer;
+  }
+
+  #touch(): void {
+    if (this.#timer === undefined || this.timeout === undefined) return;
+    this.#timer.refresh();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    realClearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

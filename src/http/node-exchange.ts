@@ -1,0 +1,458 @@
+/**
+ * One request/response exchange with a node `(req, res)` app over a {@link MemorySocket}.
+ *
+ * The request is a real `http.IncomingMessage` and the response a real
+ * `http.ServerResponse`; this module plays the part of Node's HTTP server around them — the
+ * same steps `_http_server.js` takes for a parsed request (keep-alive, `'finish'` →
+ * dump the unread body, detach the socket, emit `'close'`; socket close → abort the pending
+ * request; socket timeout → `'timeout'` on request, response and server) — and parses what
+ * the response writes with {@link ResponseParser}. Nothing is patched: frameworks that swap
+ * the prototypes of `req`/`res` (Express) do so on these instances only.
+ *
+ * @module
+ */
+import { IncomingMessage, ServerResponse, METHODS } from 'node:http';
+import { HttpHandlerError } from '../errors/index.ts';
+import { MemorySocket, type SocketInfo } from './memory-socket.ts';
+import type { RequestBody } from './request-body.ts';
+import { ResponseParser } from './response-parser.ts';
+
+/** A node app as the exchange drives it. */
+export interface NodeApp {
+  /** Hand a request to the app (call the listener, or emit `'request'` on the server). */
+  dispatch(req: IncomingMessage, res: ServerResponse): unknown;
+  /** The server, when the app is one (or has one): `req.socket.server`, `'timeout'` events. */
+  readonly server: { emit(event: string, ...args: unknown[]): boolean } | undefined;
+  /** `Keep-Alive: timeout=…` the server would advertise, in ms. */
+  readonly keepAliveTimeout: number;
+}
+
+/** The request as it goes on the wire. */
+export interface WireRequest {
+  readonly method: string;
+  /** Request target: path and query. */
+  readonly target: string;
+  readonly pathname: string;
+  readonly href: string;
+  /** Flat list of header names and values, in wire order (node apps only). */
+  readonly rawHeaders: string[];
+  /** The headers the caller set: its own, the body's content type, cookies. */
+  readonly ownHeaders: string[];
+  /** The headers a transport adds (`host`, `connection`, fetch's defaults, length; fetch apps only). */
+  readonly transportHeaders: string[];
+  readonly body: RequestBody | null;
+}
+
+/** Told when an exchange is over: failed, or answered and its body read to the end. */
+export interface ExchangeOwner {
+  settled(exchange: object): void;
+}
+
+/** A parsed response head and its body stream. */
+export interface RawResponse {
+  readonly status: number;
+  readonly statusText: string;
+  /** Flat list: lowercase name, value, name, value… */
+  readonly headers: string[];
+  /** `null` when the message has no body (HEAD, 204, 304). */
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+// How much of a response body is buffered before the app's writes are held (like a socket
+// buffer: an unread streamed body pauses the app instead of filling memory).
+const BODY_BUFFER = 64 * 1024;
+// Request bodies are pushed in pieces of at most this size, as a socket delivers them.
+const PUSH_SIZE = 64 * 1024;
+const KNOWN_METHODS = new Set(METHODS);
+
+const WAITING = 0;
+const STREAMING = 1;
+const COMPLETE = 2;
+const FAILED = 3;
+
+/** Undici's errors for a connection that broke, so failures read like real fetch's. */
+function socketError(message: string): Error {
+  return Object.assign(new Error(message), { name: 'SocketError', code: 'UND_ERR_SOCKET' });
+}
+
+/** What Node's server destroys a request with when its connection closes. */
+function connectionReset(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+}
+
+/** The exchange of one request with a node app. */
+export class NodeExchange {
+  /** Settles when the response head is parsed (or the request fails before it). */
+  readonly response: Promise<RawResponse>;
+  readonly #wire: WireRequest;
+  readonly #app: NodeApp;
+  readonly #owner: ExchangeOwner;
+  #resolve!: (response: RawResponse) => void;
+  #reject!: (error: unknown) => void;
+  #state = WAITING;
+  #socket: MemorySocket | undefined;
+  #req!: IncomingMessage;
+  #res!: ServerResponse;
+  #parser: ResponseParser;
+  #head: { status: number; statusText: string; headers: string[]; bodyless: boolean } | undefined;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #bodyEnded = false;
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #finished = false;
+
+  constructor(app: NodeApp, wire: WireRequest, owner: ExchangeOwner) {
+    this.#app = app;
+    this.#wire = wire;
+    this.#owner = owner;
+    this.response = new Promise<RawResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#parser = new ResponseParser(wire.method, {
+      head: (status, statusText, headers, bodyless) => {
+        this.#head = { status, statusText, headers, bodyless };
+        queueMicrotask(() => this.#deliver());
+      },
+      data: (chunk) => this.#onBodyData(chunk),
+      end: () => this.#onBodyEnd(),
+    });
+  }
+
+  /** The request. */
+  get wire(): WireRequest {
+    return this.#wire;
+  }
+
+  /** Whether the exchange is over: failed, or answered with the whole body parsed. */
+  get isSettled(): boolean {
+    return this.#state === COMPLETE || this.#state === FAILED;
+  }
+
+  /** Whether the response head was handed to the client. */
+  get headDelivered(): boolean {
+    return this.#state !== WAITING;
+  }
+
+  /**
+   * The client gives up (timeout, `AbortSignal`, client closed, body cancelled): the app sees
+   * its connection close, as when a real client disconnects.
+   */
+  abort(reason: unknown): void {
+    if (this.#state === COMPLETE || this.#state === FAILED) return;
+    this.#fail(reason);
+    this.#socket?.destroy();
+  }
+
+  /** Dispatch the request into the app (once; a no-op when already aborted). */
+  start(info: SocketInfo): void {
+    if (this.#state !== WAITING || this.#socket !== undefined) return;
+    const wire = this.#wire;
+    const socket = new MemorySocket(info, {
+      data: (chunk) => this.#onServerData(chunk),
+      end: () => this.#onServerEnd(),
+    });
+    this.#socket = socket;
+    // Node's server listens for socket errors (socketOnError); without a listener an error
+    // from the app's `socket.destroy(error)` would crash the process.
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.#onSocketClose());
+    socket.on('timeout', () => this.#onSocketTimeout());
+
+    const req = new IncomingMessage(socket as never);
+    req.method = wire.method;
+    req.url = wire.target;
+    req.httpVersionMajor = 1;
+    req.httpVersionMinor = 1;
+    req.httpVersion = '1.1';
+    // The same call Node's parser makes: `headers`/`headersDistinct` are then built lazily
+    // by IncomingMessage itself, with Node's duplicate-header rules.
+    (req as unknown as { _addHeaderLines(headers: string[], n: number): void })._addHeaderLines(
+      wire.rawHeaders,
+      wire.rawHeaders.length,
+    );
+    this.#req = req;
+
+    // The options argument (Node ≥ 18) is missing from @types/node's constructor signature.
+    const Response = ServerResponse as unknown as new (
+      req: IncomingMessage,
+      options: object,
+    ) => ServerResponse;
+    const res = new Response(req, {
+      highWaterMark: socket.writableHighWaterMark,
+      rejectNonStandardBodyWrites: false,
+    });
+    (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = this.#app.keepAliveTimeout;
+    res.shouldKeepAlive = true;
+    res.assignSocket(socket as never);
+    res.on('finish', () => this.#onFinish());
+    this.#res = res;
+
+    if (!KNOWN_METHODS.has(wire.method)) {
+      // Node's parser rejects an unknown method before any app code runs.
+      socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.end();
+      return;
+    }
+
+    try {
+      const result = this.#app.dispatch(req, res);
+      if (isThenable(result))
+        result.then(undefined, (error: unknown) => this.#handlerFailed(error, 'rejected'));
+    } catch (error) {
+      this.#handlerFailed(error, 'threw');
+      return;
+    }
+    this.#sendBody();
+  }
+
+  #handlerFailed(error: unknown, how: 'threw' | 'rejected'): void {
+    const wire = this.#wire;
+    const failure = new HttpHandlerError(
+      wire.method,
+      wire.href,
+      wire.pathname,
+      how === 'threw'
+        ? 'the handler threw instead of responding (a real Node server would crash with an uncaught exception).'
+        : 'the handler’s promise rejected (a real Node server would report an unhandled rejection).',
+      error,
+    );
+    if (this.#state === COMPLETE || this.#state === FAILED) {
+      // The client already has its response: surface the error as the server would.
+      void Promise.reject(failure);
+      return;
+    }
+    this.#fail(failure);
+    this.#socket?.destroy();
+  }
+
+  #sendBody(): void {
+    const req = this.#req;
+    const body = this.#wire.body;
+    if (body === null) {
+      req.complete = true;
+      req.push(null);
+      return;
+    }
+    if (body.kind === 'bytes') {
+      this.#pushBytes(body.bytes, 0);
+      return;
+    }
+    void this.#pumpStream(body.stream);
+  }
+
+  #pushBytes(bytes: Uint8Array, from: number): void {
+    const req = this.#req;
+    const socket = this.#socket as MemorySocket;
+    let offset = from;
+    while (offset < bytes.byteLength) {
+      if (req.destroyed) return;
+      const end = Math.min(offset + PUSH_SIZE, bytes.byteLength);
+      const more = req.push(bytes.subarray(offset, end));
+      socket.bytesRead += end - offset;
+      offset = end;
+      if (!more && offset < bytes.byteLength) {
+        const resumeAt = offset;
+        socket.onResume = () => {
+          socket.onResume = undefined;
+          this.#pushBytes(bytes, resumeAt);
+        };
+        return;
+      }
+    }
+    req.complete = true;
+    req.push(null);
+  }
+
+  async #pumpStream(stream: ReadableStream<Uint8Array>): Promise<void> {
+    const req = this.#req;
+    const socket = this.#socket as MemorySocket;
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        if (req.destroyed) {
+          await reader.cancel();
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!(value instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
+        if (value.byteLength === 0 || req.destroyed) continue;
+        socket.bytesRead += value.byteLength;
+        if (!req.push(value)) {
+          await new Promise<void>((resolve) => {
+            socket.onResume = () => {
+              socket.onResume = undefined;
+              resolve();
+            };
+            socket.once('close', resolve);
+          });
+        }
+      }
+      if (!req.destroyed) {
+        req.complete = true;
+        req.push(null);
+      }
+    } catch (error) {
+      // A failing request body aborts the request, as fetch does.
+      this.abort(new TypeError('fetch failed', { cause: error }));
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  #onServerData(chunk: Buffer): boolean {
+    if (this.#state === FAILED) return true;
+    try {
+      this.#parser.push(chunk);
+    } catch (error) {
+      this.#protocolError(error);
+      return true;
+    }
+    const controller = this.#controller;
+    if (controller !== undefined) return (controller.desiredSize ?? 0) > 0;
+    return this.#pendingBytes < BODY_BUFFER;
+  }
+
+  #onServerEnd(): void {
+    this.#closeParser();
+  }
+
+  #closeParser(): void {
+    if (this.#state === FAILED || this.#parser.done) return;
+    // A head parsed in this same turn is delivered first: the client gets the response and
+    // then a body that breaks off, as over TCP.
+    if (this.#state === WAITING && this.#head !== undefined) this.#deliver();
+    try {
+      this.#parser.close();
+    } catch (error) {
+      const message = (error as Error).message;
+      const failure =
+        this.#state === WAITING
+          ? new TypeError('fetch failed', { cause: socketError(message) })
+          : new TypeError('terminated', { cause: socketError(message) });
+      this.#fail(failure);
+    }
+  }
+
+  #protocolError(error: unknown): void {
+    this.#fail(new TypeError(this.#state === WAITING ? 'fetch failed' : 'terminated', { cause: error }));
+    this.#socket?.destroy();
+  }
+
+  #onBodyData(chunk: Buffer): void {
+    const controller = this.#controller;
+    if (controller !== undefined) {
+      controller.enqueue(chunk);
+      return;
+    }
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.byteLength;
+  }
+
+  #onBodyEnd(): void {
+    this.#bodyEnded = true;
+    if (this.#state === WAITING) return; // #deliver() sees #bodyEnded
+    this.#complete();
+  }
+
+  #complete(): void {
+    if (this.#state === COMPLETE || this.#state === FAILED) return;
+    this.#state = COMPLETE;
+    this.#controller?.close();
+    this.#owner.settled(this);
+  }
+
+  #deliver(): void {
+    const head = this.#head;
+    if (this.#state !== WAITING || head === undefined) return;
+    this.#state = STREAMING;
+    let body: ReadableStream<Uint8Array> | null = null;
+    if (!head.bodyless) {
+      body = new ReadableStream<Uint8Array>(
+        {
+          start: (controller) => {
+            this.#controller = controller;
+            for (const chunk of this.#pending) controller.enqueue(chunk);
+            this.#pending = [];
+            this.#pendingBytes = 0;
+          },
+          pull: () => {
+            this.#socket?.release();
+          },
+          cancel: (reason) => {
+            this.#controller = undefined;
+            this.abort(reason);
+          },
+        },
+        { highWaterMark: BODY_BUFFER, size: (chunk) => chunk.byteLength },
+      );
+    }
+    this.#resolve({ status: head.status, statusText: head.statusText, headers: head.headers, body });
+    if (this.#bodyEnded || head.bodyless) this.#complete();
+  }
+
+  #fail(reason: unknown): void {
+    const state = this.#state;
+    if (state === COMPLETE || state === FAILED) return;
+    this.#state = FAILED;
+    if (state === WAITING) {
+      this.#reject(reason);
+    } else {
+      const controller = this.#controller;
+      this.#controller = undefined;
+      try {
+        controller?.error(reason);
+      } catch {
+        // Already closed or errored by the reader.
+      }
+    }
+    this.#owner.settled(this);
+  }
+
+  /** Node's resOnFinish: dump an unread body, detach the socket, then `'close'` on the response. */
+  #onFinish(): void {
+    this.#finished = true;
+    const req = this.#req;
+    const res = this.#res as ServerResponse & { _last?: boolean; _closed?: boolean };
+    const state = req as unknown as { _consuming: boolean; _readableState: { resumeScheduled: boolean } };
+    if (!state._consuming && !state._readableState.resumeScheduled) {
+      (req as unknown as { _dump(): void })._dump();
+    }
+    const socket = this.#socket as MemorySocket;
+    res.detachSocket(socket as never);
+    process.nextTick(() => {
+      if (res._closed) return;
+      res.destroyed = true;
+      res._closed = true;
+      res.emit('close');
+    });
+    if (res._last) socket.destroySoon();
+  }
+
+  /** Node's socketOnClose: a request whose response did not finish is aborted. */
+  #onSocketClose(): void {
+    if (!this.#finished) this.#req.destroy(connectionReset());
+    this.#closeParser();
+  }
+
+  /** Node's socketOnTimeout: `'timeout'` on request, response, server; destroy if nobody listens. */
+  #onSocketTimeout(): void {
+    const req = this.#req;
+    const res = this.#res;
+    const socket = this.#socket as MemorySocket;
+    const reqTimeout = !this.#finished && !req.complete && req.emit('timeout', socket);
+    const resTimeout =
+      (socket as unknown as { _httpMessage: unknown })._httpMessage === res && res.emit('timeout', socket);
+    const serverTimeout = this.#app.server?.emit('timeout', socket) ?? false;
+    if (!reqTimeout && !resTimeout && !serverTimeout) socket.destroy();
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The last steps fetch takes before it hands a response to the caller: decode
+ * `Content-Encoding` (gzip, deflate, br, zstd — as undici does), drop the body of HEAD and
+ * of null-body statuses, and set `url` and `redirected`. Applied alike to responses parsed
+ * from a node app and to the `Response` a fetch handler returned.
+ *
+ * @module
+ */
+import { Duplex, Transform, type TransformCallback } from 'node:stream';
+import * as zlib from 'node:zlib';
+
+/** Statuses whose response never has a body, per the fetch standard. */
+export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/** Statuses fetch follows as redirects. */
+export const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+const MAX_CODINGS = 5;
+const hasZstd = typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+
+/**
+ * Wrap `body` in the decoders its `Content-Encoding` names, like fetch; unknown codings
+ * leave the body as is. Throws a `TypeError` for more than five codings.
+ */
+export function decodeBody(
+  body: ReadableStream<Uint8Array>,
+  contentEncoding: string | undefined,
+): ReadableStream<Uint8Array> {
+  if (contentEncoding === undefined || contentEncoding === '') return body;
+  const codings = contentEncoding.toLowerCase().split(',');
+  if (codings.length > MAX_CODINGS) {
+    throw new TypeError(
+      `too many content-encodings in response: ${codings.length}, maximum allowed is ${MAX_CODINGS}`,
+    );
+  }
+  const decoders: Duplex[] = [];
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const coding = (codings[i] as string).trim();
+    if (coding === 'gzip' || coding === 'x-gzip') {
+      decoders.push(
+        zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
+      );
+    } else if (coding === 'deflate') {
+      decoders.push(
+        new InflateAuto({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
+      );
+    } else if (coding === 'br') {
+      decoders.push(
+        zlib.createBrotliDecompress({
+          flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+        }),
+      );
+    } else if (coding === 'zstd' && hasZstd) {
+      const zstd = zlib as unknown as { createZstdDecompress(options: object): Duplex };
+      const constants = zlib.constants as unknown as Record<string, number>;
+      decoders.push(
+        zstd.createZstdDecompress({
+          flush: constants['ZSTD_e_continue'],
+          finishFlush: constants['ZSTD_e_end'],
+        }),
+      );
+    } else {
+      return body;
+    }
+  }
+  let decoded = body;
+  for (const decoder of decoders) {
+    decoded = decoded.pipeThrough(Duplex.toWeb(decoder) as ReadableWritablePair<Uint8Array, Uint8Array>);
+  }
+  return decoded;
+}
+
+/** `deflate` as browsers accept it: zlib-wrapped or raw, told apart by the first byte. */
+class InflateAuto extends Transform {
+  readonly #options: zlib.ZlibOptions;
+  #inflate: zlib.Inflate | zlib.InflateRaw | undefined;
+
+  constructor(options: zlib.ZlibOptions) {
+    super();
+    this.#options = options;
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.#inflate === undefined) {
+      if (chunk.length === 0) {
+        callback();
+        return;
+      }
+      const inflate =
+        ((chunk[0] as number) & 0x0f) === 0x08
+          ? zlib.createInflate(this.#options)
+          : zlib.createInflateRaw(this.#options);
+      inflate.on('data', (data: Buffer) => this.push(data));
+      inflate.on('end', () => this.push(null));
+      inflate.on('error', (error) => this.destroy(error));
+      this.#inflate = inflate;
+    }
+    this.#inflate.write(chunk, encoding, callback);
+  }
+
+  override _final(callback: TransformCallback): void {
+    if (this.#inflate === undefined) {
+      callback();
+      return;
+    }
+    this.#inflate.once('end', () => callback());
+    this.#inflate.end();
+  }
+}
+
+/** What the final `Response` is made of. */
+export interface ResponseParts {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * A standard `Response` with fetch's `url` and `redirected`. Statuses outside 200–599 (which
+ * the `Response` constructor refuses but a server may send) are kept, as fetch keeps them.
+ */
+export function buildResponse(parts: ResponseParts, url: string, redirected: boolean): Response {
+  const status = parts.status;
+  const inRange = status >= 200 && status <= 599;
+  const response = new Response(parts.body, {
+    status: inRange ? status : 200,
+    statusText: parts.statusText,
+    headers: parts.headers,
+  });
+  if (!inRange) {
+    Object.defineProperty(response, 'status', { value: status, enumerable: true, configurable: true });
+    Object.defineProperty(response, 'ok', { value: false, enumerable: true, configurable: true });
+  }
+  markFetched(response, url, redirected);
+  return response;
+}
+
+/** Give a response fetch's `url`, `redirected` and `type`, as own properties of this instance. */
+export function markFetched(response: Response, url: string, redirected: boolean): Response {
+  Object.defineProperty(response, 'url', { value: url, enumerable: true, configurable: true });
+  if (redirected)
+    Object.defineProperty(response, 'redirected', { value: true, enumerable: true, configurable: true });
+  return response;
+}
+
+/** Headers from a flat name/value list. */
+export function headersFromList(list: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < list.length; i += 2) headers.append(list[i] as string, list[i + 1] as string);
+  return headers;
+}

@@ -1,0 +1,208 @@
+/**
+ * An incremental HTTP/1.1 response parser for the bytes Node's `ServerResponse` writes to
+ * the in-memory socket: status line and header block (informational 1xx responses skipped,
+ * as fetch does), then the body framed as the message says — `Content-Length`, chunked
+ * transfer coding (with trailers), or until the server closes — and no body at all for HEAD,
+ * 204 and 304.
+ *
+ * @module
+ */
+
+/** What the parser reports. */
+export interface ParserEvents {
+  /**
+   * The final response head. `headers` is a flat list: name (lowercase), value, name,
+   * value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
+   */
+  head(status: number, statusText: string, headers: string[], bodyless: boolean): void;
+  /** A piece of the (de-chunked) body. */
+  data(chunk: Buffer): void;
+  /** The body is complete. */
+  end(): void;
+}
+
+const HEAD = 0;
+const LENGTH = 1;
+const CHUNK_SIZE = 2;
+const CHUNK_DATA = 3;
+const CHUNK_DATA_END = 4;
+const TRAILERS = 5;
+const UNTIL_CLOSE = 6;
+const DONE = 7;
+
+const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/;
+const CRLF = Buffer.from('\r\n');
+
+/** Parses one response off the connection. Malformed input throws a `TypeError`. */
+export class ResponseParser {
+  readonly #events: ParserEvents;
+  readonly #headRequest: boolean;
+  #state = HEAD;
+  #pending: Buffer | undefined = undefined;
+  #remaining = 0;
+
+  constructor(method: string, events: ParserEvents) {
+    this.#headRequest = method === 'HEAD';
+    this.#events = events;
+  }
+
+  /** Whether the whole response (head and body) was parsed. */
+  get done(): boolean {
+    return this.#state === DONE;
+  }
+
+  /** Whether the head was parsed. */
+  get headParsed(): boolean {
+    return this.#state !== HEAD;
+  }
+
+  /** Feed bytes written by the server. */
+  push(chunk: Buffer): void {
+    let buffer = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
+    this.#pending = undefined;
+    while (buffer.length > 0) {
+      switch (this.#state) {
+        case HEAD: {
+          const end = buffer.indexOf('\r\n\r\n', 0, 'latin1');
+          if (end === -1) {
+            this.#pending = buffer;
+            return;
+          }
+          const head = buffer.toString('latin1', 0, end);
+          buffer = buffer.subarray(end + 4);
+          this.#parseHead(head);
+          break;
+        }
+        case LENGTH: {
+          if (buffer.length < this.#remaining) {
+            this.#remaining -= buffer.length;
+            this.#events.data(buffer);
+            return;
+          }
+          const rest = buffer.subarray(this.#remaining);
+          if (this.#remaining > 0) this.#events.data(buffer.subarray(0, this.#remaining));
+          this.#remaining = 0;
+          this.#finish();
+          buffer = rest;
+          break;
+        }
+        case CHUNK_SIZE: {
+          const end = buffer.indexOf(CRLF);
+          if (end === -1) {
+            this.#pending = buffer;
+            return;
+          }
+          const line = buffer.toString('latin1', 0, end);
+          buffer = buffer.subarray(end + 2);
+          const extension = line.indexOf(';');
+          const size = Number.parseInt(extension === -1 ? line : line.slice(0, extension), 16);
+          if (!Number.isFinite(size) || size < 0) throw new TypeError(`invalid chunk size line '${line}'`);
+          if (size === 0) {
+            this.#state = TRAILERS;
+          } else {
+            this.#remaining = size;
+            this.#state = CHUNK_DATA;
+          }
+          break;
+        }
+        case CHUNK_DATA: {
+          if (buffer.length <= this.#remaining) {
+            this.#remaining -= buffer.length;
+            this.#events.data(buffer);
+            if (this.#remaining === 0) this.#state = CHUNK_DATA_END;
+            return;
+          }
+          this.#events.data(buffer.subarray(0, this.#remaining));
+          buffer = buffer.subarray(this.#remaining);
+          this.#remaining = 0;
+          this.#state = CHUNK_DATA_END;
+          break;
+        }
+        case CHUNK_DATA_END: {
+          if (buffer.length < 2) {
+            this.#pending = buffer;
+            return;
+          }
+          if (buffer[0] !== 13 || buffer[1] !== 10) throw new TypeError('missing CRLF after a chunk');
+          buffer = buffer.subarray(2);
+          this.#state = CHUNK_SIZE;
+          break;
+        }
+        case TRAILERS: {
+          // Trailer fields end with an empty line; fetch does not expose them.
+          const end = buffer.indexOf(CRLF);
+          if (end === -1) {
+            this.#pending = buffer;
+            return;
+          }
+          buffer = buffer.subarray(end + 2);
+          if (end === 0) this.#finish();
+          break;
+        }
+        case UNTIL_CLOSE:
+          this.#events.data(buffer);
+          return;
+        default:
+          // Bytes after a complete response (a misbehaving app writing to the socket): dropped,
+          // as a client would before reading the next response on a keep-alive connection.
+          return;
+      }
+    }
+  }
+
+  /**
+   * The server closed its side. Ends a body delimited by the close; throws a `TypeError`
+   * when the response was cut short.
+   */
+  close(): void {
+    if (this.#state === DONE) return;
+    if (this.#state === UNTIL_CLOSE) {
+      this.#finish();
+      return;
+    }
+    throw new TypeError(this.#state === HEAD ? 'other side closed' : 'terminated');
+  }
+
+  #parseHead(head: string): void {
+    const lines = head.split('\r\n');
+    const match = STATUS_LINE.exec(lines[0] ?? '');
+    if (match === null) throw new TypeError(`invalid status line '${lines[0] ?? ''}'`);
+    const status = Number(match[1]);
+    if (status >= 100 && status < 200 && status !== 101) return; // informational: wait for the final head
+    const headers: string[] = [];
+    let length: string | undefined;
+    let transferEncoding: string | undefined;
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new TypeError(`invalid header line '${line}'`);
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers.push(name, value);
+      if (name === 'content-length') length = value;
+      else if (name === 'transfer-encoding') {
+        transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+      }
+    }
+    const bodyless = this.#headRequest || status === 204 || status === 304 || status === 101;
+    this.#events.head(status, match[2] ?? '', headers, bodyless);
+    if (bodyless) {
+      this.#finish();
+    } else if (transferEncoding !== undefined) {
+      this.#state = /(?:^|,)\s*chunked\s*$/i.test(transferEncoding) ? CHUNK_SIZE : UNTIL_CLOSE;
+    } else if (length !== undefined) {
+      const size = Number(length);
+      if (!Number.isSafeInteger(size) || size < 0) throw new TypeError(`invalid content-length '${length}'`);
+      this.#remaining = size;
+      if (size === 0) this.#finish();
+      else this.#state = LENGTH;
+    } else {
+      this.#state = UNTIL_CLOSE;
+    }
+  }
+
+  #finish(): void {
+    this.#state = DONE;
+    this.#events.end();
+  }
+}

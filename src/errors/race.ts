@@ -1,0 +1,193 @@
+/**
+ * Errors raised by `fray/race`.
+ *
+ * Two families: errors `explore()` throws because the exploration itself cannot be trusted
+ * (usage, uncontrolled async work, a replay that left its schedule, a nondeterministic
+ * scenario, a run stuck on real I/O), and errors that *are* the failure a schedule found
+ * (a deadlock, a livelock, a task that rejected, a history that is not linearizable) — those
+ * are returned in `result.failure.error`, with the replay string, never thrown.
+ *
+ * @module
+ */
+import { FrayError } from './fray-error.ts';
+
+/** What fray/race knows about an async resource it does not control. */
+export interface UncontrolledSite {
+  readonly type: string;
+  readonly task: string;
+  readonly operation: string | undefined;
+  readonly site: string;
+}
+
+function sites(work: readonly UncontrolledSite[]): string {
+  return work
+    .slice(0, 6)
+    .map(
+      (w) =>
+        `  - ${w.type} created by ${w.task}${w.operation ? ` (inside ${w.operation})` : ''} at ${w.site}`,
+    )
+    .concat(work.length > 6 ? [`  … and ${work.length - 6} more`] : [])
+    .join('\n');
+}
+
+/** `explore()` was called with options it cannot use. */
+export class RaceUsageError extends FrayError {
+  constructor(message: string, fix: string) {
+    super('FRAY_RACE_USAGE', message, { fix });
+  }
+}
+
+/** A replay string could not be parsed. */
+export class RaceReplayInvalidError extends FrayError {
+  readonly replay: string;
+  constructor(replay: string, problem: string) {
+    super('FRAY_RACE_REPLAY_INVALID', `the replay string is not valid: ${problem}.\n  Replay: ${replay}`, {
+      fix: "copy the whole string, quotes included, from the failure's `replay:` line (it starts with 'fr1;').",
+    });
+    this.replay = replay;
+  }
+}
+
+/**
+ * Replaying a schedule, the run did not follow it: the decision the schedule names at some
+ * step was not pending, or first-come order differed, or the run took more or fewer steps.
+ * The code, the scenario or something uncontrolled changed since the string was recorded.
+ */
+export class RaceReplayDivergedError extends FrayError {
+  /** The step (1-based) at which the run left the schedule; 0 when it is the scenario itself. */
+  readonly step: number;
+  /** What the schedule expected. */
+  readonly expected: string;
+  /** What was there instead (pending decisions, or the scenario's task labels). */
+  readonly actual: readonly string[];
+  constructor(step: number, what: string, expected: string, actual: readonly string[]) {
+    super(
+      'FRAY_RACE_REPLAY_DIVERGED',
+      `the replayed run left its schedule ${step > 0 ? `at step ${step}` : 'before the first step'}: ${what}\n  expected: ${expected}\n  found:    ${actual.length === 0 ? '(nothing)' : actual.join(', ')}`,
+      {
+        fix: 'replay strings are exact: they stop matching once the code under test, the scenario (its tasks and their labels) or an uncontrolled input changes. Run the exploration again with its seed to get a fresh replay string.',
+      },
+    );
+    this.step = step;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/**
+ * The same schedule prefix gave different pending decisions in two runs: the scenario
+ * depends on something fray does not control, so its results cannot be trusted or replayed.
+ */
+export class RaceNondeterminismError extends FrayError {
+  readonly step: number;
+  constructor(step: number, expected: string, actual: readonly string[]) {
+    super(
+      'FRAY_RACE_NONDETERMINISTIC',
+      `the scenario is not deterministic: following the same schedule, step ${step} offered different decisions.\n  expected: ${expected}\n  found:    ${actual.join(', ') || '(nothing)'}`,
+      {
+        fix: 'make setup() build the same world every run (reset shared state, no data left from a previous run) and route every async dependency through a fray mock, ctl.wrap() or inject(); see the uncontrolled-work report.',
+      },
+    );
+    this.step = step;
+  }
+}
+
+/** A task created async work fray does not control (a socket, a file read, a real timer). */
+export class RaceUncontrolledError extends FrayError {
+  readonly work: readonly UncontrolledSite[];
+  constructor(work: readonly UncontrolledSite[]) {
+    super(
+      'FRAY_RACE_UNCONTROLLED',
+      `a task created async work fray does not control, so schedules could not be reproduced:\n${sites(work)}`,
+      {
+        fix: "route it through something fray controls — a fray mock, ctl.wrap(client, 'label') for a pool or client, inject() for HTTP, global fetch — or pass `uncontrolled: 'report'` to explore anyway (results may not replay).",
+      },
+    );
+    this.work = work;
+  }
+}
+
+/** A run did not finish within `timeout` because real work never completed. */
+export class RaceTimeoutError extends FrayError {
+  constructor(
+    timeout: number,
+    step: number,
+    running: readonly string[],
+    pending: readonly string[],
+    uncontrolled: readonly UncontrolledSite[],
+  ) {
+    super(
+      'FRAY_RACE_TIMEOUT',
+      `a run did not finish within ${timeout} ms (at step ${step}).\n  still running: ${running.join(', ') || '(nothing controlled)'}\n  pending tasks: ${pending.join(', ') || '(none)'}${uncontrolled.length > 0 ? `\n  uncontrolled work:\n${sites(uncontrolled)}` : ''}`,
+      {
+        fix: 'a wrapped call or fetch waits on something that never answers (a server that is down, a lock no task releases); raise `timeout` if the real work is merely slow.',
+      },
+    );
+  }
+}
+
+/** Every task still pending, and nothing left that fray could run: the tasks wait on each other. */
+export class RaceDeadlockError extends FrayError {
+  readonly waiting: readonly string[];
+  constructor(step: number, waiting: readonly string[], uncontrolled: readonly UncontrolledSite[]) {
+    super(
+      'FRAY_RACE_DEADLOCK',
+      `after step ${step} no decision was left but tasks had not finished:\n${waiting.map((w) => `  - ${w}`).join('\n')}${uncontrolled.length > 0 ? `\n  uncontrolled work:\n${sites(uncontrolled)}` : ''}`,
+      {
+        fix: 'look for a lock, queue or promise that one task waits on and only another task would release; if a task is meant to stay pending, pass `allowPending: true`.',
+      },
+    );
+    this.waiting = waiting;
+  }
+}
+
+/** A run took more decisions than `maxSteps`: a livelock, a poll loop or an interval that never stops. */
+export class RaceStepLimitError extends FrayError {
+  constructor(maxSteps: number, recent: readonly string[]) {
+    super(
+      'FRAY_RACE_STEP_LIMIT',
+      `a run exceeded ${maxSteps} decisions. Last decisions:\n  ${recent.join('\n  ')}`,
+      {
+        fix: 'look for a retry or poll loop that never gives up under this schedule; raise `maxSteps` if the scenario is simply long.',
+      },
+    );
+  }
+}
+
+/** The default check: some task rejected. */
+export class RaceTaskFailedError extends FrayError {
+  readonly tasks: readonly string[];
+  constructor(failures: readonly { task: string; reason: unknown }[]) {
+    const first = failures[0]?.reason;
+    super(
+      'FRAY_RACE_TASK_REJECTED',
+      `${failures.length === 1 ? 'a task' : `${failures.length} tasks`} rejected:\n${failures
+        .map(
+          ({ task, reason }) =>
+            `  - ${task}: ${reason instanceof Error ? `${reason.name}: ${reason.message.split('\n')[0] ?? ''}` : String(reason)}`,
+        )
+        .join('\n')}`,
+      {
+        cause: first,
+        fix: 'without a `check`, every task must fulfil. Pass `check(ctx, outcomes)` when some rejections are expected (a 409 for the loser of a race).',
+      },
+    );
+    this.tasks = failures.map((f) => f.task);
+  }
+}
+
+/** The recorded history has no linearization consistent with the sequential model. */
+export class RaceNotLinearizableError extends FrayError {
+  /** The history, one line per operation. */
+  readonly history: readonly string[];
+  constructor(history: readonly string[], explanation: string) {
+    super(
+      'FRAY_RACE_NOT_LINEARIZABLE',
+      `the history is not linearizable: ${explanation}\n  history (call step → return step):\n${history.map((h) => `    ${h}`).join('\n')}`,
+      {
+        fix: 'no order of these operations, each taking effect at one instant between its call and its return, explains the results: two operations interfered. Make the operation atomic (a transaction, a conditional update, a lock).',
+      },
+    );
+    this.history = history;
+  }
+}

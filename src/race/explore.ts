@@ -1,0 +1,489 @@
+/**
+ * `explore()`: run a scenario under many schedules chosen by a strategy, stop at the first
+ * failure, shrink it to the fewest deviations from first-come order, and return a report and
+ * a one-line replay string. Or, given `replay`, run exactly one recorded schedule.
+ *
+ * @module
+ */
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  isFrayError,
+  RaceReplayDivergedError,
+  RaceTaskFailedError,
+  RaceUsageError,
+} from '../errors/index.ts';
+import { acquireTracker, releaseTracker } from './async-tracker.ts';
+import { frames, snapshot } from './frames.ts';
+import { count, plural } from './format.ts';
+import { realRandom } from './natives.ts';
+import {
+  normalizeOptions,
+  type ExploreOptions,
+  type ExploreResult,
+  type NormalizedOptions,
+  type RaceControl,
+  type RaceFailure,
+} from './options.ts';
+import { fnv1a } from './prng.ts';
+import { decodeReplay, encodeReplay } from './replay-string.ts';
+import { failureReport, type FoundBy } from './report.ts';
+import { AbandonRun, Run, type Chooser, type RunRecord, type RunSpec } from './run.ts';
+import { shrink } from './shrink.ts';
+import { strictChooser } from './strategies/chooser.ts';
+import { DfsStrategy } from './strategies/dfs.ts';
+import { PctStrategy, type PctBound } from './strategies/pct.ts';
+import { PortfolioStrategy } from './strategies/portfolio.ts';
+import { RandomStrategy } from './strategies/random.ts';
+import type { Strategy } from './strategies/strategy.ts';
+import type { TaskSet, UncontrolledWork } from './types.ts';
+import { acquireGlobals, releaseGlobals } from './virtual-globals.ts';
+import { wrap } from './wrap.ts';
+
+const stderrWrite = process.stderr.write.bind(process.stderr);
+
+/** Codes that mean "this exploration cannot be trusted", not "this schedule found a bug". */
+const FATAL = new Set([
+  'FRAY_RACE_USAGE',
+  'FRAY_RACE_REPLAY_INVALID',
+  'FRAY_RACE_REPLAY_DIVERGED',
+  'FRAY_RACE_NONDETERMINISTIC',
+  'FRAY_RACE_UNCONTROLLED',
+  'FRAY_RACE_TIMEOUT',
+]);
+
+function isFatal(error: unknown): boolean {
+  return isFrayError(error) && FATAL.has(error.code);
+}
+
+const OWN_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** The file that called `explore()`, relative to the working directory, for the replay line. */
+function callerFile(): string | undefined {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, explore);
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?[^\s()]+?):\d+:\d+\)?$/.exec(line.trim());
+    const path = match?.[1];
+    if (path === undefined || path.startsWith('node:') || path.includes('/node_modules/')) continue;
+    const plain = path.startsWith('file://') ? fileURLToPath(path) : path;
+    // fray/race's own files, but not its tests and fixtures (the corpus calls explore too).
+    if (plain.startsWith(`${OWN_DIR}${sep}`) && !/\.test\.|[\\/]fixtures[\\/]/.test(plain)) continue;
+    const cwd = process.cwd();
+    return plain.startsWith(`${cwd}${sep}`) ? plain.slice(cwd.length + 1) : plain;
+  }
+  return undefined;
+}
+
+function defaultCheck(_ctx: unknown, outcomes: unknown): void {
+  const list = (Array.isArray(outcomes) ? outcomes : Object.values(outcomes as object)) as {
+    task: string;
+    status: string;
+    reason?: unknown;
+  }[];
+  const failed = list.filter((o) => o.status === 'rejected').map((o) => ({ task: o.task, reason: o.reason }));
+  if (failed.length > 0) throw new RaceTaskFailedError(failed);
+}
+
+function makeStrategy(options: NormalizedOptions): Strategy {
+  const s = options.strategy;
+  const kind = typeof s === 'string' ? s : s.kind;
+  switch (kind) {
+    case 'random':
+      return new RandomStrategy(options.seed);
+    case 'pct':
+      return new PctStrategy(options.seed, typeof s === 'object' && s.kind === 'pct' ? (s.depth ?? 2) : 2);
+    case 'dfs':
+      return new DfsStrategy(typeof s === 'object' && s.kind === 'dfs' ? (s.bound ?? Infinity) : Infinity);
+    default:
+      return new PortfolioStrategy(options.seed, options.runs);
+  }
+}
+
+function pctBounds(strategy: Strategy): PctBound[] {
+  if (strategy instanceof PortfolioStrategy) return strategy.bounds();
+  if (strategy instanceof PctStrategy) return strategy.bound().runs > 0 ? [strategy.bound()] : [];
+  return [];
+}
+
+function isExhaustive(strategy: Strategy): boolean {
+  if (strategy instanceof PortfolioStrategy) return strategy.dfs.exhaustive;
+  if (strategy instanceof DfsStrategy) return strategy.exhaustive;
+  return false;
+}
+
+function percent(p: number): string {
+  if (p >= 0.1) return `${(p * 100).toFixed(1)}%`;
+  if (p >= 0.0001) return `${(p * 100).toFixed(3)}%`;
+  return `${p.toExponential(1)}`;
+}
+
+function passSummary(
+  strategy: Strategy,
+  runs: number,
+  options: NormalizedOptions,
+  exhaustive: boolean,
+): string {
+  if (exhaustive) return `passed: all ${plural(runs, 'schedule')} explored (exhaustive).`;
+  const parts: string[] = [];
+  for (const c of strategy.coverage()) {
+    if (c.name === 'dfs') {
+      if (
+        c.bounded === true &&
+        c.exhaustive !== true &&
+        (c.completeUpTo ?? -1) >= 0 &&
+        strategy instanceof DfsStrategy &&
+        strategy.done
+      )
+        parts.push(`dfs explored all ${plural(c.runs, 'schedule')} with ≤ ${c.completeUpTo} deviations`);
+      else if ((c.completeUpTo ?? -1) >= 0)
+        parts.push(
+          `dfs covered every schedule with ≤ ${c.completeUpTo} deviation${c.completeUpTo === 1 ? '' : 's'} (${plural(c.runs, 'run')})`,
+        );
+      else parts.push(`dfs ${plural(c.runs, 'run')}`);
+    } else if (c.depth === undefined) parts.push(`${c.name} ${plural(c.runs, 'run')}`);
+  }
+  for (const b of pctBounds(strategy))
+    parts.push(
+      `pct(d=${b.depth}) ${plural(b.runs, 'run')}: each hits a given depth-${b.depth} bug with p ≥ 1/(${b.n}${b.depth > 1 ? `·${b.k}${b.depth > 2 ? `^${b.depth - 1}` : ''}` : ''}) = ${percent(b.perRun)}, so one survives them all with p ≤ ${percent(b.missed)}`,
+    );
+  return `passed ${plural(runs, 'run')} (${strategyName(options)}, seed ${options.seed}): ${parts.join('; ')}.`;
+}
+
+function strategyName(options: NormalizedOptions): string {
+  const s = options.strategy;
+  if (typeof s === 'string') return s === 'pct' ? 'pct(d=2)' : s;
+  if (s.kind === 'pct') return `pct(d=${s.depth ?? 2})`;
+  if (s.kind === 'dfs') return s.bound === undefined ? 'dfs' : `dfs(bound=${s.bound})`;
+  return s.kind;
+}
+
+function fingerprintOf(name: string | undefined) {
+  return (labels: readonly string[]): string => fnv1a([name ?? '', ...labels].join('\u0001'));
+}
+
+/**
+ * Explore the interleavings of `tasks` and check each run.
+ *
+ * @example
+ * ```ts
+ * import { explore } from 'fray/race';
+ * import { asyncMock } from 'fray/mock';
+ *
+ * const result = await explore({
+ *   seed: 42,
+ *   setup: () => {
+ *     const store = { balance: 100 };
+ *     const get = asyncMock(async () => store.balance);
+ *     const set = asyncMock(async (v: number) => void (store.balance = v));
+ *     return { store, get, set };
+ *   },
+ *   tasks: ({ get, set }) => ({
+ *     alice: async () => set((await get()) - 30),
+ *     bob: async () => set((await get()) - 50),
+ *   }),
+ *   check: ({ store }) => expect(store.balance).toBe(20),
+ * });
+ * expect(result).toBeRaceFree(); // fails: a lost update, with the report and replay line
+ * ```
+ */
+export async function explore<C = Record<string, never>, T extends TaskSet = TaskSet>(
+  options: ExploreOptions<C, T>,
+): Promise<ExploreResult> {
+  const file = callerFile();
+  const restore = snapshot();
+  const opts = normalizeOptions(options as ExploreOptions<unknown, TaskSet>, process.env, () =>
+    Math.floor(realRandom() * 0x100000000),
+  );
+  if (frames.getStore() !== undefined)
+    throw new RaceUsageError(
+      'explore() was called inside a run of another exploration.',
+      'call explore() from the test itself, not from a task, setup or check.',
+    );
+  const fingerprint = fingerprintOf(opts.name);
+  let runIndex = 0;
+  const spec: RunSpec = {
+    setup: (options.setup ?? (() => ({}))) as RunSpec['setup'],
+    tasks: options.tasks as RunSpec['tasks'],
+    check: (options.check ?? defaultCheck) as RunSpec['check'],
+    teardown: options.teardown as RunSpec['teardown'],
+    makeControl: (run: Run): RaceControl => ({
+      wrap: (target, label, wrapOptions) => wrap(target, label, wrapOptions),
+      now: () => run.monotonic(),
+      run: runIndex,
+    }),
+    timeout: opts.timeout,
+    maxSteps: opts.maxSteps,
+    blockedAfter: opts.blockedAfter,
+    uncontrolled: opts.uncontrolled,
+    allowPending: opts.allowPending,
+    restore,
+    fingerprint,
+    fatal: isFatal,
+  };
+  const execute = (chooser: Chooser, index: number): Promise<RunRecord> => {
+    runIndex = index;
+    return new Run(index, spec, chooser).execute();
+  };
+  const notes = new Set<string>();
+  const uncontrolled = new Map<string, UncontrolledWork>();
+  const absorb = (record: RunRecord): void => {
+    for (const note of record.notes) notes.add(note);
+    for (const work of record.uncontrolled) uncontrolled.set(`${work.type} ${work.site}`, work);
+  };
+
+  acquireGlobals();
+  acquireTracker();
+  try {
+    const explicit = opts.replay;
+    const fromEnv = explicit === undefined ? process.env['FRAY_RACE_REPLAY'] : undefined;
+    const replay = explicit ?? (fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : undefined);
+    if (replay !== undefined) {
+      const outcome = await replayOnce(
+        replay,
+        explicit !== undefined,
+        execute,
+        opts,
+        file,
+        absorb,
+        notes,
+        uncontrolled,
+      );
+      if (outcome !== undefined) return outcome;
+    }
+
+    const strategy = makeStrategy(opts);
+    let runs = 0;
+    while (runs < opts.runs) {
+      const next = strategy.next();
+      if (next === undefined) break;
+      runs++;
+      const record = await execute(next.chooser, runs);
+      strategy.observe(record);
+      absorb(record);
+      if (record.failure !== undefined)
+        return await failed(
+          record,
+          { run: runs, by: next.by, runs, strategy },
+          execute,
+          opts,
+          file,
+          absorb,
+          notes,
+          uncontrolled,
+        );
+    }
+    const exhaustive = isExhaustive(strategy);
+    return {
+      ok: true,
+      name: opts.name,
+      runs,
+      exhaustive,
+      strategy: strategyName(opts),
+      seed: opts.seed,
+      coverage: strategy.coverage(),
+      pct: pctBounds(strategy),
+      summary: passSummary(strategy, runs, opts, exhaustive),
+      notes: [...notes],
+      uncontrolled: [...uncontrolled.values()],
+    };
+  } finally {
+    releaseTracker();
+    releaseGlobals();
+  }
+}
+
+async function replayOnce(
+  replay: string,
+  explicit: boolean,
+  execute: (chooser: Chooser, index: number) => Promise<RunRecord>,
+  opts: NormalizedOptions,
+  file: string | undefined,
+  absorb: (record: RunRecord) => void,
+  notes: Set<string>,
+  uncontrolled: Map<string, UncontrolledWork>,
+): Promise<ExploreResult | undefined> {
+  const schedule = decodeReplay(replay);
+  const strict = strictChooser(
+    schedule.deviations,
+    (step, what, expected, actual) => new RaceReplayDivergedError(step, what, expected, actual),
+    { steps: schedule.steps, hash: schedule.hash },
+  );
+  let checked = false;
+  const chooser: Chooser = {
+    choose(enabled, context) {
+      if (!checked) {
+        checked = true;
+        if (context.fingerprint !== schedule.fingerprint) {
+          if (!explicit) throw new AbandonRun('replay belongs to another scenario');
+          throw new RaceReplayDivergedError(
+            0,
+            'the replay string belongs to another scenario (different name or task labels)',
+            `scenario ${schedule.fingerprint}`,
+            [`scenario ${context.fingerprint}: ${context.tasks.map((t) => t.label).join(', ')}`],
+          );
+        }
+      }
+      return strict.choose(enabled, context);
+    },
+    end: (record) => strict.end?.(record),
+  };
+  let record: RunRecord;
+  try {
+    record = await execute(chooser, 0);
+  } catch (error) {
+    if (error instanceof AbandonRun) return undefined;
+    throw error;
+  }
+  absorb(record);
+  if (record.failure === undefined)
+    return {
+      ok: true,
+      name: opts.name,
+      runs: 1,
+      exhaustive: false,
+      strategy: 'replay',
+      seed: opts.seed,
+      coverage: [{ name: 'replay', runs: 1 }],
+      pct: [],
+      summary: `passed: the replayed schedule (${plural(record.steps.length, 'step')}) ran exactly as recorded and every check held.`,
+      notes: [...notes],
+      uncontrolled: [...uncontrolled.values()],
+    };
+  const found: FoundBy = {
+    name: opts.name,
+    run: 1,
+    runs: 1,
+    by: 'replay',
+    strategy: 'replay',
+    seed: undefined,
+    originalDeviations: record.deviations.length,
+    shrinkRuns: 0,
+    replay,
+    file,
+    replayed: true,
+  };
+  return failureResult(record, found, true, 1, 'replay', opts, notes, uncontrolled, []);
+}
+
+async function failed(
+  first: RunRecord,
+  how: { run: number; by: string; runs: number; strategy: Strategy },
+  execute: (chooser: Chooser, index: number) => Promise<RunRecord>,
+  opts: NormalizedOptions,
+  file: string | undefined,
+  absorb: (record: RunRecord) => void,
+  notes: Set<string>,
+  uncontrolled: Map<string, UncontrolledWork>,
+): Promise<ExploreResult> {
+  let best = first;
+  let shrinkRuns = 0;
+  if (opts.shrinkBudget > 0 && first.deviations.length > 0) {
+    const shrunk = await shrink(first, (chooser) => execute(chooser, 0), opts.shrinkBudget);
+    best = shrunk.record;
+    shrinkRuns = shrunk.runs;
+  }
+  // The replay string must reproduce: verify it once, strictly, before handing it out.
+  const encode = (record: RunRecord): string =>
+    encodeReplay({
+      fingerprint: record.fingerprint,
+      steps: record.steps.length,
+      hash: record.hash,
+      deviations: record.deviations,
+    });
+  const verify = async (record: RunRecord): Promise<boolean> => {
+    try {
+      const again = await execute(
+        strictChooser(
+          record.deviations,
+          (step, what, e, a) => new RaceReplayDivergedError(step, what, e, a),
+          {
+            steps: record.steps.length,
+            hash: record.hash,
+          },
+        ),
+        0,
+      );
+      absorb(again);
+      return again.failure !== undefined;
+    } catch (error) {
+      if (error instanceof RaceReplayDivergedError) return false;
+      throw error;
+    }
+  };
+  let reproduced = await verify(best);
+  if (!reproduced && best !== first) {
+    best = first;
+    reproduced = await verify(first);
+  }
+  if (!reproduced)
+    notes.add(
+      'replaying the failing schedule did not fail again: the failure depends on something fray does not control (see uncontrolled work and notes).',
+    );
+  const replay = encode(best);
+  const found: FoundBy = {
+    name: opts.name,
+    run: how.run,
+    runs: how.runs,
+    by: how.by,
+    strategy: strategyName(opts),
+    seed: opts.seed,
+    originalDeviations: first.deviations.length,
+    shrinkRuns,
+    replay,
+    file,
+    replayed: false,
+  };
+  return failureResult(best, found, reproduced, how.runs, strategyName(opts), opts, notes, uncontrolled, [
+    ...how.strategy.coverage(),
+  ]);
+}
+
+function failureResult(
+  record: RunRecord,
+  found: FoundBy,
+  reproduced: boolean,
+  runs: number,
+  strategy: string,
+  opts: NormalizedOptions,
+  notes: Set<string>,
+  uncontrolled: Map<string, UncontrolledWork>,
+  coverage: ExploreResult['coverage'],
+): ExploreResult {
+  const failure = record.failure;
+  if (failure === undefined) throw new Error('fray/race: failureResult without a failure');
+  const report = failureReport({ ...record, notes: [...notes] }, found);
+  const title = report.split('\n')[0] ?? 'fray/race: failure';
+  if (!opts.quiet)
+    stderrWrite(
+      `${title} — ${found.replayed ? 'replayed' : `found on run ${count(found.run)} (seed ${opts.seed})`}. Replay: '${found.replay}'${found.file === undefined ? '' : ` (npx fray replay ${found.file} '${found.replay}')`}\n`,
+    );
+  const raceFailure: RaceFailure = {
+    kind: failure.kind,
+    error: failure.error,
+    replay: found.replay,
+    schedule: record.deviations,
+    run: found.run,
+    foundBy: found.by,
+    originalDeviations: found.originalDeviations,
+    shrinkRuns: found.shrinkRuns,
+    steps: record.steps.length,
+    outcomes: record.outcomes,
+    reproduced,
+    report,
+  };
+  return {
+    ok: false,
+    name: opts.name,
+    runs,
+    exhaustive: false,
+    strategy,
+    seed: opts.seed,
+    coverage,
+    pct: [],
+    summary: `${title} after ${plural(runs, 'run')} (seed ${opts.seed}). Replay: '${found.replay}'`,
+    notes: [...notes],
+    uncontrolled: [...uncontrolled.values()],
+    failure: raceFailure,
+  };
+}

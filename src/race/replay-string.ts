@@ -1,0 +1,108 @@
+/**
+ * Replay strings: one line that reproduces a schedule exactly.
+ *
+ * ```
+ * fr1;3a9f01c2;14;b7e2d4a0;6=bob:repo.get#1:start<alice:repo.set#1:start
+ * └┬┘ └──┬───┘ └┬┘ └──┬───┘ └─────────────────────┬─────────────────────┘
+ * version │   steps  decisions'               deviations: at step 6, take
+ *    scenario        fingerprint              `chosen` where first-come would take `instead`
+ * ```
+ *
+ * Everything else in the run is first-come order, so the string stays short. Decisions are
+ * named by stable labels (`task:operation#occurrence:phase`), never by indices: a string
+ * still reads as what happened, and a replay that no longer fits says where it left the
+ * schedule. `;`, `=`, `<`, `%`, quotes, `$`, backslashes and control characters inside a
+ * label are percent-encoded, so the string pastes safely into code and single-quoted shell.
+ *
+ * @module
+ */
+import { RaceReplayInvalidError } from '../errors/index.ts';
+import type { Deviation } from './types.ts';
+
+/** A decoded replay string. */
+export interface ReplaySchedule {
+  /** Fingerprint of the scenario's task labels. */
+  readonly fingerprint: string;
+  /** Number of decisions in the run. */
+  readonly steps: number;
+  /** Fingerprint of the run's decision sequence. */
+  readonly hash: string;
+  readonly deviations: readonly Deviation[];
+}
+
+const VERSION = 'fr1';
+
+const UNSAFE = new Set(['%', ';', '=', '<', "'", '"', '`', '$', '\\']);
+
+function escape(id: string): string {
+  let out = '';
+  for (const c of id) {
+    const code = c.charCodeAt(0);
+    out +=
+      UNSAFE.has(c) || code < 0x20 || code === 0x7f
+        ? `%${code.toString(16).toUpperCase().padStart(2, '0')}`
+        : c;
+  }
+  return out;
+}
+
+function unescape(text: string, replay: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new RaceReplayInvalidError(replay, `'${text}' has a broken %-escape`);
+  }
+}
+
+/**
+ * Encode a schedule.
+ *
+ * @example
+ * ```ts
+ * encodeReplay({ fingerprint: '3a9f01c2', steps: 14, hash: 'b7e2d4a0', deviations: [] });
+ * // 'fr1;3a9f01c2;14;b7e2d4a0'
+ * ```
+ */
+export function encodeReplay(schedule: ReplaySchedule): string {
+  return [
+    VERSION,
+    schedule.fingerprint,
+    String(schedule.steps),
+    schedule.hash,
+    ...schedule.deviations.map((d) => `${d.step}=${escape(d.chosen)}<${escape(d.instead)}`),
+  ].join(';');
+}
+
+/**
+ * Decode a replay string; throws `FRAY_RACE_REPLAY_INVALID` when it is malformed.
+ *
+ * @example
+ * ```ts
+ * const { deviations } = decodeReplay(result.failure.replay);
+ * ```
+ */
+export function decodeReplay(replay: string): ReplaySchedule {
+  const text = replay.trim().replace(/^['"]|['"]$/g, '');
+  const [version, fingerprint, steps, hash, ...rest] = text.split(';');
+  if (version !== VERSION) throw new RaceReplayInvalidError(replay, `it should start with '${VERSION};'`);
+  if (fingerprint === undefined || !/^[0-9a-f]{8}$/.test(fingerprint))
+    throw new RaceReplayInvalidError(replay, 'the scenario fingerprint is missing');
+  if (steps === undefined || !/^\d+$/.test(steps))
+    throw new RaceReplayInvalidError(replay, 'the step count is missing');
+  if (hash === undefined || !/^[0-9a-f]{8}$/.test(hash))
+    throw new RaceReplayInvalidError(replay, 'the decision fingerprint is missing');
+  let previous = 0;
+  const deviations = rest.map((item) => {
+    const match = /^(\d+)=([^<]*)<(.*)$/.exec(item);
+    if (match === null) throw new RaceReplayInvalidError(replay, `'${item}' is not step=chosen<instead`);
+    const step = Number(match[1]);
+    if (step <= previous || step > Number(steps))
+      throw new RaceReplayInvalidError(
+        replay,
+        `deviation steps must increase within 1..${steps} (got ${step})`,
+      );
+    previous = step;
+    return { step, chosen: unescape(match[2] ?? '', replay), instead: unescape(match[3] ?? '', replay) };
+  });
+  return { fingerprint, steps: Number(steps), hash, deviations };
+}

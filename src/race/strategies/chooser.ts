@@ -1,0 +1,100 @@
+/**
+ * Choosers that follow a given list of deviations from first-come order: strictly (replay
+ * strings and bounded DFS — any mismatch is an error saying where the run left the
+ * schedule) or leniently (shrinking — a deviation applies where its decisions meet again).
+ *
+ * @module
+ */
+import type { Chooser } from '../run.ts';
+import type { Deviation } from '../types.ts';
+
+/** Always the decision that has waited longest. */
+export const firstCome: Chooser = { choose: () => 0 };
+
+/** Builds the error a strict chooser throws when the run leaves its schedule. */
+export type DivergenceError = (
+  step: number,
+  what: string,
+  expected: string,
+  actual: readonly string[],
+) => Error;
+
+/** What a strict chooser checks once the run ends. */
+export interface StrictExpectations {
+  readonly steps?: number;
+  readonly hash?: string;
+}
+
+/**
+ * Follow `deviations` exactly: at each listed step, first-come order must offer `instead`
+ * first and `chosen` must be pending; everywhere else take first-come.
+ */
+export function strictChooser(
+  deviations: readonly Deviation[],
+  diverged: DivergenceError,
+  expect: StrictExpectations = {},
+): Chooser {
+  let next = 0;
+  return {
+    choose(enabled, context) {
+      const deviation = deviations[next];
+      if (deviation === undefined || deviation.step !== context.step) return 0;
+      next++;
+      const ids = enabled.map((d) => d.id);
+      if (ids[0] !== deviation.instead)
+        throw diverged(
+          context.step,
+          'first-come order offered a different decision first',
+          deviation.instead,
+          ids,
+        );
+      const at = ids.indexOf(deviation.chosen);
+      if (at < 0) throw diverged(context.step, 'the decision to take was not pending', deviation.chosen, ids);
+      return at;
+    },
+    end(record) {
+      const missing = deviations[next];
+      if (missing !== undefined)
+        throw diverged(
+          record.steps.length,
+          `the run ended after ${record.steps.length} steps, before the deviation at step ${missing.step}`,
+          `${missing.step}: ${missing.chosen}`,
+          record.steps.slice(-3).map((s) => s.id),
+        );
+      if (expect.steps !== undefined && expect.steps !== record.steps.length)
+        throw diverged(
+          Math.min(expect.steps, record.steps.length),
+          `the run took ${record.steps.length} steps where the schedule recorded ${expect.steps}`,
+          `${expect.steps} steps`,
+          record.steps.slice(Math.max(0, Math.min(expect.steps, record.steps.length) - 2)).map((s) => s.id),
+        );
+      if (expect.hash !== undefined && expect.hash !== record.hash)
+        throw diverged(
+          record.steps.length,
+          'every recorded deviation matched, but the sequence of decisions differs from the recorded one (its fingerprint changed)',
+          `fingerprint ${expect.hash}`,
+          [`fingerprint ${record.hash}`],
+        );
+    },
+  };
+}
+
+/**
+ * Apply `deviations` in order wherever they fit: when first-come order would take a
+ * deviation's `instead` and its `chosen` is pending, take `chosen`. A deviation whose
+ * `chosen` already happened is skipped. Used to test candidate schedules while shrinking.
+ */
+export function lenientChooser(deviations: readonly Deviation[]): Chooser {
+  let next = 0;
+  return {
+    choose(enabled, context) {
+      while (next < deviations.length && context.taken.has((deviations[next] as Deviation).chosen)) next++;
+      const deviation = deviations[next];
+      if (deviation === undefined || enabled.length < 2 || enabled[0]?.id !== deviation.instead) return 0;
+      const at = enabled.findIndex((d) => d.id === deviation.chosen);
+      if (at <= 0) return 0;
+      next++;
+      return at;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * `pct`: probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte,
+ * ASPLOS 2010), adapted to decisions. Each logical task gets a random priority; at each
+ * choice the highest-priority task with an enabled decision goes; at `depth − 1` random
+ * choice points the task about to go is demoted below every other. A bug that needs `d`
+ * ordering constraints among `n` tasks in a run of `k` choice points is hit with probability
+ * at least `1 / (n · k^(d−1))` per run.
+ *
+ * Within one task (two operations started together by `Promise.all`), each operation gets
+ * its own random priority, so PCT reorders those too.
+ *
+ * @module
+ */
+import { prng, type Prng } from '../prng.ts';
+import type { Chooser, RunRecord } from '../run.ts';
+import type { Decision } from '../state.ts';
+import type { Coverage, Strategy } from './strategy.ts';
+
+/** The per-run probability bound of PCT, and what a series of runs guarantees. */
+export interface PctBound {
+  readonly depth: number;
+  readonly runs: number;
+  /** Logical tasks. */
+  readonly n: number;
+  /** The largest number of choice points seen in a run. */
+  readonly k: number;
+  /** Lower bound on the probability that one run hits a given depth-d bug. */
+  readonly perRun: number;
+  /** Upper bound on the probability that all `runs` runs missed such a bug. */
+  readonly missed: number;
+}
+
+/** Compute the PCT bound for `runs` runs of depth `depth`, `n` tasks, `k` choice points. */
+export function pctBound(depth: number, runs: number, n: number, k: number): PctBound {
+  const perRun = 1 / (Math.max(1, n) * Math.max(1, k) ** (depth - 1));
+  return { depth, runs, n, k, perRun, missed: (1 - perRun) ** runs };
+}
+
+function decisionTarget(decision: Decision): string {
+  return decision.op?.key ?? decision.timer?.key ?? decision.id;
+}
+
+/** The PCT strategy of one depth (1, 2 or 3). */
+export class PctStrategy implements Strategy {
+  readonly name: string;
+  readonly depth: number;
+  readonly #random: Prng;
+  #k = 0;
+  #n = 0;
+  #runs = 0;
+
+  constructor(seed: number, depth: number) {
+    this.depth = depth;
+    this.name = `pct(d=${depth})`;
+    this.#random = prng(seed, 0x9c7 + depth);
+  }
+
+  next(): { chooser: Chooser; by: string } {
+    const random = this.#random;
+    const depth = this.depth;
+    // Before any run has been seen, guess a short run; the estimate grows with experience.
+    const k = Math.max(this.#k, 4);
+    const changes: number[] = [];
+    while (changes.length < depth - 1 && changes.length < k) {
+      const point = 1 + random.int(k);
+      if (!changes.includes(point)) changes.push(point);
+    }
+    const actorPriority = new Map<string, number>();
+    const targetPriority = new Map<string, number>();
+    const priorityOf = (decision: Decision): number => {
+      let p = actorPriority.get(decision.actor.label);
+      if (p === undefined) {
+        p = depth + random.next();
+        actorPriority.set(decision.actor.label, p);
+      }
+      return p;
+    };
+    const subPriorityOf = (decision: Decision): number => {
+      const target = decisionTarget(decision);
+      let p = targetPriority.get(target);
+      if (p === undefined) {
+        p = random.next();
+        targetPriority.set(target, p);
+      }
+      return p;
+    };
+    const best = (enabled: readonly Decision[]): number => {
+      let at = 0;
+      for (let i = 1; i < enabled.length; i++) {
+        const a = enabled[i] as Decision;
+        const b = enabled[at] as Decision;
+        const pa = priorityOf(a);
+        const pb = priorityOf(b);
+        if (pa > pb || (pa === pb && subPriorityOf(a) > subPriorityOf(b))) at = i;
+      }
+      return at;
+    };
+    return {
+      by: this.name,
+      chooser: {
+        choose(enabled, context) {
+          if (enabled.length < 2) return 0;
+          let at = best(enabled);
+          const change = changes.indexOf(context.choicesSoFar + 1);
+          if (change >= 0) {
+            // Demote the task about to run below every initial priority, then pick again.
+            actorPriority.set((enabled[at] as Decision).actor.label, change + 1);
+            at = best(enabled);
+          }
+          return at;
+        },
+      },
+    };
+  }
+
+  observe(record: RunRecord): void {
+    this.#runs++;
+    this.#k = Math.max(this.#k, record.choicePoints);
+    this.#n = Math.max(this.#n, record.taskLabels.length);
+  }
+
+  /** The bound these runs give, with the largest `k` and `n` seen. */
+  bound(): PctBound {
+    return pctBound(this.depth, this.#runs, this.#n, this.#k);
+  }
+
+  coverage(): Coverage[] {
+    return [{ name: this.name, runs: this.#runs, depth: this.depth }];
+  }
+}

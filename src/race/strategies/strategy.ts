@@ -1,0 +1,33 @@
+/**
+ * What an exploration strategy is: a source of choosers, one per run, that learns from each
+ * finished run. `random`, `pct`, `dfs` and `portfolio` implement it.
+ *
+ * @module
+ */
+import type { Chooser, RunRecord } from '../run.ts';
+
+/** What a strategy has covered so far, for the summary. */
+export interface Coverage {
+  readonly name: string;
+  readonly runs: number;
+  /** DFS: every schedule was explored. */
+  readonly exhaustive?: boolean;
+  /** DFS: every schedule with at most this many deviations was explored. */
+  readonly completeUpTo?: number;
+  /** DFS: the deviation bound stopped it before the tree was exhausted. */
+  readonly bounded?: boolean;
+  /** PCT: its depth. */
+  readonly depth?: number;
+}
+
+/** A strategy. */
+export interface Strategy {
+  /** Short name: `random`, `pct(d=2)`, `dfs`, `portfolio`. */
+  readonly name: string;
+  /** The chooser for the next run and the name of who made it, or `undefined` when done. */
+  next(): { chooser: Chooser; by: string } | undefined;
+  /** Learn from the run the last chooser drove. */
+  observe(record: RunRecord): void;
+  /** Coverage of this strategy and its parts. */
+  coverage(): Coverage[];
+}

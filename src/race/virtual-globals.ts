@@ -1,0 +1,371 @@
+/**
+ * The globals fray/race takes over while an exploration runs, each only for code running
+ * inside a run (found through the frame storage) — everything else, including Vitest itself
+ * and other tests running concurrently, keeps the real ones:
+ *
+ * - timers: `setTimeout`/`setInterval`/`clearTimeout`/`clearInterval` (global and
+ *   `node:timers`) and `setTimeout` from `node:timers/promises` become *virtual*: a timer
+ *   firing is a scheduler decision, time jumps instead of passing, nothing waits for real;
+ * - clocks: `Date.now()`, `new Date()` and `performance.now()` read the run's virtual clock;
+ * - randomness: `Math.random()` and `crypto.randomUUID()` come from a per-run seeded source,
+ *   so every run of a scenario starts from the same world;
+ * - `fetch`: each call becomes a controlled operation labelled `METHOD origin/path`
+ *   (through `activeController()`, so any controller sees it).
+ *
+ * Installed when the first exploration starts and restored when the last one ends.
+ *
+ * @module
+ */
+import { syncBuiltinESMExports, createRequire } from 'node:module';
+import type * as NodeCrypto from 'node:crypto';
+import type * as NodeTimers from 'node:timers';
+import type * as NodeTimersPromises from 'node:timers/promises';
+import { activeController } from '../control/index.ts';
+import { frames } from './frames.ts';
+import { NativeDate, NativePromise } from './natives.ts';
+
+/** What a run offers to the patched globals. */
+export interface VirtualWorld {
+  /** Still running: a finished run abandons new timers. */
+  readonly live: boolean;
+  /** Schedule a virtual timer; returns its handle. */
+  addTimer(
+    callback: (...args: unknown[]) => void,
+    delay: number,
+    args: readonly unknown[],
+    repeat: boolean,
+  ): VirtualTimer;
+  /** Cancel a virtual timer. */
+  cancelTimer(timer: VirtualTimer): void;
+  /** Virtual wall clock, epoch milliseconds. */
+  wallClock(): number;
+  /** Virtual monotonic clock, milliseconds. */
+  monotonic(): number;
+  /** Seeded random float in [0, 1). */
+  random(): number;
+}
+
+const HANDLE = Symbol('fray.race.timer');
+
+/** The handle a virtual `setTimeout`/`setInterval` returns; shaped like Node's `Timeout`. */
+export class VirtualTimer {
+  readonly [HANDLE] = true;
+  readonly id: number;
+  readonly #cancel: (timer: VirtualTimer) => void;
+
+  constructor(id: number, cancel: (timer: VirtualTimer) => void) {
+    this.id = id;
+    this.#cancel = cancel;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  hasRef(): boolean {
+    return true;
+  }
+  refresh(): this {
+    return this;
+  }
+  close(): this {
+    this.#cancel(this);
+    return this;
+  }
+  [Symbol.toPrimitive](): number {
+    return this.id;
+  }
+  [Symbol.dispose](): void {
+    this.#cancel(this);
+  }
+}
+
+/**
+ * The run whose virtual clock and randomness apply to the code running now: any zone but
+ * `real` (a wrapped client's own work keeps the real world).
+ */
+function world(): VirtualWorld | undefined {
+  const frame = frames.getStore();
+  if (frame === undefined || frame.zone === 'real') return undefined;
+  const run = frame.run as Partial<VirtualWorld> | undefined;
+  return typeof run?.addTimer === 'function' ? (run as VirtualWorld) : undefined;
+}
+
+/**
+ * The run whose virtual *timers* apply: only in the `task` zone. Setup is not scheduled, so
+ * a library's timer created while building the world (a connection timeout) stays real.
+ */
+function timerWorld(): VirtualWorld | undefined {
+  return frames.getStore()?.zone === 'task' ? world() : undefined;
+}
+
+const require = createRequire(import.meta.url);
+// The CommonJS module objects are the mutable ones; syncBuiltinESMExports() mirrors them to ESM.
+const timersModule = require('node:timers') as typeof NodeTimers;
+const timersPromises = require('node:timers/promises') as typeof NodeTimersPromises;
+const cryptoModule = require('node:crypto') as typeof NodeCrypto;
+
+interface Saved {
+  setTimeout: typeof setTimeout;
+  clearTimeout: typeof clearTimeout;
+  setInterval: typeof setInterval;
+  clearInterval: typeof clearInterval;
+  modSetTimeout: typeof setTimeout;
+  modClearTimeout: typeof clearTimeout;
+  modSetInterval: typeof setInterval;
+  modClearInterval: typeof clearInterval;
+  promiseSetTimeout: typeof timersPromises.setTimeout;
+  Date: DateConstructor;
+  performanceNow: () => number;
+  random: () => number;
+  randomUUID: (() => string) | undefined;
+  moduleRandomUUID: typeof cryptoModule.randomUUID;
+  fetch: typeof fetch | undefined;
+}
+
+let saved: Saved | undefined;
+let users = 0;
+
+function uuidFrom(random: () => number): string {
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) bytes[i] = Math.floor(random() * 256);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function fetchLabel(
+  input: unknown,
+  init: RequestInit | undefined,
+): { label: string; url: string; method: string } {
+  let url: string;
+  let method = init?.method;
+  if (typeof input === 'string') url = input;
+  else if (input instanceof URL) url = input.href;
+  else if (typeof input === 'object' && input !== null && 'url' in input) {
+    const request = input as { url: unknown; method?: unknown };
+    url = String(request.url);
+    method ??= typeof request.method === 'string' ? request.method : 'GET';
+  } else url = String(input);
+  method = (method ?? 'GET').toUpperCase();
+  let where: string;
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    where = url.split('?')[0] ?? url;
+  }
+  return { label: `${method} ${where}`, url, method };
+}
+
+function build(original: Saved): Record<string, unknown> {
+  const setTimeoutV = function (this: unknown, callback: unknown, delay?: number, ...args: unknown[]) {
+    const w = timerWorld();
+    if (w === undefined || typeof callback !== 'function')
+      return Reflect.apply(original.setTimeout, this, [callback, delay, ...args]) as unknown;
+    return w.addTimer(callback as (...a: unknown[]) => void, delay ?? 0, args, false);
+  };
+  const setIntervalV = function (this: unknown, callback: unknown, delay?: number, ...args: unknown[]) {
+    const w = timerWorld();
+    if (w === undefined || typeof callback !== 'function')
+      return Reflect.apply(original.setInterval, this, [callback, delay, ...args]) as unknown;
+    return w.addTimer(callback as (...a: unknown[]) => void, delay ?? 0, args, true);
+  };
+  const clearV = (real: (handle: any) => void) =>
+    function (handle: unknown): void {
+      if (typeof handle === 'object' && handle !== null && HANDLE in handle) (handle as VirtualTimer).close();
+      else real(handle);
+    };
+  const promiseSetTimeoutV = function (
+    this: unknown,
+    delay?: number,
+    value?: unknown,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown> {
+    const w = timerWorld();
+    if (w === undefined)
+      return Reflect.apply(original.promiseSetTimeout, this, [delay, value, options]) as Promise<unknown>;
+    const signal = options?.signal;
+    return new NativePromise((resolve, reject) => {
+      if (signal?.aborted === true) {
+        reject(abortError(signal));
+        return;
+      }
+      const timer = w.addTimer(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        delay ?? 1,
+        [],
+        false,
+      );
+      const onAbort = (): void => {
+        timer.close();
+        reject(abortError(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  };
+  const DateV = new Proxy(original.Date, {
+    construct(target, args, newTarget) {
+      const w = args.length === 0 ? world() : undefined;
+      return Reflect.construct(target, w === undefined ? args : [w.wallClock()], newTarget) as object;
+    },
+    apply(target, thisArg, args) {
+      const w = world();
+      if (w === undefined) return Reflect.apply(target, thisArg, args) as string;
+      return new NativeDate(w.wallClock()).toString();
+    },
+    get(target, prop, receiver) {
+      if (prop === 'now') return dateNowV;
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const realNow = original.Date.now.bind(original.Date);
+  const dateNowV = function now(): number {
+    return world()?.wallClock() ?? realNow();
+  };
+  const performanceNowV = function now(): number {
+    return world()?.monotonic() ?? original.performanceNow();
+  };
+  const randomV = function random(): number {
+    return world()?.random() ?? original.random();
+  };
+  const randomUUIDV = function randomUUID(this: unknown, ...args: unknown[]): string {
+    const w = world();
+    if (w !== undefined) return uuidFrom(() => w.random());
+    return Reflect.apply(original.moduleRandomUUID, this, args) as string;
+  };
+  const globalRandomUUIDV = function randomUUID(this: unknown): string {
+    const w = world();
+    if (w !== undefined) return uuidFrom(() => w.random());
+    const real: () => string = original.randomUUID ?? original.moduleRandomUUID;
+    return real();
+  };
+  const realFetch = original.fetch;
+  const fetchV =
+    realFetch === undefined
+      ? undefined
+      : function fetch(input: unknown, init?: RequestInit): Promise<Response> {
+          const controller = activeController();
+          const frame = frames.getStore();
+          if (controller === undefined || frame?.zone === 'real')
+            return Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>;
+          const { label, url, method } = fetchLabel(input, init);
+          return controller.run(
+            { kind: 'fetch', label, args: [method, url] },
+            () => Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>,
+          );
+        };
+  return {
+    setTimeout: setTimeoutV,
+    setInterval: setIntervalV,
+    clearTimeout: clearV(original.clearTimeout),
+    clearInterval: clearV(original.clearInterval),
+    modSetTimeout: setTimeoutV,
+    modSetInterval: setIntervalV,
+    modClearTimeout: clearV(original.modClearTimeout),
+    modClearInterval: clearV(original.modClearInterval),
+    promiseSetTimeout: promiseSetTimeoutV,
+    Date: DateV,
+    performanceNow: performanceNowV,
+    random: randomV,
+    randomUUID: globalRandomUUIDV,
+    moduleRandomUUID: randomUUIDV,
+    fetch: fetchV,
+  };
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const error = new Error('The operation was aborted', { cause: signal?.reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+interface Slot {
+  readonly object: object;
+  readonly key: string;
+}
+
+function slots(): Record<keyof Saved, Slot> {
+  const at = (object: object, key: string): Slot => ({ object, key });
+  return {
+    setTimeout: at(globalThis, 'setTimeout'),
+    clearTimeout: at(globalThis, 'clearTimeout'),
+    setInterval: at(globalThis, 'setInterval'),
+    clearInterval: at(globalThis, 'clearInterval'),
+    modSetTimeout: at(timersModule, 'setTimeout'),
+    modClearTimeout: at(timersModule, 'clearTimeout'),
+    modSetInterval: at(timersModule, 'setInterval'),
+    modClearInterval: at(timersModule, 'clearInterval'),
+    promiseSetTimeout: at(timersPromises, 'setTimeout'),
+    Date: at(globalThis, 'Date'),
+    performanceNow: at(performance, 'now'),
+    random: at(Math, 'random'),
+    randomUUID: at(globalThis.crypto, 'randomUUID'),
+    moduleRandomUUID: at(cryptoModule, 'randomUUID'),
+    fetch: at(globalThis, 'fetch'),
+  };
+}
+
+interface Installed {
+  readonly slot: Slot;
+  readonly replacement: unknown;
+  /** The own property descriptor before fray touched it (undefined: inherited or absent). */
+  readonly before: PropertyDescriptor | undefined;
+}
+
+const installed: Installed[] = [];
+
+/**
+ * Take over the globals (reference-counted). The values found now are the ones delegated to
+ * outside runs, so a `fetch` mock or fake timers installed before `explore()` keep working.
+ */
+export function acquireGlobals(): void {
+  if (users++ > 0) return;
+  const all = slots();
+  const current = (slot: Slot): unknown => (slot.object as Record<string, unknown>)[slot.key];
+  const original = {} as Record<keyof Saved, unknown>;
+  for (const [key, slot] of Object.entries(all) as [keyof Saved, Slot][]) {
+    const value = current(slot);
+    original[key] =
+      typeof value === 'function' && key !== 'Date'
+        ? (value as (...args: unknown[]) => unknown).bind(slot.object)
+        : value;
+  }
+  saved = original as unknown as Saved;
+  const replacements = build(saved);
+  for (const [key, slot] of Object.entries(all)) {
+    const replacement = replacements[key];
+    if (replacement === undefined) continue;
+    const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
+    Object.defineProperty(slot.object, slot.key, {
+      value: replacement,
+      writable: true,
+      configurable: true,
+      enumerable: before?.enumerable ?? false,
+    });
+    installed.push({ slot, replacement, before });
+  }
+  syncBuiltinESMExports();
+}
+
+/** Give the globals back when the last exploration ends (only those still fray's). */
+export function releaseGlobals(): void {
+  if (users === 0 || --users > 0) return;
+  for (const { slot, replacement, before } of installed.splice(0)) {
+    if ((slot.object as Record<string, unknown>)[slot.key] !== replacement) continue;
+    if (before === undefined) delete (slot.object as Record<string, unknown>)[slot.key];
+    else Object.defineProperty(slot.object, slot.key, before);
+  }
+  saved = undefined;
+  syncBuiltinESMExports();
+}
+
+/** Whether fray's globals are installed (for tests). */
+export function globalsInstalled(): boolean {
+  return users > 0;
+}

@@ -15,6 +15,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { DbClosedError, DbSnapshotError } from '../errors/index.ts';
+import { callSite } from './call-site.ts';
 import type { DatabaseInfo, Engine } from './engine.ts';
 import { Lease, LeaseHolder } from './lease.ts';
 import { applyMigrations, type MigrationPlan } from './migrations.ts';
@@ -298,9 +299,7 @@ export class PgliteEngine implements Engine {
       label: 'the fresh() PGlite instance (one per process at a time)',
     });
     const lease = registry.freshLease;
-    const holder = new LeaseHolder(
-      new Error('fresh() opened here').stack?.split('\n').slice(2, 7).join('\n') ?? '',
-    );
+    const holder = new LeaseHolder(callSite());
     await lease.acquire(holder);
     let pglite: PGlite | undefined;
     let session: Session | undefined;

@@ -178,7 +178,16 @@ export async function pgliteSession(
   types: pg.CustomTypesConfig | undefined,
 ): Promise<Session> {
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const config = createPgConfig(pglite) as unknown as pg.ClientConfig;
+  const config = createPgConfig(pglite) as unknown as pg.ClientConfig & {
+    connection: { parse: (message: { types?: unknown }) => void };
+  };
+  // `pg` passes a query's custom type parsers (`{ getTypeParser }`, as Drizzle sets them) as
+  // the Parse message's parameter types; pg's serializer reads it as an empty array, the
+  // adapter's calls `types.forEach` and throws. Only an array is a list of parameter types.
+  const connection = config.connection;
+  const parse = connection.parse.bind(connection);
+  connection.parse = (message) =>
+    parse(Array.isArray(message.types) ? message : { ...message, types: undefined });
   const client = new pg.Client(types === undefined ? config : { ...config, types });
   return Session.connect(client, label);
 }

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { DbClosedError } from '../errors/index.ts';
+import { callSite } from './call-site.ts';
 import { Gate, newOwner, type Owner } from './gate.ts';
 import type { LeaseHolder } from './lease.ts';
 import type { PgResult, RunnerHost, StatementRunner } from './runners.ts';
@@ -31,19 +32,6 @@ export interface PoolCoreOptions {
   readonly holder?: LeaseHolder | undefined;
   /** Fix shown when the pool is used after it was closed. */
   readonly closedFix: string;
-}
-
-function captureSite(): string {
-  const stack = new Error().stack ?? '';
-  return stack
-    .split('\n')
-    .slice(1)
-    .filter(
-      (frame) =>
-        !/[/\\](src|dist)[/\\]db[/\\]|node:internal|[/\\]node_modules[/\\](pg|pg-pool)[/\\]/.test(frame),
-    )
-    .slice(0, 6)
-    .join('\n');
 }
 
 /**
@@ -111,7 +99,7 @@ export class PoolCore implements RunnerHost {
   run(owner: Owner, query: PgQuery): Promise<PgResult> {
     if (this.closed !== null) return Promise.reject(this.closed);
     const shape = classifyQuery(query.text);
-    const site = !shape.several && shape.statement.kind === 'begin' ? captureSite() : undefined;
+    const site = !shape.several && shape.statement.kind === 'begin' ? callSite() : undefined;
     const admitted: PgQuery = site === undefined ? query : { ...query, site };
     return this.gate.enqueue(owner, () => this.track(owner, () => this.runner.execute(owner, admitted)));
   }

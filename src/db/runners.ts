@@ -215,7 +215,11 @@ export class IsolationRunner implements StatementRunner {
       result = await session.query(query);
       this.clean = false;
     } catch (error) {
-      await this.afterGuarded();
+      // Undo the failed statement alone, as autocommit would; the transaction goes on.
+      if (session.broken === undefined) {
+        await session.simple(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+        this.clean = true;
+      }
       throw error;
     }
     if (session.status() === 'I') {

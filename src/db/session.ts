@@ -9,8 +9,26 @@
  *
  * @module
  */
-import type pg from 'pg';
-import type { TransactionStatus } from 'pg';
+import type { EventEmitter } from 'node:events';
+import pg, { type TransactionStatus } from 'pg';
+
+/**
+ * PGlite's adapter reports errors with PGlite's own copy of `DatabaseError`; applications
+ * test `error instanceof pg.DatabaseError`, so they get `pg`'s class, fields unchanged.
+ */
+function toPgError(error: unknown): unknown {
+  if (error instanceof pg.DatabaseError || !(error instanceof Error)) return error;
+  const fields = error as Error & Record<string, unknown>;
+  if (typeof fields['code'] !== 'string' || typeof fields['severity'] !== 'string') return error;
+  const converted = new pg.DatabaseError(
+    error.message,
+    Number(fields['length'] ?? error.message.length),
+    'error',
+  );
+  Object.assign(converted, fields);
+  if (error.stack !== undefined) converted.stack = error.stack;
+  return converted;
+}
 
 /** A query as `pg` accepts it: text or config object, plus optional values. */
 export interface PgQuery {
@@ -73,19 +91,30 @@ export class Session {
     return session;
   }
 
-  /** Run a query exactly as given. */
-  query(query: PgQuery): Promise<pg.QueryResult | pg.QueryResult[]> {
-    if (this.broken !== undefined) return Promise.reject(this.broken);
+  /**
+   * Run a query exactly as given. When it fails, the returned promise settles only once the
+   * server's ReadyForQuery has arrived, so {@link status} is accurate — `pg` reports an
+   * error as soon as the ErrorResponse arrives, which may be before it.
+   */
+  async query(query: PgQuery): Promise<pg.QueryResult | pg.QueryResult[]> {
+    if (this.broken !== undefined) throw this.broken;
     const values = query.values === undefined ? undefined : [...query.values];
-    return this.client.query(query.config as pg.QueryConfig, values) as Promise<
-      pg.QueryResult | pg.QueryResult[]
-    >;
+    try {
+      return (await this.client.query(query.config as pg.QueryConfig, values)) as
+        pg.QueryResult | pg.QueryResult[];
+    } catch (error) {
+      throw await this.afterError(error);
+    }
   }
 
   /** Run fray's own SQL (no values; may hold several statements). */
   async simple(text: string): Promise<void> {
     if (this.broken !== undefined) throw this.broken;
-    await this.client.query(text);
+    try {
+      await this.client.query(text);
+    } catch (error) {
+      throw await this.afterError(error);
+    }
   }
 
   /**
@@ -140,6 +169,40 @@ export class Session {
     } catch {
       // Already gone: nothing left to close.
     }
+  }
+
+  /**
+   * After a failed statement: a server error is always followed by ReadyForQuery, so wait
+   * for it. A client-side error that left the client mid-query (an adapter that threw while
+   * sending) means the connection can no longer be trusted: it is marked broken instead of
+   * waiting for a reply that will never come.
+   */
+  private async afterError(error: unknown): Promise<unknown> {
+    const converted = toPgError(error);
+    if (converted instanceof pg.DatabaseError) await this.readyForQuery();
+    else if ((this.client as { readyForQuery?: boolean }).readyForQuery === false) {
+      this.markBroken(error instanceof Error ? error : new Error(String(error)));
+    }
+    return converted;
+  }
+
+  /** Resolves once the client has processed the server's ReadyForQuery (or broke). */
+  private readyForQuery(): Promise<void> {
+    const client = this.client as pg.Client & { readyForQuery?: boolean; connection?: EventEmitter };
+    if (this.broken !== undefined || client.readyForQuery !== false || client.connection === undefined) {
+      return Promise.resolve();
+    }
+    const connection = client.connection;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        connection.off('readyForQuery', done);
+        this.breakListeners.delete(done);
+        resolve();
+      };
+      // Registered after pg's own listener, so pg has updated the status when this runs.
+      connection.on('readyForQuery', done);
+      this.breakListeners.add(done);
+    });
   }
 
   private markBroken(error: Error): void {

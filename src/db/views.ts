@@ -5,6 +5,7 @@
  * @module
  */
 import type pg from 'pg';
+import { callSite } from './call-site.ts';
 import { LeaseHolder } from './lease.ts';
 import { FrayPool } from './pg-pool.ts';
 import { PoolCore } from './pool-core.ts';
@@ -83,9 +84,7 @@ export interface IsolatedViewOptions {
  * ```
  */
 export async function openIsolatedView(options: IsolatedViewOptions): Promise<IsolatedView> {
-  const holder = new LeaseHolder(
-    new Error('isolated() view opened here').stack?.split('\n').slice(2, 7).join('\n') ?? '',
-  );
+  const holder = new LeaseHolder(callSite());
   const session = await options.sessions.acquire(holder);
   let runner: IsolationRunner | undefined;
   const core = new PoolCore({

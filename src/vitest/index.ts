@@ -1,5 +1,8 @@
 /**
- * fray/vitest — fray's matchers for Vitest, with their TypeScript declarations.
+ * fray/vitest — fray in Vitest: the matchers (with their TypeScript declarations),
+ * `installFrayLeaks()` (what `fray/vitest/setup` runs: every test checked by fray/leaks),
+ * and `createFrayTest()` (fixtures: an in-process `client`, an isolated `db` view, the
+ * worker's `frayDatabase`).
  *
  * @example
  * ```ts
@@ -17,6 +20,13 @@ import type { LeakCheck, LeakLevel } from '../leaks/index.ts';
 import { mockMatchers, type AwaitedMatchers } from '../mock/index.ts';
 
 export { installFrayLeaks } from './install-leaks.ts';
+export {
+  createFrayTest,
+  type FrayAppContext,
+  type FrayFixtures,
+  type FrayOverrides,
+  type FrayTestOptions,
+} from './fray-test.ts';
 
 /** Every fray matcher, for `expect.extend(frayMatchers)`. */
 export const frayMatchers = { ...mockMatchers };

@@ -59,8 +59,9 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
   const detector = enableLeakDetection({ ...providedOptions(), ...options });
   // The file these hooks belong to (setup files run once per test file).
   let file: string | undefined;
-  aroundEach(async (runTest, context: TestContext) => {
-    const info = testInfo(context.task);
+  // Vitest reads fixtures from this destructuring pattern: ask for `task` only.
+  aroundEach(async (runTest, { task }: TestContext) => {
+    const info = testInfo(task);
     file ??= info.file;
     const run = detector.startTest(info);
     // Vitest's runTest() collects the test's own errors; it resolves once the test, its

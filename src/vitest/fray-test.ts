@@ -1,0 +1,179 @@
+/**
+ * `createFrayTest()`: a Vitest `test` with fray's fixtures — the write-ups' conftest.py
+ * (engine, session, dependency override, async client) as three `test.extend` fixtures.
+ *
+ * - `frayDatabase` (worker scope): `createTestDatabase()` once per Vitest worker, ended when
+ *   the worker finishes. Created outside every test's leak scope: it is fray's own.
+ * - `db` (test scope): an `isolated()` view of it, rolled back after the test.
+ * - `client` (test scope): `inject(app, { overrides })` for the test's app, closed after
+ *   the test (requests still running are aborted, the app is shut down).
+ *
+ * Vitest runs fixture teardown after the test whether it passed, failed or timed out.
+ *
+ * @module
+ */
+import type { TestAPI } from 'vitest';
+import type { CreateTestDatabaseOptions, IsolatedView, TestDatabase } from '../db/index.ts';
+import { RunnerSetupError } from '../errors/index.ts';
+import type { InjectableApp, InjectClient, InjectOptions } from '../http/index.ts';
+import { untracked } from '../leaks/index.ts';
+import { vitest } from './runtime.ts';
+
+/** fray/di overrides as `inject()` takes them: `[[Token, value], …]`. */
+export type FrayOverrides = NonNullable<InjectOptions['overrides']>;
+
+/** What the `app` and `overrides` functions receive: the test's database view, if any. */
+export interface FrayAppContext {
+  /** The test's `isolated()` view; `undefined` when `createFrayTest` has no `database`. */
+  readonly db: IsolatedView | undefined;
+}
+
+/** Options of {@link createFrayTest}. */
+export interface FrayTestOptions<App extends InjectableApp = InjectableApp> {
+  /**
+   * The app under test: an app `inject()` accepts (one instance shared by every test), or a
+   * function building one per test from the test's database view (`({ db }) => buildApp(db)`).
+   * A fetch handler `(request) => Response` must be wrapped (`app: () => handler`): a bare
+   * one-parameter function is taken for a factory. Required by the `client` fixture;
+   * without it, using `client` fails with `FRAY_RUNNER_SETUP`.
+   */
+  readonly app?: App | ((context: FrayAppContext) => App | Promise<App>);
+  /**
+   * `createTestDatabase()` options (`{ migrate: './migrations' }`); `true` for the defaults
+   * (PGlite, empty schema). Started once per worker. Without it, using `db` fails with
+   * `FRAY_RUNNER_SETUP`.
+   */
+  readonly database?: CreateTestDatabaseOptions | true;
+  /**
+   * fray/di overrides for the test's client, or a function of the test's context returning
+   * them: `({ db }) => [[Db, db.pool]]` — FastAPI's `dependency_overrides`, per test. Default:
+   * none.
+   */
+  readonly overrides?: FrayOverrides | ((context: FrayAppContext) => FrayOverrides);
+  /** Further `inject()` options (base URL, headers, timeout, lifespan…). Default: none. */
+  readonly inject?: Omit<InjectOptions, 'overrides'>;
+}
+
+/** The fixtures a fray test receives. */
+export interface FrayFixtures {
+  /** The in-process HTTP client for the test's app (fray/http). */
+  client: InjectClient;
+  /** The test's isolated database view (fray/db), rolled back after the test. */
+  db: IsolatedView;
+  /** The worker's test database (fray/db), shared by the worker's tests. */
+  frayDatabase: TestDatabase;
+}
+
+/**
+ * A bare function is a factory unless it is recognisably an app itself: a node listener
+ * `(req, res)` (two parameters or more), or an Express/Connect/Koa-style app (`listen`,
+ * `handle`, `callback`). A fetch handler `(request) => Response` looks like a factory: pass
+ * it as `app: () => handler`.
+ */
+function isAppFactory<App extends InjectableApp>(
+  app: FrayTestOptions<App>['app'],
+): app is (context: FrayAppContext) => App | Promise<App> {
+  if (typeof app !== 'function' || app.length >= 2) return false;
+  return !['listen', 'handle', 'callback', 'fetch'].some((member) => member in app);
+}
+
+/**
+ * A Vitest `test` whose tests can ask for `client`, `db` and `frayDatabase`. Each test gets
+ * its own rolled-back database view and its own client; the database starts once per
+ * worker (threads or forks, sharded or not; with Vitest's default isolation every test file
+ * runs in a fresh worker, so `--no-isolate` is what lets files share it). Call it at the top
+ * level of a module — Vitest requires worker-scoped fixtures there — typically a
+ * `test/fray.ts` your test files import `test` from.
+ *
+ * @example
+ * ```ts
+ * import { createFrayTest } from 'fray/vitest';
+ * import { buildApp } from '../src/app.ts';
+ * import { Db } from '../src/deps.ts';
+ *
+ * const test = createFrayTest({
+ *   database: { migrate: './migrations' },
+ *   app: buildApp(),
+ *   overrides: ({ db }) => [[Db, db!.pool]],
+ * });
+ *
+ * test('creates a user', async ({ client, db }) => {
+ *   const res = await client.post('/users', { json: { name: 'Ada' } });
+ *   expect(res.status).toBe(201);
+ *   expect((await db.query('select name from users')).rows).toEqual([{ name: 'Ada' }]);
+ * });
+ * ```
+ */
+export function createFrayTest<App extends InjectableApp = InjectableApp>(
+  options: FrayTestOptions<App> = {},
+): TestAPI<FrayFixtures> {
+  const { test } = vitest('createFrayTest()');
+  const database = options.database === true ? {} : options.database;
+
+  const missing = (fixture: string, option: string, example: string): RunnerSetupError =>
+    new RunnerSetupError(
+      `the '${fixture}' fixture needs createFrayTest({ ${option} }), which was not given.`,
+      `pass it: createFrayTest({ ${example} }).`,
+    );
+
+  const openClient = async (view: IsolatedView | undefined): Promise<InjectClient> => {
+    if (options.app === undefined) throw missing('client', 'app', 'app: buildApp()');
+    const context: FrayAppContext = { db: view };
+    const app = isAppFactory(options.app) ? await options.app(context) : options.app;
+    const overrides =
+      typeof options.overrides === 'function' ? options.overrides(context) : options.overrides;
+    // Loaded on first use: fray/vitest stays light for suites that only use the matchers.
+    const { inject } = await import('../http/index.ts');
+    return inject(app, overrides === undefined ? { ...options.inject } : { ...options.inject, overrides });
+  };
+
+  // Vitest reads each fixture's dependencies from its first parameter's destructuring, so
+  // the client depends on `db` only when there is a database to give it.
+  const client =
+    database === undefined
+      ? // eslint-disable-next-line no-empty-pattern -- Vitest reads a fixture's dependencies from this pattern
+        async ({}: object, use: (value: InjectClient) => Promise<void>) => {
+          const opened = await openClient(undefined);
+          try {
+            await use(opened);
+          } finally {
+            await opened.close();
+          }
+        }
+      : async ({ db }: { db: IsolatedView }, use: (value: InjectClient) => Promise<void>) => {
+          const opened = await openClient(db);
+          try {
+            await use(opened);
+          } finally {
+            await opened.close();
+          }
+        };
+
+  return test.extend<FrayFixtures>({
+    frayDatabase: [
+      // eslint-disable-next-line no-empty-pattern -- Vitest reads a fixture's dependencies from this pattern
+      async ({}, use) => {
+        if (database === undefined) throw missing('db', 'database', "database: { migrate: './migrations' }");
+        // fray's own, shared by the worker's tests: never attributed to the test that
+        // happened to start it, nor its teardown to that test's "late activity".
+        const { createTestDatabase } = await import('../db/index.ts');
+        const started = await untracked(() => createTestDatabase(database));
+        try {
+          await use(started);
+        } finally {
+          await untracked(() => started.end());
+        }
+      },
+      { scope: 'worker' },
+    ],
+    db: async ({ frayDatabase }, use) => {
+      const view = await frayDatabase.isolated();
+      try {
+        await use(view);
+      } finally {
+        await view.dispose();
+      }
+    },
+    client,
+  });
+}

@@ -44,6 +44,7 @@ import type {
 } from './types.ts';
 import type { InjectedWebSocket, WebSocketOptions } from './websocket.ts';
 import { connectWebSocket } from './websocket-connect.ts';
+import { NativeRequest } from './web-globals.ts';
 
 // Captured at module load: a test's fake timers must not stall dispatch.
 const realSetImmediate = globalThis.setImmediate;
@@ -242,7 +243,7 @@ export class Client implements InjectClient, FlightHost {
     verb: string | undefined,
   ): Prepared {
     const parts = this.#parts;
-    if (input instanceof Request) return this.#prepareFromRequest(input, init, verb);
+    if (input instanceof NativeRequest) return this.#prepareFromRequest(input, init, verb);
     const options = init ?? {};
     const method = verb ?? normalizeMethod(options.method ?? 'GET');
     const url = resolveTarget(input, parts.base, options.query);
@@ -287,7 +288,7 @@ export class Client implements InjectClient, FlightHost {
     const request =
       init === undefined && verb === undefined
         ? input
-        : new Request(input, { ...init, ...(verb ? { method: verb } : {}) });
+        : new NativeRequest(input, { ...init, ...(verb ? { method: verb } : {}) });
     const url = resolveTarget(request.url, parts.base, init?.query);
     const headers = withDefaults(parts.headers, request.headers);
     const body: PreparedBody | Promise<PreparedBody> =

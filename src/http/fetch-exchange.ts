@@ -14,11 +14,12 @@
 import { HttpHandlerError } from '../errors/index.ts';
 import type { FetchHandler } from './apps.ts';
 import type { ExchangeOwner, WireRequest } from './node-exchange.ts';
+import { NativeHeaders, NativeRequest, NativeResponse } from './web-globals.ts';
 
 const ABORT: unique symbol = Symbol('fray.http.abort');
 
 /** The `Request` a fetch handler receives from `inject`. */
-export class InjectedRequest extends Request {
+export class InjectedRequest extends NativeRequest {
   readonly #transport: readonly string[];
   #filled = false;
   #controller: AbortController | undefined;
@@ -117,7 +118,7 @@ export class FetchExchange {
     } else {
       const init: RequestInit & { duplex?: 'half' } = { method: wire.method };
       if (own.length > 0) {
-        const headers = new Headers();
+        const headers = new NativeHeaders();
         for (let i = 0; i < own.length; i += 2) headers.append(own[i] as string, own[i + 1] as string);
         init.headers = headers;
       }
@@ -135,7 +136,7 @@ export class FetchExchange {
       this.#handlerFailed('the fetch handler threw instead of returning a Response.', error);
       return;
     }
-    if (result instanceof Response) {
+    if (result instanceof NativeResponse) {
       this.#deliver(result);
       return;
     }
@@ -161,7 +162,7 @@ export class FetchExchange {
   #deliver(value: unknown): void {
     if (this.#state !== WAITING) {
       // Too late (aborted): release the body the app produced.
-      if (value instanceof Response) void value.body?.cancel().catch(() => undefined);
+      if (value instanceof NativeResponse) void value.body?.cancel().catch(() => undefined);
       return;
     }
     const response = toResponse(value);
@@ -186,12 +187,12 @@ export class FetchExchange {
 
 /** A standard `Response`, also from a response object of another fetch implementation. */
 function toResponse(value: unknown): Response | undefined {
-  if (value instanceof Response) return value;
+  if (value instanceof NativeResponse) return value;
   if (typeof value !== 'object' || value === null) return undefined;
   const like = value as { status?: unknown; statusText?: unknown; headers?: unknown; body?: unknown };
   if (typeof like.status !== 'number' || typeof like.headers !== 'object' || like.headers === null)
     return undefined;
-  return new Response((like.body ?? null) as BodyInit | null, {
+  return new NativeResponse((like.body ?? null) as BodyInit | null, {
     status: like.status,
     statusText: typeof like.statusText === 'string' ? like.statusText : '',
     headers: like.headers as HeadersInit,

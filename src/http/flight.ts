@@ -18,11 +18,12 @@ import {
   buildResponse,
   decodeBody,
   headersFromList,
-  markFetched,
+  markHandled,
   NULL_BODY_STATUS,
   REDIRECT_STATUS,
 } from './response-build.ts';
 import { resolveLocation, type TargetURL } from './target-url.ts';
+import { NativeResponse } from './web-globals.ts';
 
 /** An exchange with the app, node or fetch. */
 export type Exchange = NodeExchange | FetchExchange;
@@ -298,7 +299,7 @@ export function mergeCookie(explicit: string | undefined, fromJar: string): stri
 }
 
 function header(answer: Answer, name: string): string | undefined {
-  if (answer instanceof Response) return answer.headers.get(name) ?? undefined;
+  if (answer instanceof NativeResponse) return answer.headers.get(name) ?? undefined;
   const list = answer.headers;
   let value: string | undefined;
   for (let i = 0; i < list.length; i += 2) {
@@ -308,7 +309,7 @@ function header(answer: Answer, name: string): string | undefined {
 }
 
 function setCookies(answer: Answer): string[] {
-  if (answer instanceof Response) {
+  if (answer instanceof NativeResponse) {
     return answer.headers.has('set-cookie') ? answer.headers.getSetCookie() : EMPTY;
   }
   const list = answer.headers;
@@ -327,23 +328,23 @@ function discard(answer: Answer): void {
 function finish(answer: Answer, method: string, url: string, redirected: boolean): Response {
   const status = answer.status;
   const noBody = method === 'HEAD' || NULL_BODY_STATUS.has(status);
-  if (answer instanceof Response) {
+  if (answer instanceof NativeResponse) {
     let response = answer;
     const body = answer.body;
     if (body !== null && noBody) {
       void body.cancel().catch(() => undefined);
-      response = new Response(null, answer);
+      response = new NativeResponse(null, answer);
     } else if (body !== null) {
       const encoding = answer.headers.get('content-encoding');
       if (encoding !== null) {
-        response = new Response(decodeBody(body, encoding), {
+        response = new NativeResponse(decodeBody(body, encoding), {
           status,
           statusText: answer.statusText,
           headers: answer.headers,
         });
       }
     }
-    return markFetched(response, url, redirected);
+    return markHandled(response, url, redirected);
   }
   let body = answer.body;
   if (status < 200) {

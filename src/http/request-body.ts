@@ -6,6 +6,7 @@
  * @module
  */
 import { HttpUsageError } from '../errors/index.ts';
+import { NativeRequest } from './web-globals.ts';
 
 /** A request body as it goes to the app. */
 export type RequestBody =
@@ -175,7 +176,7 @@ function extractBody(
 
 /** Multipart-encode a form exactly as the runtime's fetch does (same boundary format). */
 async function encodeFormData(form: FormData): Promise<PreparedBody> {
-  const request = new Request('http://fray.invalid/', { method: 'POST', body: form });
+  const request = new NativeRequest('http://fray.invalid/', { method: 'POST', body: form });
   const bytes = new Uint8Array(await request.arrayBuffer());
   return { body: { kind: 'bytes', bytes }, contentType: request.headers.get('content-type') ?? undefined };
 }

@@ -6,8 +6,10 @@
  *
  * @module
  */
+import { STATUS_CODES } from 'node:http';
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { NativeHeaders, NativeResponse } from './web-globals.ts';
 
 /** Statuses whose response never has a body, per the fetch standard. */
 export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
@@ -124,7 +126,7 @@ export interface ResponseParts {
 export function buildResponse(parts: ResponseParts, url: string, redirected: boolean): Response {
   const status = parts.status;
   const inRange = status >= 200 && status <= 599;
-  const response = new Response(parts.body, {
+  const response = new NativeResponse(parts.body, {
     status: inRange ? status : 200,
     statusText: parts.statusText,
     headers: parts.headers,
@@ -137,7 +139,7 @@ export function buildResponse(parts: ResponseParts, url: string, redirected: boo
   return response;
 }
 
-/** Give a response fetch's `url`, `redirected` and `type`, as own properties of this instance. */
+/** Give a response fetch's `url` and `redirected`, as own properties of this instance. */
 export function markFetched(response: Response, url: string, redirected: boolean): Response {
   Object.defineProperty(response, 'url', { value: url, enumerable: true, configurable: true });
   if (redirected)
@@ -145,9 +147,25 @@ export function markFetched(response: Response, url: string, redirected: boolean
   return response;
 }
 
+/**
+ * A fetch handler's `Response` as it arrives through a Node server: with `url`,
+ * `redirected`, and — when the app gave none — the standard reason phrase as `statusText`
+ * (an adapter writes the status line with Node's default phrase).
+ */
+export function markHandled(response: Response, url: string, redirected: boolean): Response {
+  const properties: PropertyDescriptorMap = { url: { value: url, enumerable: true, configurable: true } };
+  if (redirected) properties['redirected'] = { value: true, enumerable: true, configurable: true };
+  if (response.statusText === '') {
+    const phrase = STATUS_CODES[response.status];
+    if (phrase !== undefined)
+      properties['statusText'] = { value: phrase, enumerable: true, configurable: true };
+  }
+  return Object.defineProperties(response, properties);
+}
+
 /** Headers from a flat name/value list. */
 export function headersFromList(list: readonly string[]): Headers {
-  const headers = new Headers();
+  const headers = new NativeHeaders();
   for (let i = 0; i < list.length; i += 2) headers.append(list[i] as string, list[i + 1] as string);
   return headers;
 }

@@ -1,0 +1,93 @@
+/**
+ * Differential fidelity: for every request of the corpus, the response through `inject`
+ * equals the response real `fetch` gets from the same app listening on 127.0.0.1 — status,
+ * status text, final URL and redirect flag, headers (ignoring `date`, `connection`,
+ * `keep-alive`) and body bytes. Large bodies are generated from a fixed seed (corpus.SEED).
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import {
+  corpus,
+  expressApp,
+  fastifyApp,
+  honoApp,
+  koaApp,
+  nodeApp,
+  SEED,
+  serveReal,
+  type Served,
+} from './fixtures/corpus.ts';
+import { inject, type InjectClient } from './index.ts';
+
+const IGNORED = new Set(['date', 'connection', 'keep-alive']);
+// A fetch handler returns a Response without framing: the server adapter (here
+// @hono/node-server) adds content-length or transfer-encoding. inject hands back the app's
+// own Response, so these two transport headers are compared for node apps only.
+const IGNORED_FOR_FETCH_APPS = new Set([...IGNORED, 'content-length', 'transfer-encoding']);
+
+const frameworks = [
+  { kind: 'node', build: nodeApp, ignored: IGNORED },
+  { kind: 'express', build: expressApp, ignored: IGNORED },
+  { kind: 'koa', build: koaApp, ignored: IGNORED },
+  { kind: 'fastify', build: fastifyApp, ignored: IGNORED },
+  { kind: 'hono', build: honoApp, ignored: IGNORED_FOR_FETCH_APPS },
+] as const;
+
+interface Captured {
+  status: number;
+  statusText: string;
+  url: string;
+  redirected: boolean;
+  headers: [string, string][];
+  body: string | { length: number; sha256: string };
+}
+
+async function capture(response: Response, ignored: ReadonlySet<string>): Promise<Captured> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    url: response.url,
+    redirected: response.redirected,
+    headers: [...response.headers].filter(([name]) => !ignored.has(name)),
+    body:
+      bytes.byteLength <= 8192
+        ? new TextDecoder().decode(bytes)
+        : { length: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
+}
+
+describe.each(frameworks)(
+  `inject matches fetch over loopback (seed ${SEED}): $kind`,
+  ({ kind, build, ignored }) => {
+    let served: Served;
+    let client: InjectClient;
+
+    beforeAll(async () => {
+      // Express's final handler logs handler errors with console.error (outside env 'test',
+      // where it would put stack traces in the 500 page): keep the test output clean.
+      if (kind === 'express') vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      served = await serveReal(kind, build());
+      // The same origin as the real server, so Host, URLs and redirects compare; no cookie
+      // jar, as fetch has none.
+      client = await inject(build(), { baseURL: served.origin, cookies: false });
+    });
+
+    afterAll(async () => {
+      await client.close();
+      await served.close();
+      vi.restoreAllMocks();
+    });
+
+    test.each(corpus.filter((request) => !request.skip?.includes(kind)))('$name', async (request) => {
+      // Act
+      const real = await fetch(`${served.origin}${request.path}`, request.init?.());
+      const injected = await client.fetch(request.path, request.init?.());
+
+      // Assert
+      const expected = await capture(real, ignored);
+      const actual = await capture(injected, ignored);
+      expect(actual).toEqual(expected);
+    });
+  },
+);

@@ -27,6 +27,7 @@ import {
   readSnapshot,
   removeSnapshot,
   resolveCacheDir,
+  sha256,
   snapshotPaths,
   writeSnapshot,
 } from './pglite-snapshot.ts';
@@ -165,12 +166,13 @@ async function startHost(plan: MigrationPlan, options: ResolvedOptions): Promise
     await writeSnapshot(
       cacheDir,
       {
-        format: 1,
+        format: 2,
         schemaHash: plan.hash,
         pgliteVersion,
         source: plan.source,
         created: new Date().toISOString(),
         bytes: fresh.data.byteLength,
+        sha256: sha256(fresh.data),
       },
       fresh.data,
     );

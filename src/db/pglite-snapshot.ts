@@ -16,17 +16,19 @@ import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile }
 import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** What `<hash>.json` records. */
 export interface SnapshotMeta {
-  readonly format: 1;
+  readonly format: 2;
   readonly schemaHash: string;
   readonly pgliteVersion: string;
   /** Where the migrations came from (directory or name), for pruning. */
   readonly source: string;
   readonly created: string;
   readonly bytes: number;
+  /** SHA-256 of the tarball: a damaged file is rebuilt instead of crashing PGlite. */
+  readonly sha256: string;
 }
 
 /** The result of looking a snapshot up. */
@@ -35,7 +37,7 @@ export type SnapshotLookup =
   | { readonly status: 'stale'; readonly path: string; readonly reason: string }
   | { readonly status: 'ok'; readonly path: string; readonly data: Uint8Array; readonly meta: SnapshotMeta };
 
-const FORMAT = 1;
+const FORMAT = 2;
 const KEEP_PER_SOURCE = 3;
 
 function projectRoot(from: string): string | undefined {
@@ -174,10 +176,25 @@ export async function readSnapshot(
       reason: `its data file has ${data.byteLength} bytes, ${meta.bytes} were written`,
     };
   }
+  if (sha256(data) !== meta.sha256) {
+    return { status: 'stale', path: paths.tar, reason: 'its data file is damaged (checksum mismatch)' };
+  }
   // Recently used snapshots survive pruning.
   const touched = new Date();
   await utimes(paths.meta, touched, touched).catch(() => undefined);
   return { status: 'ok', path: paths.tar, data, meta };
+}
+
+/**
+ * Hex SHA-256 of `data` (about 25 ms for a 40 MB snapshot).
+ *
+ * @example
+ * ```ts
+ * sha256(new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /**

@@ -74,6 +74,24 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+// `postgres://user@/db?host=/socket/dir` (a Unix socket, credentials, no host) is a valid
+// libpq URL but not a valid WHATWG URL; parse it with a placeholder host and put it back.
+const SOCKET_PLACEHOLDER = 'fray-socket-host.invalid';
+
+function toUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch (error) {
+    const patched = raw.replace(/^(postgres(?:ql)?:\/\/[^/@]*@)(\/|$)/, `$1${SOCKET_PLACEHOLDER}$2`);
+    if (patched === raw) throw error;
+    return new URL(patched);
+  }
+}
+
+function fromUrl(url: URL): string {
+  return url.toString().replace(`@${SOCKET_PLACEHOLDER}`, '@');
+}
+
 /** The parts of a connection URL fray/db needs. */
 export interface ParsedUrl {
   readonly url: URL;
@@ -96,8 +114,8 @@ export interface ParsedUrl {
 export function parseUrl(raw: string): ParsedUrl {
   let url: URL;
   try {
-    url = new URL(raw);
-  } catch (error) {
+    url = toUrl(raw);
+  } catch {
     throw new DbUsageError(
       `'${redactUrl(raw)}' is not a valid connection URL.`,
       'use the form postgres://user:password@127.0.0.1:5432/database.',
@@ -110,7 +128,7 @@ export function parseUrl(raw: string): ParsedUrl {
     );
   }
   const socket = url.searchParams.get('host');
-  const host = socket ?? decodeURIComponent(url.hostname);
+  const host = socket ?? (url.hostname === SOCKET_PLACEHOLDER ? '' : decodeURIComponent(url.hostname));
   const path = decodeURIComponent(url.pathname.replace(/^\//, ''));
   return {
     url,
@@ -131,10 +149,10 @@ export function parseUrl(raw: string): ParsedUrl {
  */
 export function redactUrl(raw: string): string {
   try {
-    const url = new URL(raw);
+    const url = toUrl(raw);
     if (url.password !== '') url.password = '***';
     if (url.searchParams.has('password')) url.searchParams.set('password', '***');
-    return url.toString();
+    return fromUrl(url);
   } catch {
     return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
   }
@@ -163,7 +181,7 @@ export function assertLocalHost(parsed: ParsedUrl, allow: boolean | undefined, e
  * ```
  */
 export function withDatabase(base: string, database: string): string {
-  const url = new URL(base);
+  const url = toUrl(base);
   url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
+  return fromUrl(url);
 }

@@ -1,0 +1,164 @@
+/**
+ * The safety rules and option defaults, without a database.
+ *
+ * @module
+ */
+import { describe, expect, test } from 'vitest';
+import { isFrayError } from '../errors/index.ts';
+import { resolveOptions } from './options.ts';
+import {
+  assertFrayDatabase,
+  assertLocalHost,
+  assertNotProduction,
+  isLoopbackHost,
+  parseUrl,
+  redactUrl,
+  RUN_DATABASE,
+  withDatabase,
+} from './safety.ts';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return isFrayError(error) ? error.code : 'not a fray error';
+  }
+  return undefined;
+}
+
+describe('loopback hosts', () => {
+  test.each(['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '/var/run/postgresql', 'db.localhost'])(
+    '%s is this machine',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+    },
+  );
+
+  test.each(['db.internal', '10.0.0.5', '192.168.1.2', 'prod.example.com', '::2', '128.0.0.1'])(
+    '%s is not',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
+
+  test('a remote host is refused with FRAY_DB_REMOTE unless allowed', () => {
+    const remote = parseUrl('postgres://app:secret@db.prod.internal:5432/app');
+    expect(codeOf(() => assertLocalHost(remote, false, {}))).toBe('FRAY_DB_REMOTE');
+    expect(codeOf(() => assertLocalHost(remote, true, {}))).toBeUndefined();
+    expect(codeOf(() => assertLocalHost(remote, false, { FRAY_DB_ALLOW_REMOTE: '1' }))).toBeUndefined();
+  });
+
+  test('the refusal names the host but never the password', () => {
+    const remote = parseUrl('postgres://app:secret@db.prod.internal:5432/app');
+    try {
+      assertLocalHost(remote, false, {});
+    } catch (error) {
+      expect((error as Error).message).toContain('db.prod.internal');
+      expect((error as Error).message).not.toContain('secret');
+    }
+  });
+
+  test('a Unix socket given as ?host= is local, with or without credentials', () => {
+    const socket = 'postgres://postgres@/app?host=/var/run/postgresql';
+    expect(parseUrl(socket)).toMatchObject({
+      host: '/var/run/postgresql',
+      user: 'postgres',
+      database: 'app',
+    });
+    expect(withDatabase(socket, 'fray_x')).toBe('postgres://postgres@/fray_x?host=/var/run/postgresql');
+    expect(parseUrl('postgres:///app?host=/tmp').host).toBe('/tmp');
+  });
+});
+
+describe('production', () => {
+  test('NODE_ENV=production is refused with FRAY_DB_PRODUCTION unless allowed', () => {
+    expect(codeOf(() => assertNotProduction(false, { NODE_ENV: 'production' }))).toBe('FRAY_DB_PRODUCTION');
+    expect(codeOf(() => assertNotProduction(false, { NODE_ENV: ' Production ' }))).toBe('FRAY_DB_PRODUCTION');
+    expect(codeOf(() => assertNotProduction(true, { NODE_ENV: 'production' }))).toBeUndefined();
+    expect(
+      codeOf(() => assertNotProduction(false, { NODE_ENV: 'production', FRAY_DB_ALLOW_PRODUCTION: 'true' })),
+    ).toBeUndefined();
+    expect(codeOf(() => assertNotProduction(false, { NODE_ENV: 'test' }))).toBeUndefined();
+  });
+});
+
+describe('database names', () => {
+  test('only names fray generates may be dropped', () => {
+    expect(codeOf(() => assertFrayDatabase('fray_0123456789_f12'))).toBeUndefined();
+    expect(codeOf(() => assertFrayDatabase('fray_tpl_0123456789abcdef01234567'))).toBeUndefined();
+    for (const name of [
+      'postgres',
+      'app',
+      'fray',
+      'fray_app',
+      'fray_sentinel_1',
+      'fray_0123456789_x1',
+      'FRAY_0123456789_f1',
+    ]) {
+      expect(codeOf(() => assertFrayDatabase(name))).toBe('FRAY_DB_UNSAFE_NAME');
+    }
+  });
+
+  test('run-scoped names carry the run key and kind', () => {
+    expect(RUN_DATABASE.exec('fray_abcdefghij_w3')?.slice(1)).toEqual(['abcdefghij', 'w', '3']);
+  });
+});
+
+describe('URLs', () => {
+  test('passwords are redacted, in the URL and in ?password=', () => {
+    expect(redactUrl('postgres://u:p%40ss@127.0.0.1:5432/db')).toBe('postgres://u:***@127.0.0.1:5432/db');
+    expect(redactUrl('postgres://u@h/db?password=x')).toBe('postgres://u@h/db?password=***');
+    expect(redactUrl('not a url://u:pw@h')).not.toContain(':pw@');
+  });
+
+  test('withDatabase swaps the database and keeps the rest', () => {
+    expect(withDatabase('postgres://u:p@127.0.0.1:5433/app?sslmode=disable', 'fray_x')).toBe(
+      'postgres://u:p@127.0.0.1:5433/fray_x?sslmode=disable',
+    );
+  });
+
+  test('a URL that is not postgres:// is a usage error', () => {
+    expect(codeOf(() => parseUrl('mysql://127.0.0.1/db'))).toBe('FRAY_DB_USAGE');
+    expect(codeOf(() => parseUrl('nonsense'))).toBe('FRAY_DB_USAGE');
+  });
+});
+
+describe('options', () => {
+  test('PGlite by default; Postgres when a url is given or auto finds DATABASE_URL', () => {
+    expect(resolveOptions({}, {}).engine).toBe('pglite');
+    expect(resolveOptions({ url: 'postgres://127.0.0.1/x' }, {}).engine).toBe('postgres');
+    expect(resolveOptions({ engine: 'auto' }, { DATABASE_URL: 'postgres://127.0.0.1/x' })).toMatchObject({
+      engine: 'postgres',
+      url: 'postgres://127.0.0.1/x',
+    });
+    expect(resolveOptions({ engine: 'auto' }, {}).engine).toBe('pglite');
+    expect(resolveOptions({ engine: 'postgres' }, { DATABASE_URL: 'postgres://127.0.0.1/y' }).url).toBe(
+      'postgres://127.0.0.1/y',
+    );
+  });
+
+  test('defaults and limits', () => {
+    expect(resolveOptions({}, {})).toMatchObject({
+      cache: true,
+      connections: 4,
+      freshPoolSize: 2,
+      waitTimeout: 3000,
+      keepTemplates: 3,
+      onStaleSnapshot: 'rebuild',
+    });
+    expect(codeOf(() => resolveOptions({ connections: 0 }, {}))).toBe('FRAY_DB_USAGE');
+    expect(codeOf(() => resolveOptions({ freshPoolSize: 1.5 }, {}))).toBe('FRAY_DB_USAGE');
+    expect(codeOf(() => resolveOptions({ waitTimeout: -1 }, {}))).toBe('FRAY_DB_USAGE');
+    expect(codeOf(() => resolveOptions({ engine: 'mysql' as never }, {}))).toBe('FRAY_DB_USAGE');
+  });
+
+  test("engine 'postgres' without any URL says how to give one", () => {
+    try {
+      resolveOptions({ engine: 'postgres' }, {});
+      expect.unreachable();
+    } catch (error) {
+      expect(isFrayError(error) && error.code).toBe('FRAY_DB_USAGE');
+      expect((error as Error).message).toContain('DATABASE_URL');
+    }
+  });
+});

@@ -44,6 +44,8 @@ const now = performance.now.bind(performance);
 interface Host {
   /** The migrated data directory, for `fresh()` and for restarts. */
   readonly snapshot: Uint8Array;
+  /** Where the cross-process boot slots are (the cache directory), if caching. */
+  readonly slotsDir: string | undefined;
   readonly sessions: SessionSet;
   readonly info: Omit<DatabaseInfo, 'origin'> & { readonly origin: 'built' | 'loaded' };
   close(): Promise<void>;
@@ -119,7 +121,7 @@ async function startHost(plan: MigrationPlan, options: ResolvedOptions): Promise
   };
   if (!options.cache) {
     const built = await buildSchema(plan, options, undefined);
-    return makeHost(built.pglite, built.data, options, {
+    return makeHost(built.pglite, built.data, options, undefined, {
       ...base,
       origin: 'built',
       snapshot: undefined,
@@ -140,7 +142,7 @@ async function startHost(plan: MigrationPlan, options: ResolvedOptions): Promise
     const started = now();
     try {
       const { pglite } = await bootPglite({ data: found.data, extensions: options.extensions, slotsDir });
-      return makeHost(pglite, found.data, options, {
+      return makeHost(pglite, found.data, options, slotsDir, {
         ...base,
         origin: 'loaded',
         snapshot: found.path,
@@ -177,7 +179,7 @@ async function startHost(plan: MigrationPlan, options: ResolvedOptions): Promise
       fresh.data,
     );
     await pruneSnapshots(cacheDir).catch(() => undefined);
-    return makeHost(fresh.pglite, fresh.data, options, {
+    return makeHost(fresh.pglite, fresh.data, options, slotsDir, {
       ...base,
       origin: 'built',
       snapshot: paths.tar,
@@ -188,12 +190,18 @@ async function startHost(plan: MigrationPlan, options: ResolvedOptions): Promise
   }
 }
 
-function makeHost(first: PGlite, snapshot: Uint8Array, options: ResolvedOptions, info: Host['info']): Host {
+function makeHost(
+  first: PGlite,
+  snapshot: Uint8Array,
+  options: ResolvedOptions,
+  slotsDir: string | undefined,
+  info: Host['info'],
+): Host {
   let pglite: PGlite | undefined = first;
   const open = async (): Promise<Session> => {
     // A session broken by a crashed instance gets a new instance from the snapshot.
     if (pglite === undefined || pglite.closed) {
-      pglite = (await bootPglite({ data: snapshot, extensions: options.extensions })).pglite;
+      pglite = (await bootPglite({ data: snapshot, extensions: options.extensions, slotsDir })).pglite;
     }
     return pgliteSession(pglite, 'PGlite worker session', options.types);
   };
@@ -214,6 +222,7 @@ function makeHost(first: PGlite, snapshot: Uint8Array, options: ResolvedOptions,
   });
   return {
     snapshot,
+    slotsDir,
     sessions,
     info,
     async close() {
@@ -306,7 +315,13 @@ export class PgliteEngine implements Engine {
     let pglite: PGlite | undefined;
     let session: Session | undefined;
     try {
-      pglite = (await bootPglite({ data: this.host.snapshot, extensions: this.options.extensions })).pglite;
+      pglite = (
+        await bootPglite({
+          data: this.host.snapshot,
+          extensions: this.options.extensions,
+          slotsDir: this.host.slotsDir,
+        })
+      ).pglite;
       session = await pgliteSession(pglite, 'PGlite fresh() session', this.options.types);
     } catch (error) {
       await session?.close();

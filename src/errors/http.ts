@@ -103,7 +103,7 @@ export class HttpLifespanError extends FrayError {
       cause,
       fix:
         phase === 'startup'
-          ? 'fix the failing plugin, module or hook (the original error is the `cause`); to skip the app’s start-up entirely, pass inject(app, { lifespan: false }).'
+          ? 'fix the failing plugin, module or start-up hook (the original error is the `cause`); the app cannot serve requests before its start-up succeeded.'
           : 'fix the failing close hook (the original error is the `cause`); to leave the app running after the client is disposed, pass inject(app, { lifespan: false }).',
     });
     this.phase = phase;

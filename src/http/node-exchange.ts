@@ -158,6 +158,7 @@ export class NodeExchange {
     socket.on('error', () => undefined);
     socket.on('close', () => this.#onSocketClose());
     socket.on('timeout', () => this.#onSocketTimeout());
+    socket.on('drain', () => this.#onSocketDrain());
 
     const req = new IncomingMessage(socket as never);
     req.method = wire.method;
@@ -325,13 +326,10 @@ export class NodeExchange {
     if (this.#state === WAITING && this.#head !== undefined) this.#deliver();
     try {
       this.#parser.close();
-    } catch (error) {
-      const message = (error as Error).message;
-      const failure =
-        this.#state === WAITING
-          ? new TypeError('fetch failed', { cause: socketError(message) })
-          : new TypeError('terminated', { cause: socketError(message) });
-      this.#fail(failure);
+    } catch {
+      // The connection ended before the response did: undici's errors for the same case.
+      const cause = socketError('other side closed');
+      this.#fail(new TypeError(this.#state === WAITING ? 'fetch failed' : 'terminated', { cause }));
     }
   }
 
@@ -434,6 +432,17 @@ export class NodeExchange {
   #onSocketClose(): void {
     if (!this.#finished) this.#req.destroy(connectionReset());
     this.#closeParser();
+  }
+
+  /** Node's socketOnDrain: the response may write again (`'drain'` once nothing is pending). */
+  #onSocketDrain(): void {
+    const res = this.#res as ServerResponse & { _flush(): void };
+    const socket = this.#socket as unknown as { _httpMessage: unknown };
+    if (socket._httpMessage !== res || res.finished || !res.writableNeedDrain || res.writableLength !== 0)
+      return;
+    // _flush() writes what the response still buffers, then emits 'drain' and clears its
+    // need-drain flag — the state the server's own drain handling leaves it in.
+    res._flush();
   }
 
   /** Node's socketOnTimeout: `'timeout'` on request, response, server; destroy if nobody listens. */

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Server } from 'node:http';
-import { duplexPair, type Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { WebSocket as WsClient } from 'ws';
 import { HttpWebSocketRejectedError, HttpWebSocketTimeoutError } from '../errors/index.ts';
 import { InjectedWebSocket } from './websocket.ts';
@@ -32,6 +32,56 @@ export interface ConnectOptions {
   readonly run: <R>(fn: () => R) => R;
   /** `Set-Cookie` of the handshake response. */
   readonly onSetCookie: (values: string[]) => void;
+}
+
+/** One end of an in-memory connection; what one end writes, the other reads. */
+class PairEnd extends Duplex {
+  #other: PairEnd | undefined;
+  readonly #deliver: (push: () => void) => void;
+
+  constructor(deliver: (push: () => void) => void) {
+    super({ allowHalfOpen: true });
+    this.#deliver = deliver;
+  }
+
+  connect(other: PairEnd): void {
+    this.#other = other;
+  }
+
+  override _read(): void {
+    // Data is pushed by the other end as it is written.
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const other = this.#other;
+    if (other !== undefined && !other.destroyed) other.#deliver(() => other.push(chunk));
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const other = this.#other;
+    if (other !== undefined && !other.destroyed) other.#deliver(() => other.push(null));
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const other = this.#other;
+    if (other !== undefined && !other.destroyed) other.destroy();
+    callback(error);
+  }
+}
+
+/**
+ * A connected pair of in-memory streams. Whatever reaches the server end is pushed inside
+ * `runServer` — the client's fray/di scope — so every event the server handles (handshake,
+ * messages, close) sees the client's overrides.
+ */
+function memoryPair(runServer: <R>(fn: () => R) => R): [client: PairEnd, server: PairEnd] {
+  const client = new PairEnd((push) => push());
+  const server = new PairEnd((push) => runServer(push));
+  client.connect(server);
+  server.connect(client);
+  return [client, server];
 }
 
 /** Give a stream of a duplex pair the parts of `net.Socket` servers and `ws` call. */
@@ -71,9 +121,7 @@ export function connectWebSocket(options: ConnectOptions): Promise<InjectedWebSo
       perMessageDeflate: options.perMessageDeflate,
       handshakeTimeout: Number.isFinite(options.timeout) ? options.timeout : undefined,
       createConnection: () => {
-        const [client, server] = duplexPair();
-        client.once('close', () => server.destroy());
-        server.once('close', () => client.destroy());
+        const [client, server] = memoryPair(options.run);
         socketLike(server, options.remoteAddress);
         options.run(() => options.server.emit('connection', server));
         return socketLike(client, '127.0.0.1') as never;

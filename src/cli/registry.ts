@@ -4,6 +4,9 @@
  * @module
  */
 import type { Command } from './command.ts';
+import { compareCommand } from './commands/compare.ts';
+import { k6Command } from './commands/k6.ts';
+import { runCommand } from './commands/run.ts';
 
 /** The sub-commands. Capabilities add theirs here. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [runCommand, compareCommand, k6Command];

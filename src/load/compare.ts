@@ -155,8 +155,9 @@ function replicates(
     );
   }
   if (metric === 'mean') {
+    const mean = histogram.meanMs;
     const se = histogram.stdDevMs / Math.sqrt(n);
-    for (let b = 0; b < count; b++) values[b] = histogram.meanMs + se * random.normal();
+    for (let b = 0; b < count; b++) values[b] = mean + se * random.normal();
     return { values, samples: n };
   }
   const distribution: Distribution = histogram.distribution();

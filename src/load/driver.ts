@@ -20,6 +20,7 @@ const clearTimer = globalThis.clearTimeout;
 const setRepeat = globalThis.setInterval;
 const clearRepeat = globalThis.clearInterval;
 const setImmediateTask = globalThis.setImmediate;
+const YIELD_EVERY_MS = 5;
 
 /** A failed request: its kind (`status 503`, `TypeError`, `timeout`) and a sample message. */
 export interface ErrorOutcome {
@@ -280,6 +281,10 @@ class Driver {
       stoppedBy = durationMs !== undefined ? 'duration' : 'time-limit';
     }, bound);
     const recorder = this.recorder;
+    const deadline = origin + bound;
+    // A target that settles within microtasks would never let timers run (the stop timer,
+    // timeouts, progress): give the event loop a turn every few milliseconds.
+    let lastYield = origin;
     const user = async (): Promise<void> => {
       for (;;) {
         if (stopping || this.#aborted) return;
@@ -292,7 +297,16 @@ class Driver {
         const settled = await this.#attempt(index, start);
         if (settled.cancelled === true) return;
         const outcome = settled.outcome;
-        recorder.record(start, start, now(), outcome?.kind, outcome?.sample);
+        const end = now();
+        recorder.record(start, start, end, outcome?.kind, outcome?.sample);
+        if (end >= deadline && !stopping) {
+          stopping = true;
+          stoppedBy = durationMs !== undefined ? 'duration' : 'time-limit';
+        }
+        if (end - lastYield > YIELD_EVERY_MS) {
+          lastYield = end;
+          await new Promise<void>((resolve) => setImmediateTask(resolve));
+        }
       }
     };
     const users: Promise<void>[] = [];

@@ -14,9 +14,24 @@ const RESOLUTION_MS = 10;
 const threadCpu: () => { user: number; system: number } =
   typeof process.threadCpuUsage === 'function' ? () => process.threadCpuUsage() : () => process.cpuUsage();
 
+/**
+ * CPU time used by the current thread so far, in ms (user + system).
+ *
+ * @example
+ * ```ts
+ * const before = threadCpuMs();
+ * work();
+ * const cpuMs = threadCpuMs() - before;
+ * ```
+ */
+export function threadCpuMs(): number {
+  const usage = threadCpu();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** A running health probe; `stop()` returns what it saw. */
 export interface HealthProbe {
-  stop(generatorShare?: number): GeneratorHealth;
+  stop(): GeneratorHealth;
 }
 
 /**
@@ -37,7 +52,7 @@ export function startHealthProbe(thread: 'worker' | 'main'): HealthProbe {
   const cpu0 = threadCpu();
   const wall0 = now();
   return {
-    stop(generatorShare) {
+    stop() {
       delay.disable();
       const cpu1 = threadCpu();
       const wallMs = Math.max(1, now() - wall0);
@@ -52,7 +67,7 @@ export function startHealthProbe(thread: 'worker' | 'main'): HealthProbe {
           p99: sampled ? ms(delay.percentile(99)) : 0,
           max: sampled ? ms(delay.max) : 0,
         },
-        generatorShare,
+        generatorShare: undefined,
       };
     },
   };

@@ -135,7 +135,10 @@ function throughputPlot(levels: readonly LevelReport[]): string {
     const offset = offsets[i] ?? 0;
     const points: [number, number][] = [];
     const errors: [number, number][] = [];
-    for (const point of level.timeline) {
+    for (const [index, point] of level.timeline.entries()) {
+      // A sliver of an interval at the very end says little and draws a cliff.
+      if (index > 0 && index === level.timeline.length - 1 && point.ms < (level.timeline[0]?.ms ?? 0) / 2)
+        continue;
       const rate = (point.requests * 1000) / point.ms;
       const errorRate = (point.errors * 1000) / point.ms;
       const from = offset + point.t / 1000;
@@ -301,7 +304,7 @@ table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:5px 8px;bor
 th:first-child,td:first-child{text-align:left}table.gates td,table.gates th{text-align:left;white-space:normal}
 .ok{color:#16a34a;font-weight:600}.bad{color:#dc2626;font-weight:600}.warn{color:#ca8a04;font-weight:600}
 .banner{border:1px solid #dc2626;border-radius:6px;padding:10px 14px;margin:16px 0;background:rgba(220,38,38,.07)}
-.plots{display:grid;grid-template-columns:1fr;gap:18px}svg.plot{width:100%;height:auto;max-width:760px}
+.plots{display:grid;grid-template-columns:1fr;gap:18px}svg.plot{width:100%;height:auto}
 svg .frame{fill:none;stroke:var(--line)}svg .grid{stroke:var(--line);stroke-width:1}svg .tick,svg .legend,svg .span-label{fill:var(--muted);font-size:11px}
 svg .axis-label{fill:var(--muted);font-size:12px}svg .plot-title{fill:var(--fg);font-size:14px;font-weight:600}
 svg .series{stroke-width:2;stroke-linejoin:round}svg .span-0{fill:var(--span0)}svg .span-1{fill:var(--span1)}

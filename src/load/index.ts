@@ -25,7 +25,7 @@
  *
  * @module
  */
-export { load, type ClientOf } from './load.ts';
+export { load, validateLoadOptions, type ClientOf } from './load.ts';
 export { abTest, type AbSide, type AbTestOptions, type AbTestResult } from './ab-test.ts';
 export {
   compare,

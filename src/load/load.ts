@@ -20,7 +20,7 @@ import {
 import type { LevelMeasurement } from './recorder.ts';
 import { levelReport, reportEnvironment, type LoadReport } from './report.ts';
 import { isRequestModule, specToFetch, specToRaw, validateSpec } from './request.ts';
-import { calibrateOverhead, runLevels } from './run-levels.ts';
+import { runLevels } from './run-levels.ts';
 import {
   resolveTarget,
   resultOutcome,
@@ -123,6 +123,25 @@ function functionTargetExecutor(fn: LoadFunction, isOk: (status: number) => bool
 
 function maxConcurrency(plan: LoadPlan): number {
   return Math.max(...plan.levels.map((level) => ('concurrency' in level ? level.concurrency : 0)));
+}
+
+/**
+ * Check `options` without running anything: the plan (levels, durations, limits) and any
+ * declarative requests. Throws the same {@link LoadOptionsError} `load()` would.
+ *
+ * @example
+ * ```ts
+ * validateLoadOptions({ concurrency: [10, 50], duration: '10 parsecs' }); // throws FRAY_LOAD_OPTIONS
+ * ```
+ */
+export function validateLoadOptions(options: LoadOptions<any>): void {
+  planLoad(options);
+  const request = options.request;
+  if (request === undefined || typeof request === 'function' || isRequestModule(request)) return;
+  const specs = Array.isArray(request) ? (request as readonly RequestSpec[]) : [request as RequestSpec];
+  if (specs.length === 0)
+    throw new LoadOptionsError('request', 'is an empty list.', 'list at least one request.');
+  specs.forEach((spec, i) => validateSpec(spec, Array.isArray(request) ? `request[${i}]` : 'request'));
 }
 
 /**
@@ -233,13 +252,12 @@ export async function load<T extends LoadTarget>(
       exec = urlExecutor.exec;
     }
     try {
-      const overheadMs = await calibrateOverhead(plan, maxConcurrency(plan) || 16);
       await runLevels(plan, exec, {
         thread: 'main',
         signal: options.signal,
         onProgress: options.onProgress,
         onLevel,
-        overheadMs,
+        calibration: functionTargetExecutor(() => undefined, isOk),
       });
     } finally {
       urlExecutor?.pool.close();

@@ -5,7 +5,7 @@
  * @module
  */
 import { drive, type Executor } from './driver.ts';
-import { startHealthProbe } from './health.ts';
+import { startHealthProbe, threadCpuMs } from './health.ts';
 import { levelLabel, type LoadPlan, type PlannedLevel } from './options.ts';
 import type { LoadProgress } from './progress.ts';
 import { createRandom } from './random.ts';
@@ -18,10 +18,11 @@ export interface RunLevelsOptions {
   readonly onProgress: ((progress: LoadProgress) => void) | undefined;
   readonly onLevel: (measurement: LevelMeasurement) => void;
   /**
-   * In-process runs: fray's own cost per request in ms (from {@link calibrateOverhead}),
-   * to estimate the share of the thread the generator took.
+   * In-process runs: an executor that does fray's per-request work around a target that
+   * does nothing. Run right after each level, it gives fray's own cost per request under
+   * the same conditions, hence the share of the thread the generator took.
    */
-  readonly overheadMs?: number;
+  readonly calibration?: Executor;
 }
 
 function progressOf(
@@ -105,10 +106,20 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
       ...(emit === undefined ? {} : { onTick: (recorder, elapsed) => emit(toProgress(recorder, elapsed)) }),
     });
     const { recorder } = result;
-    const throughputPerMs = recorder.completed / result.elapsedMs;
-    const health = probe.stop(
-      options.overheadMs === undefined ? undefined : options.overheadMs * throughputPerMs,
-    );
+    const health = probe.stop();
+    // CPU time, not wall time, on both sides: other processes competing for the CPU slow
+    // the level and the calibration alike without changing the ratio.
+    const levelCpuMs = health.cpu * result.elapsedMs;
+    const generatorShare =
+      options.calibration === undefined || levelCpuMs <= 0
+        ? undefined
+        : ((await calibrateOverhead(
+            plan,
+            'concurrency' in level ? level.concurrency : 16,
+            options.calibration,
+          )) *
+            recorder.completed) /
+          levelCpuMs;
     const measurement: LevelMeasurement = {
       level,
       startedAt: result.startedAt,
@@ -124,7 +135,7 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
       uncorrectedHistogram: recorder.uncorrected?.encode(),
       timeline: recorder.timeline(result.elapsedMs),
       stoppedBy: result.stoppedBy,
-      health,
+      health: { ...health, generatorShare },
     };
     emit?.({ ...toProgress(recorder, result.elapsedMs), phase: 'done' });
     options.onLevel(measurement);
@@ -133,29 +144,34 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
 }
 
 /**
- * fray's own cost per request on this thread, in ms: the closed driver run against a
- * target that does nothing. Multiplied by a level's throughput it estimates the share of
- * the thread the generator itself took.
+ * fray's own CPU cost per request on this thread, in ms: the closed driver run with `noop`
+ * (an executor wrapping a target that does nothing). Times a level's request count, over
+ * the level's CPU time, it estimates the share of the thread the generator itself took.
  *
  * @example
  * ```ts
- * const overheadMs = await calibrateOverhead(plan, 10);
+ * const overheadMs = await calibrateOverhead(plan, 10, () => Promise.resolve(undefined));
  * ```
  */
-export async function calibrateOverhead(plan: LoadPlan, concurrency: number): Promise<number> {
-  const noop: Executor = () => Promise.resolve(undefined);
-  const run = (requests: number) =>
+export async function calibrateOverhead(
+  plan: LoadPlan,
+  concurrency: number,
+  noop: Executor,
+): Promise<number> {
+  const run = (durationMs: number) =>
     drive({
       plan,
       level: { concurrency: Math.min(64, Math.max(1, concurrency)) },
       exec: noop,
-      requests,
-      durationMs: undefined,
-      timeLimitMs: 200,
+      requests: undefined,
+      durationMs,
+      timeLimitMs: durationMs,
       random: createRandom(plan.seed),
       signal: undefined,
     });
-  await run(500); // warm the code paths up
-  const result = await run(4000);
-  return result.elapsedMs / Math.max(1, result.recorder.completed);
+  // Long enough for the JIT to settle and timers to matter little; short next to a level.
+  await run(10);
+  const cpu0 = threadCpuMs();
+  const result = await run(40);
+  return (threadCpuMs() - cpu0) / Math.max(1, result.recorder.completed);
 }

@@ -104,9 +104,9 @@ const n2 = (value: number): string => (Math.round(value * 100) / 100).toString()
  * ```
  */
 export function linePlot(spec: PlotSpec): string {
-  const width = spec.width ?? 760;
-  const height = spec.height ?? 340;
-  const margin = { left: 64, right: 16, top: 34, bottom: 46 };
+  const width = spec.width ?? 1040;
+  const height = spec.height ?? 360;
+  const margin = { left: 72, right: 36, top: 34, bottom: 46 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const [x0, x1] = spec.xDomain;

@@ -1,0 +1,132 @@
+/**
+ * `fray compare base.json head.json`: compare two saved load reports level by level, print
+ * the ratio with its confidence interval and the verdict, and exit 1 on a regression.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CliFileError, CliUsageError } from '../../errors/index.ts';
+import { asLoadReport, compare, type CompareMetric, type LoadReport } from '../../load/index.ts';
+import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
+import type { CliIO, Command } from '../command.ts';
+import { comparisonText, paintFor } from '../summary.ts';
+import { METRICS } from './run.ts';
+
+const FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'metric',
+    alias: 'm',
+    type: 'string',
+    value: 'name',
+    help: `what to compare: ${METRICS.join(', ')} (default p50)`,
+  },
+  {
+    name: 'noise',
+    type: 'string',
+    value: 'fraction',
+    help: 'changes smaller than this are noise, e.g. 0.05 or 5% (default 5%)',
+  },
+  { name: 'confidence', type: 'string', value: 'level', help: 'confidence of the interval (default 0.95)' },
+  { name: 'seed', type: 'string', value: 'n', help: 'bootstrap seed (default: derived from the reports)' },
+  { name: 'json', type: 'boolean', help: 'print the comparison as JSON' },
+];
+
+const USAGE = `Usage: fray compare <baseline.json> <current.json> [options]
+
+Compare two reports written by \`fray run\` (or saved from load()): for each level, the
+ratio current ÷ baseline of one metric with its confidence interval (bootstrap on the
+saved histograms; paired rounds for the two sides of an A/B test) and a verdict —
+regression, noise or improvement.
+
+Options:
+${flagHelp(FLAGS)}
+
+Exit codes: 0 no regression, 1 regression, 2 bad input.
+`;
+
+async function readReport(path: string, cwd: string): Promise<LoadReport> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch {
+    throw new CliFileError(
+      path,
+      'no such file (or it cannot be read).',
+      'pass the report.json files written by `fray run`.',
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CliFileError(
+      path,
+      `is not JSON (${error instanceof Error ? error.message : String(error)}).`,
+      'pass the report.json files written by `fray run`.',
+    );
+  }
+  return asLoadReport(json, path);
+}
+
+function fraction(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%)?$/.exec(text.trim());
+  const value = match === null ? Number.NaN : Number(match[1]) / (match[2] === '%' ? 100 : 1);
+  if (!Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new CliUsageError(
+      `--${flag} '${text}' is not a fraction below 1.`,
+      `pass e.g. --${flag} ${flag === 'noise' ? '0.05' : '0.95'}.`,
+    );
+  }
+  return value;
+}
+
+/** `fray compare`. */
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'compare two load reports: ratio, confidence interval, verdict (exit 1 on regression)',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { flags, positionals } = parseArgs(args, FLAGS, 'compare');
+    if (positionals.length !== 2) {
+      throw new CliUsageError(
+        `\`fray compare\` takes two reports, got ${positionals.length}.`,
+        'run `fray compare base.json head.json`.',
+      );
+    }
+    const metric = flags['metric'] as string | undefined;
+    if (metric !== undefined && !METRICS.includes(metric as CompareMetric)) {
+      throw new CliUsageError(
+        `--metric '${metric}' is not a comparable metric.`,
+        `use one of ${METRICS.join(', ')}.`,
+      );
+    }
+    const seedText = flags['seed'] as string | undefined;
+    const seed = seedText === undefined ? undefined : Number(seedText);
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)) {
+      throw new CliUsageError(
+        `--seed '${seedText}' is not a whole number from 0 to 4294967295.`,
+        'pass e.g. --seed 42.',
+      );
+    }
+    const [basePath, headPath] = positionals as [string, string];
+    const baseline = await readReport(basePath, io.cwd);
+    const current = await readReport(headPath, io.cwd);
+    const result = compare(baseline, current, {
+      ...(metric === undefined ? {} : { metric: metric as CompareMetric }),
+      ...(flags['noise'] === undefined ? {} : { noise: fraction(flags['noise'] as string, 'noise') }),
+      ...(flags['confidence'] === undefined
+        ? {}
+        : { confidence: fraction(flags['confidence'] as string, 'confidence') }),
+      ...(seed === undefined ? {} : { seed }),
+    });
+    if (flags['json'] === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      const paint = paintFor(io.stdout, io.env);
+      io.stdout.write(
+        `${paint.bold(`fray compare ${basePath} ${headPath}`)}\n\n${comparisonText(result, paint)}\n`,
+      );
+    }
+    return result.verdict === 'regression' ? 1 : 0;
+  },
+};

@@ -1,0 +1,365 @@
+/**
+ * `fray run <scenario.ts>`: explore the scenario's race checks, serve its app, run the load
+ * with live progress, print the summary, write report.json and report.html, and exit 0
+ * when every gate holds, 1 when one does not, 2 on bad input.
+ *
+ * @module
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { CliFileError, CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
+import {
+  asLoadReport,
+  checkGates,
+  compare,
+  load,
+  renderHtmlReport,
+  validateLoadOptions,
+  type CompareMetric,
+  type Comparison,
+  type FetchClient,
+  type GateCheck,
+  type LoadOptions,
+  type LoadReport,
+  type RaceCheckSummary,
+  type Scenario,
+} from '../../load/index.ts';
+import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
+import type { CliIO, Command } from '../command.ts';
+import { optionalCapability } from '../optional-capability.ts';
+import { liveProgressWanted, progressView } from '../progress-view.ts';
+import { runRaceChecks } from '../race-checks.ts';
+import { loadScenarioFile, type LoadedScenario } from '../scenario-file.ts';
+import { serveApp } from '../serve-app.ts';
+import { comparisonText, gatesText, paintFor, racesText, reportTable } from '../summary.ts';
+
+/** The metrics `compare()` accepts. */
+export const METRICS: readonly CompareMetric[] = [
+  'p50',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+  'p999',
+  'mean',
+  'throughput',
+];
+
+const FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'out',
+    alias: 'o',
+    type: 'string',
+    value: 'dir',
+    help: 'where report.json and report.html go (default .fray/load)',
+  },
+  {
+    name: 'baseline',
+    alias: 'b',
+    type: 'string',
+    value: 'report.json',
+    help: 'compare with a saved report; a regression exits 1',
+  },
+  {
+    name: 'metric',
+    type: 'string',
+    value: 'name',
+    help: 'metric compared with the baseline: p50 (default), p90, p99, mean, throughput…',
+  },
+  {
+    name: 'duration',
+    alias: 'd',
+    type: 'string',
+    value: 'time',
+    help: "override the scenario's duration per level, e.g. 2s",
+  },
+  { name: 'seed', type: 'string', value: 'n', help: 'seed for Poisson arrivals and statistics' },
+  { name: 'html', type: 'boolean', help: 'write report.html (default on; --no-html to skip)' },
+  { name: 'races', type: 'boolean', help: 'run the race checks (default on; --no-races to skip)' },
+  { name: 'quiet', alias: 'q', type: 'boolean', help: 'no live progress' },
+];
+
+const USAGE = `Usage: fray run <scenario.ts> [options]
+
+Run a load scenario: its race checks, then each level of load against its app, with live
+progress (on a terminal, not under CI), a summary table, report.json (histograms encoded
+losslessly) and a self-contained report.html.
+
+Options:
+${flagHelp(FLAGS)}
+
+Exit codes: 0 every gate holds, 1 a gate, race check or baseline comparison fails, 2 bad input.
+`;
+
+/** The load target for a scenario, and how to stop it. */
+interface StartedTarget {
+  readonly target: string | FetchClient;
+  readonly description: string;
+  readonly thread: 'worker' | 'main';
+  close(): Promise<void>;
+}
+
+interface HttpModule {
+  inject(
+    app: unknown,
+  ): FetchClient & { close?: () => Promise<void>; [Symbol.asyncDispose]?: () => Promise<void> };
+}
+
+async function startTarget(loaded: LoadedScenario): Promise<StartedTarget> {
+  const { scenario, file } = loaded;
+  if (scenario.target !== undefined) {
+    return {
+      target: scenario.target,
+      description: scenario.target,
+      thread: 'worker',
+      close: () => Promise.resolve(),
+    };
+  }
+  let app: unknown;
+  try {
+    app = await (scenario.app as () => unknown)();
+  } catch (error) {
+    if (isFrayError(error)) throw error;
+    throw new CliScenarioError(
+      file,
+      `app() threw ${error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}` : String(error)}.`,
+      'fix the app factory so it builds the app; run the scenario module with node to see the stack.',
+      error,
+    );
+  }
+  if (scenario.transport === 'inject') {
+    const http = await optionalCapability<HttpModule>('http');
+    if (http === undefined || typeof http.inject !== 'function') {
+      throw new CliScenarioError(
+        file,
+        "transport 'inject' needs fray/http, which is not part of this build.",
+        "use transport: 'http' (the default).",
+      );
+    }
+    const inner =
+      typeof app === 'object' &&
+      app !== null &&
+      'app' in app &&
+      typeof (app as { close?: unknown }).close === 'function'
+        ? app
+        : undefined;
+    const client = http.inject(inner === undefined ? app : inner.app);
+    return {
+      target: client,
+      description: 'in-process (inject)',
+      thread: 'main',
+      close: async () => {
+        await (client[Symbol.asyncDispose]?.() ?? client.close?.());
+        if (inner !== undefined) await (inner as unknown as { close: () => unknown }).close();
+      },
+    };
+  }
+  const served = await serveApp(app, file);
+  return {
+    target: served.url,
+    description: `${served.url} (served by fray, generator in a worker thread)`,
+    thread: 'worker',
+    close: () => served.close(),
+  };
+}
+
+function loadOptionsOf(
+  loaded: LoadedScenario,
+  overrides: { duration: string | undefined; seed: number | undefined },
+  thread: 'worker' | 'main',
+): LoadOptions<any> {
+  const s: Scenario = loaded.scenario;
+  const request =
+    typeof s.request === 'function' && thread === 'worker' && loaded.requestExport !== undefined
+      ? { module: loaded.url, export: loaded.requestExport }
+      : s.request;
+  const pick = <K extends keyof Scenario>(key: K): Partial<Record<K, Scenario[K]>> =>
+    s[key] === undefined ? {} : ({ [key]: s[key] } as Partial<Record<K, Scenario[K]>>);
+  return {
+    request,
+    name: s.name ?? basename(loaded.file),
+    ...pick('concurrency'),
+    ...pick('rate'),
+    ...pick('duration'),
+    ...pick('requests'),
+    ...pick('maxDuration'),
+    ...pick('warmup'),
+    ...pick('timeout'),
+    ...pick('arrivals'),
+    ...pick('maxInFlight'),
+    ...pick('connections'),
+    ...pick('expectStatus'),
+    ...pick('headers'),
+    ...pick('seed'),
+    ...pick('validity'),
+    ...(overrides.duration === undefined ? {} : { duration: overrides.duration }),
+    ...(overrides.seed === undefined ? {} : { seed: overrides.seed }),
+  } as LoadOptions<any>;
+}
+
+async function readBaseline(path: string, cwd: string): Promise<LoadReport> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch {
+    throw new CliFileError(
+      path,
+      'cannot be read.',
+      'pass the report.json of an earlier `fray run` as --baseline.',
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CliFileError(
+      path,
+      `is not JSON (${error instanceof Error ? error.message : String(error)}).`,
+      'pass the report.json of an earlier `fray run`.',
+    );
+  }
+  return asLoadReport(json, path);
+}
+
+/** `fray run`. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a load scenario: race checks, levels, gates, report.json and report.html',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { flags, positionals } = parseArgs(args, FLAGS, 'run');
+    if (positionals.length !== 1) {
+      throw new CliUsageError(
+        positionals.length === 0
+          ? '`fray run` needs a scenario file.'
+          : `\`fray run\` takes one scenario file, got ${positionals.length}.`,
+        'run `fray run load/users.scenario.ts` (see `fray run --help`).',
+      );
+    }
+    const seedFlag = flags['seed'];
+    let seed: number | undefined;
+    if (typeof seedFlag === 'string') {
+      seed = Number(seedFlag);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)
+        throw new CliUsageError(
+          `--seed '${seedFlag}' is not a whole number from 0 to 4294967295.`,
+          'pass e.g. --seed 42.',
+        );
+    }
+    const loaded = await loadScenarioFile(positionals[0] as string, io.cwd);
+    const scenario = loaded.scenario;
+    const baselinePath = (flags['baseline'] as string | undefined) ?? scenario.baseline;
+    const baseline =
+      baselinePath === undefined
+        ? undefined
+        : await readBaseline(
+            baselinePath,
+            baselinePath === scenario.baseline && flags['baseline'] === undefined
+              ? resolve(loaded.path, '..')
+              : io.cwd,
+          );
+    const metric = (flags['metric'] as CompareMetric | undefined) ?? scenario.compare?.metric;
+    if (metric !== undefined && !METRICS.includes(metric)) {
+      throw new CliUsageError(
+        `--metric '${metric}' is not a comparable metric.`,
+        `use one of ${METRICS.join(', ')}.`,
+      );
+    }
+    const paint = paintFor(io.stdout, io.env);
+    const out = resolve(io.cwd, (flags['out'] as string | undefined) ?? join('.fray', 'load'));
+    const write = (text: string): void => {
+      io.stdout.write(`${text}\n`);
+    };
+
+    // Bad options fail now, before any race check runs or the app starts.
+    validateLoadOptions(
+      loadOptionsOf(loaded, { duration: flags['duration'] as string | undefined, seed }, 'main'),
+    );
+
+    // Race checks first: cheap, and a race makes load numbers moot.
+    let races: readonly RaceCheckSummary[] = [];
+    if (scenario.races !== undefined && flags['races'] !== false) {
+      const run = await runRaceChecks(scenario.races);
+      races = run.summaries;
+      for (const report of run.reports) io.stderr.write(`${report}\n`);
+    }
+
+    const started = await startTarget(loaded);
+    const options = loadOptionsOf(
+      loaded,
+      { duration: flags['duration'] as string | undefined, seed },
+      started.thread,
+    );
+    const view = progressView(io.stderr, liveProgressWanted(io.stderr, io.env, flags['quiet'] === true));
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    let report: LoadReport;
+    try {
+      report = await load(started.target, {
+        ...options,
+        signal: controller.signal,
+        onProgress: (progress) => view.update(progress),
+      });
+    } finally {
+      view.close();
+      process.off('SIGINT', onSignal);
+      await started.close();
+    }
+
+    const confidence = scenario.gateOptions?.confidence ?? 0.95;
+    const gates: GateCheck | undefined =
+      scenario.gates === undefined
+        ? undefined
+        : checkGates(report, scenario.gates, scenario.gateOptions ?? {});
+    let comparison: Comparison | undefined;
+    if (baseline !== undefined) {
+      comparison = compare(baseline, report, {
+        ...(scenario.compare ?? {}),
+        ...(metric === undefined ? {} : { metric }),
+      });
+    }
+    await mkdir(out, { recursive: true });
+    const jsonPath = join(out, 'report.json');
+    await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    const written = [jsonPath];
+    if (flags['html'] !== false) {
+      const htmlPath = join(out, 'report.html');
+      await writeFile(
+        htmlPath,
+        renderHtmlReport(report, {
+          title: scenario.name ?? basename(loaded.file),
+          ...(gates === undefined ? {} : { gates }),
+          ...(comparison === undefined ? {} : { comparison }),
+          races,
+          command: ['fray', 'run', ...args].join(' '),
+        }),
+      );
+      written.push(htmlPath);
+    }
+
+    write(
+      paint.bold(`fray run ${loaded.file}`) +
+        paint.dim(` — ${report.model} model, target ${started.description}, seed ${report.seed}`),
+    );
+    write('');
+    write(reportTable(report, paint));
+    if (races.length > 0) write(`\n${racesText(races, paint)}`);
+    if (gates !== undefined) write(`\n${gatesText(gates, confidence, paint)}`);
+    if (comparison !== undefined) write(`\nagainst ${baselinePath}:\n${comparisonText(comparison, paint)}`);
+    if (report.aborted)
+      write(paint.bad('\nthe run was interrupted; the report holds the levels measured so far.'));
+    const shown = (path: string): string => {
+      const rel = relative(io.cwd, path);
+      return rel === '' || rel.startsWith('..') ? path : rel;
+    };
+    write(`\nreport: ${written.map(shown).join(', ')}`);
+
+    const failed =
+      report.aborted ||
+      (gates !== undefined && !gates.pass) ||
+      races.some((race) => race.status === 'failed' || race.status === 'error') ||
+      comparison?.verdict === 'regression';
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,194 @@
+/**
+ * Load a scenario file for `fray run` / `fray k6` with Node's own TypeScript support, merge
+ * its default export with its named exports, and check that it says what is needed —
+ * every problem becomes a one-line error with the fix.
+ *
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CliFileError, CliScenarioError, isFrayError } from '../errors/index.ts';
+import { validateGates, type Scenario } from '../load/index.ts';
+
+const KNOWN = new Set([
+  'name',
+  'app',
+  'target',
+  'transport',
+  'request',
+  'concurrency',
+  'rate',
+  'duration',
+  'requests',
+  'maxDuration',
+  'warmup',
+  'timeout',
+  'arrivals',
+  'maxInFlight',
+  'connections',
+  'expectStatus',
+  'headers',
+  'seed',
+  'validity',
+  'gates',
+  'gateOptions',
+  'races',
+  'baseline',
+  'compare',
+]);
+
+/** A loaded, checked scenario. */
+export interface LoadedScenario {
+  /** The path as given on the command line. */
+  readonly file: string;
+  /** Absolute path. */
+  readonly path: string;
+  /** `file:` URL of the module. */
+  readonly url: string;
+  readonly scenario: Scenario;
+  /** Where a request function lives in the module (`default.request` or `request`), for the load worker. */
+  readonly requestExport: string | undefined;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n')[0] ?? text;
+}
+
+/**
+ * Import and check a scenario file.
+ *
+ * @example
+ * ```ts
+ * const { scenario } = await loadScenarioFile('load/users.scenario.ts', process.cwd());
+ * ```
+ */
+export async function loadScenarioFile(file: string, cwd: string): Promise<LoadedScenario> {
+  const path = resolve(cwd, file);
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) {
+    throw new CliFileError(
+      file,
+      'no such file.',
+      'check the path; a scenario is a .ts module such as load/users.scenario.ts.',
+    );
+  }
+  if (!info.isFile())
+    throw new CliFileError(file, 'is not a file.', 'pass the scenario module itself, not a directory.');
+  if (!['.ts', '.mts', '.js', '.mjs'].includes(extname(path))) {
+    throw new CliFileError(
+      file,
+      `has extension '${extname(path)}'.`,
+      'scenario files are .ts, .mts, .js or .mjs modules.',
+    );
+  }
+  const url = pathToFileURL(path).href;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if (isFrayError(error)) throw error;
+    throw new CliScenarioError(
+      file,
+      `cannot be loaded (${firstLine(error)}).`,
+      `run \`node ${file}\` to see the whole error; scenarios may use only erasable TypeScript (no enums, namespaces or parameter properties) and import relative files with their .ts extension.`,
+      error,
+    );
+  }
+  const fromDefault =
+    typeof module['default'] === 'object' && module['default'] !== null
+      ? (module['default'] as Record<string, unknown>)
+      : {};
+  if (
+    module['default'] !== undefined &&
+    (typeof module['default'] !== 'object' || module['default'] === null)
+  ) {
+    throw new CliScenarioError(
+      file,
+      `its default export is ${typeof module['default']}, not a scenario object.`,
+      'export default defineScenario({ app, request, concurrency, gates }).',
+    );
+  }
+  const named = Object.fromEntries(
+    Object.entries(module).filter(([key]) => key !== 'default' && KNOWN.has(key)),
+  );
+  const merged: Record<string, unknown> = { ...named, ...fromDefault };
+  for (const key of Object.keys(fromDefault)) {
+    if (!KNOWN.has(key)) {
+      throw new CliScenarioError(
+        file,
+        `'${key}' is not a scenario field.`,
+        `remove it or fix the typo; the fields are ${[...KNOWN].join(', ')}.`,
+      );
+    }
+  }
+  if (merged['request'] === undefined) {
+    throw new CliScenarioError(
+      file,
+      'exports no request.',
+      "export what to send: request: { method: 'GET', path: '/users' } (or a list, or (client, i) => client.get('/users')).",
+    );
+  }
+  const app = merged['app'];
+  const target = merged['target'];
+  if (app === undefined && target === undefined) {
+    throw new CliScenarioError(
+      file,
+      'exports neither app nor target.',
+      "export app: () => createApp() (fray serves it), or target: 'http://127.0.0.1:3000' for a running server.",
+    );
+  }
+  if (app !== undefined && target !== undefined) {
+    throw new CliScenarioError(
+      file,
+      'exports both app and target.',
+      'keep one: app to let fray start it, target to load a running server.',
+    );
+  }
+  if (app !== undefined && typeof app !== 'function') {
+    throw new CliScenarioError(
+      file,
+      `app is ${typeof app}, not a factory function.`,
+      'export app: () => createApp() — fray calls it once per run.',
+    );
+  }
+  if (target !== undefined && typeof target !== 'string') {
+    throw new CliScenarioError(
+      file,
+      `target is ${typeof target}, not a URL string.`,
+      "write target: 'http://127.0.0.1:3000'.",
+    );
+  }
+  const transport = merged['transport'];
+  if (transport !== undefined && transport !== 'http' && transport !== 'inject') {
+    throw new CliScenarioError(
+      file,
+      `transport '${typeof transport === 'string' ? transport : typeof transport}' is unknown.`,
+      "use 'http' (default: a loopback port, generator in a worker) or 'inject' (in-process).",
+    );
+  }
+  if (transport === 'inject' && target !== undefined) {
+    throw new CliScenarioError(
+      file,
+      "transport 'inject' needs an app, not a target URL.",
+      "export app, or drop transport: 'inject'.",
+    );
+  }
+  const races = merged['races'];
+  if (races !== undefined && (typeof races !== 'object' || races === null || Array.isArray(races))) {
+    throw new CliScenarioError(
+      file,
+      'races must be an object of named explore() options.',
+      'write races: { doubleSpend: { setup, tasks, check } }.',
+    );
+  }
+  if (merged['gates'] !== undefined) validateGates(merged['gates']);
+  const requestExport =
+    typeof merged['request'] === 'function'
+      ? typeof fromDefault['request'] === 'function'
+        ? 'default.request'
+        : 'request'
+      : undefined;
+  return { file, path, url, scenario: merged as unknown as Scenario, requestExport };
+}

@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['src/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           typecheck: {
@@ -29,6 +29,17 @@ export default defineConfig({
             include: ['src/**/*.test-d.ts'],
             tsconfig: './tsconfig.typetests.json',
           },
+        },
+      },
+      {
+        // The example service's own suite, as a user would set it up: fray/leaks on.
+        extends: true,
+        test: {
+          name: 'examples',
+          include: ['examples/**/*.test.ts'],
+          setupFiles: ['examples/shop/test/setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
         },
       },
       {

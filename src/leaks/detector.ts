@@ -252,7 +252,7 @@ export class LeakDetector {
    * leaks of that file are printed.
    */
   async closeFile(file: string): Promise<Leak[]> {
-    await this.#settle();
+    await this.#settle(2);
     this.#drainLate();
     const leaks = this.#openFiles.get(file) ?? [];
     this.#openFiles.delete(file);
@@ -514,9 +514,13 @@ export class LeakDetector {
     return result;
   }
 
-  /** Yield to the event loop twice: rejections surface, close callbacks run. */
-  async #settle(): Promise<void> {
-    for (let i = 0; i < 2; i++) await new NativePromise<void>((resolve) => nativeSetImmediate(resolve));
+  /**
+   * Yield to the event loop `turns` times. One turn lets pending rejections surface (Node
+   * reports them once the microtask queue drains); close callbacks run in the turn after
+   * the handle's close.
+   */
+  async #settle(turns = 1): Promise<void> {
+    for (let i = 0; i < turns; i++) await new NativePromise<void>((resolve) => nativeSetImmediate(resolve));
   }
 
   #stillOpen(scope: TestScope): number {
@@ -537,8 +541,9 @@ export class LeakDetector {
 
   async #finish(scope: TestScope): Promise<TestLeakResult> {
     await this.#settle();
-    // Handles being closed and keep-alive sockets being parked may need a few more turns.
-    for (let round = 0; round < 3 && this.#stillOpen(scope) > 0; round++) await this.#settle();
+    // Only when something would be reported: handles being closed, keep-alive sockets being
+    // parked, may need a few more turns.
+    for (let round = 0; round < 5 && this.#stillOpen(scope) > 0; round++) await this.#settle();
     scope.state = 'ended';
     const found = [...this.#floatingLeaks(scope), ...scope.found, ...this.#resourceLeaks(scope)];
     for (const asyncId of scope.resources.keys()) this.#byId.delete(asyncId);

@@ -117,21 +117,31 @@ export function stackLines(stack: string): string[] {
   return first === -1 ? [] : lines.slice(first).filter((line) => line.trimStart().startsWith('at '));
 }
 
-class LazySite implements CreationSite {
-  readonly #holder: { stack?: string };
-  #parsed: { origin: Origin; location: string | undefined; stack: string } | undefined;
-  constructor(holder: { stack?: string }) {
-    this.#holder = holder;
+/** A parsed stack: whose code, the line to show, the frames. */
+interface ParsedStack {
+  readonly origin: Origin;
+  readonly location: string | undefined;
+  readonly stack: string;
+}
+
+function parseStack(text: string): ParsedStack {
+  const lines = stackLines(text).filter((line) => {
+    const location = frameLocation(line);
+    return location === undefined || frameKind(location) !== 'leaks';
+  });
+  const locations = lines.map(frameLocation).filter((l): l is string => l !== undefined);
+  return { ...classify(locations), stack: lines.map((line) => line.trim()).join('\n') };
+}
+
+/** A site read from text (a rejection's reason, a mock's call site). */
+class TextSite implements CreationSite {
+  readonly #text: string;
+  #parsed: ParsedStack | undefined;
+  constructor(text: string) {
+    this.#text = text;
   }
-  #parse(): { origin: Origin; location: string | undefined; stack: string } {
-    if (this.#parsed) return this.#parsed;
-    const lines = stackLines(this.#holder.stack ?? '').filter((line) => {
-      const location = frameLocation(line);
-      return location === undefined || frameKind(location) !== 'leaks';
-    });
-    const locations = lines.map(frameLocation).filter((l): l is string => l !== undefined);
-    this.#parsed = { ...classify(locations), stack: lines.map((line) => line.trim()).join('\n') };
-    return this.#parsed;
+  #parse(): ParsedStack {
+    return (this.#parsed ??= parseStack(this.#text));
   }
   get location(): string | undefined {
     return this.#parse().location;
@@ -144,23 +154,99 @@ class LazySite implements CreationSite {
   }
 }
 
+/** V8's structured frames (the `CallSite` objects `Error.prepareStackTrace` receives). */
+interface CallSiteLike {
+  getFileName(this: CallSiteLike): string | null | undefined;
+  getScriptNameOrSourceURL?(this: CallSiteLike): string | null | undefined;
+  toString(this: CallSiteLike): string;
+}
+
+type PrepareStackTrace = (this: void, error: Error, frames: CallSiteLike[]) => unknown;
+
+/** `Error` as far as its `prepareStackTrace` hook goes. */
+const ErrorClass = Error as unknown as { prepareStackTrace?: PrepareStackTrace | undefined };
+
+/**
+ * A captured stack, read in two steps. Whose code created the thing (`origin`) comes from
+ * V8's structured frames — file names only, no formatting — so the many resources a
+ * runner creates inside tests are dismissed cheaply. The text (`location`, `stack`) is
+ * formatted only for what is reported, by the runner's own `Error.prepareStackTrace` (which
+ * applies source maps: Vitest, Jest) when there is one.
+ */
+class CapturedSite implements CreationSite {
+  readonly #holder: { stack?: unknown };
+  #frames: CallSiteLike[] | undefined;
+  #origin: Origin | undefined;
+  #parsed: ParsedStack | undefined;
+  constructor(holder: { stack?: unknown }) {
+    this.#holder = holder;
+  }
+  #structured(): CallSiteLike[] {
+    if (this.#frames) return this.#frames;
+    const prepare = ErrorClass.prepareStackTrace;
+    ErrorClass.prepareStackTrace = (_error, frames) => frames;
+    try {
+      const frames = this.#holder.stack;
+      this.#frames = Array.isArray(frames) ? (frames as CallSiteLike[]) : [];
+    } finally {
+      ErrorClass.prepareStackTrace = prepare;
+    }
+    return this.#frames;
+  }
+  #parse(): ParsedStack {
+    if (this.#parsed) return this.#parsed;
+    const frames = this.#structured();
+    const prepare = ErrorClass.prepareStackTrace;
+    let text: string;
+    try {
+      const prepared = prepare === undefined ? undefined : prepare(new Error('fray/leaks'), frames);
+      text =
+        typeof prepared === 'string'
+          ? prepared
+          : frames.map((frame) => `    at ${frame.toString()}`).join('\n');
+    } catch {
+      text = frames.map((frame) => `    at ${frame.toString()}`).join('\n');
+    }
+    this.#parsed = parseStack(text);
+    return this.#parsed;
+  }
+  get origin(): Origin {
+    if (this.#origin) return this.#origin;
+    const locations: string[] = [];
+    for (const frame of this.#structured()) {
+      const file = frame.getFileName() ?? frame.getScriptNameOrSourceURL?.() ?? undefined;
+      if (typeof file !== 'string' || file === '') continue;
+      const location = frameLocation(`at ${file}:0:0`);
+      if (location !== undefined) locations.push(location);
+    }
+    this.#origin = classify(locations).origin;
+    return this.#origin;
+  }
+  get location(): string | undefined {
+    return this.#parse().location;
+  }
+  get stack(): string {
+    return this.#parse().stack;
+  }
+}
+
 /**
  * Capture the current stack (up to `frames` frames above `skip`); nothing is formatted
  * until the site is read.
  */
 export function captureSite(skip: (...args: never[]) => unknown, frames: number): CreationSite {
-  const holder: { stack?: string } = {};
+  const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = frames;
   captureStackTrace(holder, skip);
   Error.stackTraceLimit = limit;
-  return new LazySite(holder);
+  return new CapturedSite(holder);
 }
 
 /** A site read from an existing stack string (a rejection's reason, a mock's call site). */
 export function siteFromStack(stack: string | undefined): CreationSite | undefined {
   if (stack === undefined || stack.length === 0) return undefined;
-  return new LazySite({ stack });
+  return new TextSite(stack);
 }
 
 /** Show a location relative to the working directory when it lies inside it. */

@@ -17,7 +17,6 @@ import type { PreparedBody, RequestBody } from './request-body.ts';
 import {
   buildResponse,
   decodeBody,
-  headersFromList,
   markHandled,
   NULL_BODY_STATUS,
   REDIRECT_STATUS,
@@ -359,7 +358,7 @@ function finish(answer: Answer, method: string, url: string, redirected: boolean
   }
   if (body !== null) body = decodeBody(body, header(answer, 'content-encoding'));
   return buildResponse(
-    { status, statusText: answer.statusText, headers: headersFromList(answer.headers), body },
+    { status, statusText: answer.statusText, headers: answer.headers, body },
     url,
     redirected,
   );

@@ -9,7 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { NativeHeaders, NativeResponse } from './web-globals.ts';
+import { NativeResponse } from './web-globals.ts';
 
 /** Statuses whose response never has a body, per the fetch standard. */
 export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
@@ -115,13 +115,15 @@ class InflateAuto extends Transform {
 export interface ResponseParts {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: Headers;
+  /** Flat list: name, value, name, value… */
+  readonly headers: readonly string[];
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
 /**
  * A standard `Response` with fetch's `url` and `redirected`. Statuses outside 200–599 (which
  * the `Response` constructor refuses but a server may send) are kept, as fetch keeps them.
+ * Headers are appended to the response's own list (validated once, not copied).
  */
 export function buildResponse(parts: ResponseParts, url: string, redirected: boolean): Response {
   const status = parts.status;
@@ -129,8 +131,10 @@ export function buildResponse(parts: ResponseParts, url: string, redirected: boo
   const response = new NativeResponse(parts.body, {
     status: inRange ? status : 200,
     statusText: parts.statusText,
-    headers: parts.headers,
   });
+  const headers = response.headers;
+  const list = parts.headers;
+  for (let i = 0; i < list.length; i += 2) headers.append(list[i] as string, list[i + 1] as string);
   if (!inRange) {
     Object.defineProperty(response, 'status', { value: status, enumerable: true, configurable: true });
     Object.defineProperty(response, 'ok', { value: false, enumerable: true, configurable: true });
@@ -161,11 +165,4 @@ export function markHandled(response: Response, url: string, redirected: boolean
       properties['statusText'] = { value: phrase, enumerable: true, configurable: true };
   }
   return Object.defineProperties(response, properties);
-}
-
-/** Headers from a flat name/value list. */
-export function headersFromList(list: readonly string[]): Headers {
-  const headers = new NativeHeaders();
-  for (let i = 0; i < list.length; i += 2) headers.append(list[i] as string, list[i + 1] as string);
-  return headers;
 }

@@ -1,8 +1,8 @@
 /**
  * Databases cloned from the template ahead of need, so `fresh()` on Postgres hands one out
  * in the time it takes to shift an array — `CREATE DATABASE … TEMPLATE` (tens of ms, more
- * under load) happens in the background, one clone at a time, on its own maintenance
- * connection so that background drops never delay it.
+ * under load) and the first connection to it happen in the background, one clone at a
+ * time, on its own maintenance connection so that background drops never delay it.
  *
  * A clone that fails is reported to the `fresh()` calls waiting for it, never as an
  * unhandled rejection; the next `take()` tries again.
@@ -11,15 +11,15 @@
  */
 
 /** Options of a {@link ClonePool}. */
-export interface ClonePoolOptions {
+export interface ClonePoolOptions<T> {
   /** Clones kept ready. */
   readonly size: number;
-  /** Create one clone; returns its name. */
-  readonly clone: () => Promise<string>;
+  /** Create one clone, ready to use. */
+  readonly clone: () => Promise<T>;
 }
 
-interface Waiter {
-  readonly resolve: (name: string) => void;
+interface Waiter<T> {
+  readonly resolve: (clone: T) => void;
   readonly reject: (reason: unknown) => void;
 }
 
@@ -29,19 +29,19 @@ interface Waiter {
  * @example
  * ```ts
  * const clones = new ClonePool({ size: 2, clone: () => server.cloneTemplate() });
- * const name = await clones.take();
+ * const clone = await clones.take();
  * const unused = await clones.close(new Error('ended')); // drop these
  * ```
  */
-export class ClonePool {
-  private readonly ready: string[] = [];
-  private readonly waiters: Waiter[] = [];
+export class ClonePool<T> {
+  private readonly ready: T[] = [];
+  private readonly waiters: Waiter<T>[] = [];
   private filling: Promise<void> | undefined;
   private closed = false;
-  private readonly options: ClonePoolOptions;
-  private readonly warmWaiters: Waiter[] = [];
+  private readonly options: ClonePoolOptions<T>;
+  private readonly warmWaiters: { resolve: () => void; reject: (reason: unknown) => void }[] = [];
 
-  constructor(options: ClonePoolOptions) {
+  constructor(options: ClonePoolOptions<T>) {
     this.options = options;
   }
 
@@ -51,12 +51,12 @@ export class ClonePool {
   }
 
   /** A ready clone, or the next one created. */
-  take(): Promise<string> {
-    const name = this.ready.shift();
+  take(): Promise<T> {
+    const clone = this.ready.shift();
     const result =
-      name !== undefined
-        ? Promise.resolve(name)
-        : new Promise<string>((resolve, reject) => {
+      clone !== undefined
+        ? Promise.resolve(clone)
+        : new Promise<T>((resolve, reject) => {
             this.waiters.push({ resolve, reject });
           });
     this.kick();
@@ -74,10 +74,10 @@ export class ClonePool {
   }
 
   /** Stop refilling; resolves with the unused clones once the clone in progress is done. */
-  async close(reason: unknown): Promise<string[]> {
+  async close(reason: unknown): Promise<T[]> {
     this.closed = true;
     await this.filling;
-    for (const waiter of this.warmWaiters.splice(0)) waiter.resolve('');
+    for (const waiter of this.warmWaiters.splice(0)) waiter.resolve();
     for (const waiter of this.waiters.splice(0)) waiter.reject(reason);
     return this.ready.splice(0);
   }
@@ -91,19 +91,19 @@ export class ClonePool {
 
   private async fill(): Promise<void> {
     while (!this.closed && (this.waiters.length > 0 || this.ready.length < this.options.size)) {
-      let name: string;
+      let clone: T;
       try {
-        name = await this.options.clone();
+        clone = await this.options.clone();
       } catch (error) {
         for (const waiter of this.waiters.splice(0)) waiter.reject(error);
         for (const waiter of this.warmWaiters.splice(0)) waiter.reject(error);
         return;
       }
       const waiter = this.waiters.shift();
-      if (waiter !== undefined) waiter.resolve(name);
-      else this.ready.push(name);
+      if (waiter !== undefined) waiter.resolve(clone);
+      else this.ready.push(clone);
       if (this.ready.length >= this.options.size)
-        for (const waiter of this.warmWaiters.splice(0)) waiter.resolve('');
+        for (const warm of this.warmWaiters.splice(0)) warm.resolve();
     }
   }
 }

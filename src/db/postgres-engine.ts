@@ -15,6 +15,15 @@ import { PostgresServer } from './postgres-server.ts';
 import { SessionSet } from './session-set.ts';
 import { openIsolatedView, type FreshDatabase, type IsolatedView } from './views.ts';
 
+/** A clone made ahead of need: the database and a pool already holding one connection. */
+interface ReadyClone {
+  readonly name: string;
+  readonly url: string;
+  readonly pool: pg.Pool;
+  /** Absorbs errors of the idle connection while nobody owns the pool yet. */
+  readonly idleErrors: (error: Error) => void;
+}
+
 function sqlCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
@@ -38,7 +47,7 @@ export class PostgresEngine implements Engine {
   private readonly privateTemplate: boolean;
   private readonly worker: string;
   private readonly sessions: SessionSet;
-  private readonly clones: ClonePool;
+  private readonly clones: ClonePool<ReadyClone>;
   private readonly cloner:
     { run: Parameters<PostgresServer['createDatabase']>[3]; close: () => Promise<void> } | undefined;
   private readonly views = new Set<IsolatedView>();
@@ -134,13 +143,9 @@ export class PostgresEngine implements Engine {
 
   async fresh(): Promise<FreshDatabase> {
     this.assertOpen();
-    const name = await this.clones.take();
-    const url = this.server.urlFor(name);
-    const pool = new pg.Pool({
-      connectionString: url,
-      application_name: this.server.appName,
-      ...(this.options.types === undefined ? {} : { types: this.options.types }),
-    });
+    const { name, url, pool, idleErrors } = await this.clones.take();
+    // From here on the pool is the test's: idle-connection errors behave as pg's do.
+    pool.off('error', idleErrors);
     let disposing: Promise<void> | undefined;
     const fresh: FreshDatabase = {
       pool,
@@ -182,7 +187,10 @@ export class PostgresEngine implements Engine {
       );
       await this.cloner?.close();
       await this.sessions.close();
-      for (const name of unused) this.server.dropLater(name);
+      for (const clone of unused) {
+        await clone.pool.end().catch(() => undefined);
+        this.server.dropLater(clone.name);
+      }
       this.server.dropLater(this.worker);
       if (this.privateTemplate) this.server.dropLater(this.template);
       await this.server.close();
@@ -190,8 +198,11 @@ export class PostgresEngine implements Engine {
     return this.ended;
   }
 
-  /** Clone the template; rebuild it first if another run evicted it meanwhile. */
-  private async cloneTemplate(): Promise<string> {
+  /**
+   * Clone the template (rebuilding it first if another run evicted it meanwhile) and open
+   * the first connection to the clone, so a test's first query does not pay for it.
+   */
+  private async cloneTemplate(): Promise<ReadyClone> {
     const name = this.server.nameFor('f');
     const mark = { kind: 'fresh' as const, source: this.plan.source, hash: this.plan.hash };
     try {
@@ -201,7 +212,22 @@ export class PostgresEngine implements Engine {
       this.template = (await this.server.ensureTemplate(this.plan, this.options.keepTemplates)).name;
       await this.server.createDatabase(name, this.template, mark, this.cloner?.run);
     }
-    return name;
+    const url = this.server.urlFor(name);
+    const pool = new pg.Pool({
+      connectionString: url,
+      application_name: this.server.appName,
+      ...(this.options.types === undefined ? {} : { types: this.options.types }),
+    });
+    const idleErrors = (): void => undefined;
+    pool.on('error', idleErrors);
+    try {
+      (await pool.connect()).release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      this.server.dropLater(name);
+      throw error;
+    }
+    return { name, url, pool, idleErrors };
   }
 
   private assertOpen(): void {

@@ -18,21 +18,11 @@ import {
   HttpUsageError,
   HttpWebSocketUnsupportedError,
 } from '../errors/index.ts';
-import type { DispatchTarget, ResolvedApp } from './apps.ts';
+import type { ResolvedApp } from './apps.ts';
 import type { CookieJar } from './cookie-jar.ts';
-import { Deadlines } from './deadlines.ts';
-import { FetchExchange } from './fetch-exchange.ts';
-import {
-  Flight,
-  mergeCookie,
-  transportHeaders,
-  type Exchange,
-  type FlightHost,
-  type Prepared,
-} from './flight.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { Flight, mergeCookie, type Prepared } from './flight.ts';
 import { HeaderList } from './header-list.ts';
-import { ephemeralPort, type SocketInfo } from './memory-socket.ts';
-import { NodeExchange, type ExchangeOwner, type WireRequest } from './node-exchange.ts';
 import { prepareBody, type PreparedBody } from './request-body.ts';
 import { resolveTarget, type BaseURL } from './target-url.ts';
 import type {
@@ -46,9 +36,7 @@ import type { InjectedWebSocket, WebSocketOptions } from './websocket.ts';
 import { connectWebSocket } from './websocket-connect.ts';
 import { NativeRequest } from './web-globals.ts';
 
-// Captured at module load: a test's fake timers must not stall dispatch.
-const realSetImmediate = globalThis.setImmediate;
-const realQueueMicrotask = globalThis.queueMicrotask;
+// Captured at module load: a test's fake timers must not stall closing.
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 
@@ -73,26 +61,17 @@ export interface ClientParts {
 }
 
 /** The client. Create it with `inject()`. */
-export class Client implements InjectClient, FlightHost {
+export class Client implements InjectClient {
   readonly #parts: ClientParts;
-  readonly #target: DispatchTarget;
-  readonly deadlines = new Deadlines();
-  readonly jar: CookieJar | undefined;
-  readonly fetchHeaders: boolean;
-  readonly mode: 'node' | 'fetch';
-  readonly #inFlight = new Set<Exchange>();
+  readonly #dispatcher: Dispatcher;
   readonly #sockets = new Set<InjectedWebSocket>();
   readonly #app: InjectedAppInfo;
   #closing: Promise<void> | undefined;
-  #transport: { host: string; emptyPayload: boolean; headers: string[] } | undefined;
 
   constructor(parts: ClientParts) {
     this.#parts = parts;
-    this.#target = parts.app.target();
+    this.#dispatcher = new Dispatcher(parts);
     this.#app = { kind: parts.app.kind, label: parts.app.label };
-    this.jar = parts.jar;
-    this.fetchHeaders = parts.fetchHeaders;
-    this.mode = this.#target.mode;
   }
 
   get cookies(): CookieJar | undefined {
@@ -112,7 +91,7 @@ export class Client implements InjectClient, FlightHost {
   }
 
   get pending(): number {
-    return this.#inFlight.size;
+    return this.#dispatcher.pending;
   }
 
   fetch(input: string | URL | Request, init?: InjectRequestInit): Promise<Response> {
@@ -191,11 +170,7 @@ export class Client implements InjectClient, FlightHost {
   async #shutDown(): Promise<void> {
     const parts = this.#parts;
     await Promise.all([...this.#sockets].map((ws) => closeSocket(ws, parts.timeout)));
-    for (const exchange of [...this.#inFlight]) {
-      const wire = exchange.wire;
-      exchange.abort(new HttpClientClosedError(wire.method, wire.href, wire.pathname, 'during'));
-    }
-    this.deadlines.clear();
+    this.#dispatcher.abortAll();
     if (!parts.stopApp) return;
     try {
       await parts.hooks?.shutdown?.();
@@ -223,7 +198,7 @@ export class Client implements InjectClient, FlightHost {
       );
     }
     const controller = activeController();
-    if (controller === undefined) return new Flight(this, prepared).run(false);
+    if (controller === undefined) return new Flight(this.#dispatcher, prepared).run(false);
     // A scheduler decides when the request starts; it then runs in the caller's context, so
     // the app's own controlled operations (mocks, nested requests) stay under control.
     const inCallerContext = AsyncLocalStorage.snapshot();
@@ -233,7 +208,7 @@ export class Client implements InjectClient, FlightHost {
         label: `${prepared.method} ${prepared.url.pathname}`,
         args: [{ method: prepared.method, url: prepared.url.href }],
       },
-      () => inCallerContext(() => new Flight(this, prepared).run(true)),
+      () => inCallerContext(() => new Flight(this.#dispatcher, prepared).run(true)),
     );
   }
 
@@ -308,58 +283,6 @@ export class Client implements InjectClient, FlightHost {
       credentials: request.credentials !== 'omit',
       timeout: checkTimeout(init?.timeout ?? parts.timeout),
     };
-  }
-
-  /** Dispatch one hop; starts in a later turn (like a network request) unless a controller runs it. */
-  dispatch(wire: WireRequest, controlled: boolean, owner: ExchangeOwner): Exchange {
-    const parts = this.#parts;
-    const target = this.#target;
-    let exchange: Exchange;
-    let start: () => void;
-    if (target.mode === 'node') {
-      const node = new NodeExchange(target.app, wire, owner);
-      const info: SocketInfo = {
-        remoteAddress: parts.remoteAddress,
-        remotePort: ephemeralPort(),
-        localAddress: '127.0.0.1',
-        localPort: Number(parts.base.url.port) || (parts.base.protocol === 'https:' ? 443 : 80),
-        encrypted: wire.href.startsWith('https:'),
-        server: target.app.server,
-      };
-      exchange = node;
-      start = () => node.start(info);
-    } else {
-      const fetchExchange = new FetchExchange(target.handler, wire, owner);
-      exchange = fetchExchange;
-      start = () => fetchExchange.start();
-    }
-    this.#inFlight.add(exchange);
-    const scope = parts.scope;
-    if (controlled) {
-      if (scope === undefined) start();
-      else scope.run(start);
-    } else {
-      // Like a request off the network, the app runs after the caller's synchronous code: a
-      // node app in the next turn of the event loop, a fetch handler in a microtask (the
-      // baseline it is measured against is a direct `app.fetch()` call).
-      const schedule = target.mode === 'node' ? realSetImmediate : realQueueMicrotask;
-      if (scope === undefined) schedule(start);
-      else scope.run(() => schedule(start));
-    }
-    return exchange;
-  }
-
-  forget(exchange: Exchange): void {
-    this.#inFlight.delete(exchange);
-  }
-
-  transportCache(host: string, emptyPayload: boolean): string[] {
-    const cache = this.#transport;
-    if (cache !== undefined && cache.host === host && cache.emptyPayload === emptyPayload)
-      return cache.headers;
-    const headers = transportHeaders(host, emptyPayload, this.fetchHeaders);
-    this.#transport = { host, emptyPayload, headers };
-    return headers;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What fray/leaks costs.
  *
- * 1. A whole suite: bench/leaks/suite (510 tests: in-process HTTP through Fastify, fray/http
+ * 1. A whole suite: bench/leaks/suite (510 tests: in-process HTTP through Fastify, supertest
  *    and Hono, real HTTP over keep-alive sockets, services on fray mocks with a timer and a
  *    file read each) run with `vitest run`, alternately with fray's matchers only and with
  *    `fray/vitest/setup` (matchers + fray/leaks). Reported: the median wall time of the
@@ -18,8 +18,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
-import { inject } from '../../src/http/index.ts';
+import Fastify from 'fastify';
 import { checkLeaks, enableLeakDetection } from '../../src/leaks/index.ts';
 import { asyncMock } from '../../src/mock/index.ts';
 import { environment, markdownTable, measure, num, printRatios } from '../table.ts';
@@ -101,15 +100,13 @@ const suiteTable = markdownTable(
 process.stdout.write(`\n### A whole suite with and without fray/leaks\n\n${suiteTable}\n`);
 
 // ---- 2. one test, in process
-const app = express();
-app.get('/users/:id', (req, res) => {
-  res.json({ id: req.params['id'] });
-});
-const client = await inject(app);
+const app = Fastify();
+app.get('/users/:id', (request) => ({ id: (request.params as { id: string }).id }));
+await app.ready();
 const save = asyncMock().resolves(undefined);
 const body = async (): Promise<void> => {
-  const response = await client.get('/users/7');
-  await response.json();
+  const response = await app.inject({ url: '/users/7' });
+  response.json();
   await save({ id: 7 });
   save.reset();
 };
@@ -126,4 +123,4 @@ printRatios(
   results,
   'test body alone',
 );
-await client.close();
+await app.close();

@@ -8,7 +8,7 @@
  * @module
  */
 import type { RunnerTestCase, TestContext } from 'vitest';
-import { LateLeaksError } from '../errors/index.ts';
+import { LateLeaksError, RunnerSetupError } from '../errors/index.ts';
 import {
   enableLeakDetection,
   formatLateReport,
@@ -56,6 +56,12 @@ function providedOptions(): LeaksOptions {
  */
 export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
   const { aroundEach, afterAll } = vitest('installFrayLeaks()');
+  if (typeof aroundEach !== 'function') {
+    throw new RunnerSetupError(
+      'fray/leaks needs Vitest 4.1 or later: it runs each test inside its scope through aroundEach().',
+      "upgrade Vitest (`npm install -D vitest@latest`); fray's matchers work with older versions.",
+    );
+  }
   const detector = enableLeakDetection({ ...providedOptions(), ...options });
   // The file these hooks belong to (setup files run once per test file).
   let file: string | undefined;

@@ -27,9 +27,18 @@ import { frayMatchers } from './index.ts';
 import { installFrayLeaks } from './install-leaks.ts';
 import { insideVitest, vitest } from './runtime.ts';
 
+// Captured at module load so a test's console stub cannot swallow fray's one warning.
+const consoleWarn = console.warn.bind(console);
+
 function apply(): boolean {
   if (!insideVitest()) return false;
-  vitest('fray/vitest/setup').expect.extend(frayMatchers);
+  const { expect, aroundEach } = vitest('fray/vitest/setup');
+  expect.extend(frayMatchers);
+  if (typeof aroundEach !== 'function') {
+    // Vitest before 4.1: the matchers work, the leak checks cannot attach.
+    consoleWarn('fray/vitest/setup: fray/leaks needs Vitest 4.1 or later (aroundEach); only the matchers are on.');
+    return true;
+  }
   installFrayLeaks();
   return true;
 }

@@ -36,7 +36,9 @@ function apply(): boolean {
   expect.extend(frayMatchers);
   if (typeof aroundEach !== 'function') {
     // Vitest before 4.1: the matchers work, the leak checks cannot attach.
-    consoleWarn('fray/vitest/setup: fray/leaks needs Vitest 4.1 or later (aroundEach); only the matchers are on.');
+    consoleWarn(
+      'fray/vitest/setup: fray/leaks needs Vitest 4.1 or later (aroundEach); only the matchers are on.',
+    );
     return true;
   }
   installFrayLeaks();

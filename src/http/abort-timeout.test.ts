@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import express from 'express';
 import { Hono } from 'hono';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { isFrayError } from '../errors/index.ts';
 import { inject } from './index.ts';
 
@@ -94,6 +94,26 @@ describe('timeout', () => {
 
     expect(isFrayError(later) && later.code).toBe('FRAY_HTTP_NO_RESPONSE');
     expect(await body).toBe('partial rest');
+  });
+});
+
+describe('fake timers', () => {
+  test('a test’s fake timers stall neither requests nor their timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const app: http.RequestListener = (req, res) => {
+        if (req.url === '/ok') res.end('ok');
+      };
+      await using client = await inject(app, { timeout: 30 });
+
+      const ok = await client.get('/ok');
+      const hung = await failure(client.get('/hang'));
+
+      expect(await ok.text()).toBe('ok');
+      expect(isFrayError(hung) && hung.code).toBe('FRAY_HTTP_NO_RESPONSE');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

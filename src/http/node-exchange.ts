@@ -58,6 +58,10 @@ export interface RawResponse {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
+// Captured at module load, like every global fray's own machinery relies on.
+const realQueueMicrotask = globalThis.queueMicrotask;
+const realNextTick = process.nextTick.bind(process);
+
 // How much of a response body is buffered before the app's writes are held (like a socket
 // buffer: an unread streamed body pauses the app instead of filling memory).
 const BODY_BUFFER = 64 * 1024;
@@ -112,7 +116,7 @@ export class NodeExchange {
     this.#parser = new ResponseParser(wire.method, {
       head: (status, statusText, headers, bodyless) => {
         this.#head = { status, statusText, headers, bodyless };
-        queueMicrotask(() => this.#deliver());
+        realQueueMicrotask(() => this.#deliver());
       },
       data: (chunk) => this.#onBodyData(chunk),
       end: () => this.#onBodyEnd(),
@@ -175,11 +179,11 @@ export class NodeExchange {
     this.#req = req;
 
     // The options argument (Node ≥ 18) is missing from @types/node's constructor signature.
-    const Response = ServerResponse as unknown as new (
+    const ServerResponseWithOptions = ServerResponse as unknown as new (
       req: IncomingMessage,
       options: object,
     ) => ServerResponse;
-    const res = new Response(req, {
+    const res = new ServerResponseWithOptions(req, {
       highWaterMark: socket.writableHighWaterMark,
       rejectNonStandardBodyWrites: false,
     });
@@ -419,7 +423,7 @@ export class NodeExchange {
     }
     const socket = this.#socket as MemorySocket;
     res.detachSocket(socket as never);
-    process.nextTick(() => {
+    realNextTick(() => {
       if (res._closed) return;
       res.destroyed = true;
       res._closed = true;

@@ -5,19 +5,7 @@
  * @module
  */
 import type { RaceCheckSummary } from '../load/index.ts';
-import { optionalCapability } from './optional-capability.ts';
-
-/** The part of fray/race's `explore()` result the CLI reads. */
-interface ExploreResultLike {
-  readonly ok: boolean;
-  readonly runs: number;
-  readonly summary: string;
-  readonly failure?: { readonly replay: string; readonly report: string };
-}
-
-interface RaceModule {
-  explore(options: Record<string, unknown>): Promise<ExploreResultLike>;
-}
+import type { ExploreOptions } from '../race/index.ts';
 
 /** Summaries plus the long failure reports to print. */
 export interface RaceCheckRun {
@@ -31,31 +19,26 @@ function oneLine(text: string): string {
 }
 
 /**
- * Explore every race check. Skipped (not failed) when fray/race is not in this build.
+ * Explore every race check, one after the other.
  *
  * @example
  * ```ts
- * const { summaries } = await runRaceChecks({ doubleSpend: { setup, tasks, check } });
+ * const { summaries } = await runRaceChecks({ doubleSpend: { setup, tasks, check } }, 'load/shop.scenario.ts');
  * ```
  */
-export async function runRaceChecks(races: Readonly<Record<string, unknown>>): Promise<RaceCheckRun> {
-  const names = Object.keys(races);
-  if (names.length === 0) return { summaries: [], reports: [] };
-  const race = await optionalCapability<RaceModule>('race');
-  if (race === undefined || typeof race.explore !== 'function') {
-    return {
-      summaries: names.map((name) => ({
-        name,
-        status: 'skipped',
-        detail: 'fray/race is not part of this build; the check did not run',
-      })),
-      reports: [],
-    };
-  }
+export async function runRaceChecks(
+  races: Readonly<Record<string, unknown>>,
+  scenarioFile: string,
+): Promise<RaceCheckRun> {
+  // explore() names the file that called it in its replay line; here that is the scenario.
+  const pointAtScenario = (text: string): string =>
+    text.replace(/npx fray replay \S+ '/g, `npx fray replay ${scenarioFile} '`);
   const summaries: RaceCheckSummary[] = [];
   const reports: string[] = [];
-  for (const name of names) {
-    const options = races[name];
+  if (Object.keys(races).length === 0) return { summaries, reports };
+  // Loaded only when a scenario has race checks.
+  const { explore } = await import('../race/index.ts');
+  for (const [name, options] of Object.entries(races)) {
     if (typeof options !== 'object' || options === null) {
       summaries.push({
         name,
@@ -65,21 +48,23 @@ export async function runRaceChecks(races: Readonly<Record<string, unknown>>): P
       continue;
     }
     try {
-      const result = await race.explore({ name, quiet: true, ...(options as Record<string, unknown>) });
+      const result = await explore({ name, quiet: true, ...(options as ExploreOptions<any, any>) });
       if (result.ok) summaries.push({ name, status: 'passed', detail: oneLine(result.summary) });
       else {
         summaries.push({
           name,
           status: 'failed',
-          detail: oneLine(result.summary),
+          detail: pointAtScenario(oneLine(result.summary)),
           ...(result.failure === undefined ? {} : { replay: result.failure.replay }),
         });
-        if (result.failure !== undefined) reports.push(`race check '${name}':\n${result.failure.report}`);
+        if (result.failure !== undefined)
+          reports.push(`race check '${name}':\n${pointAtScenario(result.failure.report)}`);
       }
     } catch (error) {
+      const code = (error as { code?: unknown }).code;
       const message =
         error instanceof Error
-          ? `${(error as { code?: string }).code ?? error.name}: ${oneLine(error.message)}`
+          ? `${typeof code === 'string' ? code : error.name}: ${oneLine(error.message)}`
           : String(error);
       summaries.push({ name, status: 'error', detail: message });
     }

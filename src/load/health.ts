@@ -11,6 +11,8 @@ import { formatMs, formatPercent } from './units.ts';
 
 const now = performance.now.bind(performance);
 const RESOLUTION_MS = 10;
+/** Late arrivals up to this count never invalidate a level on their own. */
+const MIN_LATE_STARTS = 5;
 const threadCpu: () => { user: number; system: number } =
   typeof process.threadCpuUsage === 'function' ? () => process.threadCpuUsage() : () => process.cpuUsage();
 
@@ -102,7 +104,12 @@ export function invalidReasons(measurement: LevelMeasurement, plan: LoadPlan): s
         `the generator's event loop lagged ${formatMs(health.eventLoopDelay.p99)} at p99 (limit ${formatMs(limits.maxLoopDelay)})`,
       );
     }
-    if (measurement.arrivals > 0 && measurement.lateStarts / measurement.arrivals > limits.maxLateStarts) {
+    // One pause of the thread (GC, the OS) makes a few arrivals late; saturation makes many.
+    if (
+      measurement.arrivals > 0 &&
+      measurement.lateStarts > MIN_LATE_STARTS &&
+      measurement.lateStarts / measurement.arrivals > limits.maxLateStarts
+    ) {
       reasons.push(
         `${formatPercent(measurement.lateStarts / measurement.arrivals)} of arrivals started more than ${formatMs(limits.lateStartTolerance)} late (limit ${formatPercent(limits.maxLateStarts)}): the generator could not keep the rate`,
       );

@@ -260,7 +260,7 @@ function errorsTable(report: LoadReport): string {
     }
   }
   if (rows.length === 0) return '<p class="muted">No errors.</p>';
-  return table(['level', 'kind', 'count', 'first message'], rows);
+  return table(['level', 'kind', 'count', 'first message'], rows, 'errors');
 }
 
 function gatesSection(check: GateCheck): string {
@@ -301,7 +301,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .muted{color:var(--muted)}code{font:12px ui-monospace,Menlo,monospace}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}table.gates td,table.gates th{text-align:left;white-space:normal}
+th:first-child,td:first-child{text-align:left}table.gates td,table.gates th,table.errors td,table.errors th{text-align:left;white-space:normal}
 .ok{color:#16a34a;font-weight:600}.bad{color:#dc2626;font-weight:600}.warn{color:#ca8a04;font-weight:600}
 .banner{border:1px solid #dc2626;border-radius:6px;padding:10px 14px;margin:16px 0;background:rgba(220,38,38,.07)}
 .plots{display:grid;grid-template-columns:1fr;gap:18px}svg.plot{width:100%;height:auto}

@@ -60,7 +60,8 @@ export interface ValidityThresholds {
   readonly maxLoopDelay?: Duration;
   /**
    * Open model, worker only: largest fraction of arrivals dispatched more than
-   * `lateStartTolerance` after their intended time. Default `0.01`.
+   * `lateStartTolerance` after their intended time. Default `0.01`. Up to 5 late arrivals
+   * never invalidate a level: one pause of the thread is not saturation.
    */
   readonly maxLateStarts?: number | string;
   /** When an arrival counts as late. Default `'10ms'`. */

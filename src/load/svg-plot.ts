@@ -86,9 +86,11 @@ export function niceTicks(
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
   const ticks: Tick[] = [];
-  for (let value = Math.floor(min / step) * step; value <= max + step * 0.5; value += step) {
+  // The last tick is at or above max, so the domain [first, last] holds every value.
+  for (let value = Math.floor(min / step) * step; ; value += step) {
     const rounded = Number(value.toPrecision(12));
     ticks.push({ value: rounded, label: format(rounded) });
+    if (rounded >= max) break;
   }
   return ticks;
 }

@@ -8,11 +8,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { CliFileError, CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
+import type { InjectableApp } from '../../http/index.ts';
 import {
   asLoadReport,
   checkGates,
   compare,
   load,
+  parseDuration,
   renderHtmlReport,
   validateLoadOptions,
   type CompareMetric,
@@ -26,7 +28,6 @@ import {
 } from '../../load/index.ts';
 import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
-import { optionalCapability } from '../optional-capability.ts';
 import { liveProgressWanted, progressView } from '../progress-view.ts';
 import { runRaceChecks } from '../race-checks.ts';
 import { loadScenarioFile, type LoadedScenario } from '../scenario-file.ts';
@@ -99,13 +100,7 @@ interface StartedTarget {
   close(): Promise<void>;
 }
 
-interface HttpModule {
-  inject(
-    app: unknown,
-  ): FetchClient & { close?: () => Promise<void>; [Symbol.asyncDispose]?: () => Promise<void> };
-}
-
-async function startTarget(loaded: LoadedScenario): Promise<StartedTarget> {
+async function startTarget(loaded: LoadedScenario, timeoutMs: number): Promise<StartedTarget> {
   const { scenario, file } = loaded;
   if (scenario.target !== undefined) {
     return {
@@ -128,29 +123,24 @@ async function startTarget(loaded: LoadedScenario): Promise<StartedTarget> {
     );
   }
   if (scenario.transport === 'inject') {
-    const http = await optionalCapability<HttpModule>('http');
-    if (http === undefined || typeof http.inject !== 'function') {
-      throw new CliScenarioError(
-        file,
-        "transport 'inject' needs fray/http, which is not part of this build.",
-        "use transport: 'http' (the default).",
-      );
-    }
-    const inner =
+    const pair =
       typeof app === 'object' &&
       app !== null &&
       'app' in app &&
       typeof (app as { close?: unknown }).close === 'function'
-        ? app
+        ? (app as { app: unknown; close: () => unknown })
         : undefined;
-    const client = http.inject(inner === undefined ? app : inner.app);
+    // Loaded only for this transport, so `fray compare` and `fray k6` never load fray/http.
+    const { inject } = await import('../../http/index.ts');
+    // fray/load bounds each request with its own timeout; inject's shorter default would cut stalls short.
+    const client = await inject((pair?.app ?? app) as InjectableApp, { timeout: timeoutMs });
     return {
       target: client,
-      description: 'in-process (inject)',
+      description: 'in-process (fray/http inject)',
       thread: 'main',
       close: async () => {
-        await (client[Symbol.asyncDispose]?.() ?? client.close?.());
-        if (inner !== undefined) await (inner as unknown as { close: () => unknown }).close();
+        await client.close();
+        await pair?.close();
       },
     };
   }
@@ -279,12 +269,15 @@ export const runCommand: Command = {
     // Race checks first: cheap, and a race makes load numbers moot.
     let races: readonly RaceCheckSummary[] = [];
     if (scenario.races !== undefined && flags['races'] !== false) {
-      const run = await runRaceChecks(scenario.races);
+      const run = await runRaceChecks(scenario.races, loaded.file);
       races = run.summaries;
       for (const report of run.reports) io.stderr.write(`${report}\n`);
     }
 
-    const started = await startTarget(loaded);
+    const started = await startTarget(
+      loaded,
+      scenario.timeout === undefined ? 30_000 : parseDuration(scenario.timeout, 'timeout'),
+    );
     const options = loadOptionsOf(
       loaded,
       { duration: flags['duration'] as string | undefined, seed },

@@ -140,9 +140,9 @@ export class FrayPoolClient extends EventEmitter {
     }
     this.released = true;
     this.onRelease?.(error);
-    this.core.closeClient(this.owner).catch((failure: unknown) => {
-      // The session broke while rolling back; the next statement on it reports the error.
-      this.emit('error', failure);
+    this.core.closeClient(this.owner).catch(() => {
+      // The session broke while rolling the client's transaction back: the next statement
+      // on it reports the broken connection, and the view discards the session at dispose.
     });
   }
 

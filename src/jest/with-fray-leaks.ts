@@ -15,10 +15,9 @@
  *
  * @module
  */
-import { LateLeaksError } from '../errors/index.ts';
 import {
   enableLeakDetection,
-  formatLateReport,
+  lateLeaksError,
   leaksError,
   type LeakDetector,
   type LeaksOptions,
@@ -202,19 +201,7 @@ export function withFrayLeaks<T extends JestEnvironmentClass>(Base: T, options: 
         case 'run_finish': {
           if (this.#file === undefined) return;
           const late = await this.#detector.closeFile(this.#file);
-          if (late.length > 0) {
-            state.unhandledErrors?.push(
-              new LateLeaksError(
-                late.map((leak) => ({
-                  check: leak.check,
-                  level: leak.level,
-                  description: leak.description,
-                  location: leak.location,
-                })),
-                formatLateReport(late),
-              ),
-            );
-          }
+          if (late.length > 0) state.unhandledErrors?.push(lateLeaksError(late));
           return;
         }
         default:

@@ -5,7 +5,8 @@
  * @module
  */
 import type { LeaksFoundError } from '../errors/index.ts';
-import { LeakDetector, leaksError, type TestLeakResult } from './detector.ts';
+import { LeakDetector } from './detector.ts';
+import { leaksError, type TestLeakResult } from './test-run.ts';
 import { leaksSlot } from './slot.ts';
 import type { TestInfo } from './leak.ts';
 import type { AllowRule, LeaksOptions } from './options.ts';

@@ -22,138 +22,35 @@
  */
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
-import fs from 'node:fs';
-import { inspect } from 'node:util';
-import { LeaksFoundError, type LeakSummary } from '../errors/index.ts';
 import { observeMockCalls, type MockCall } from '../mock/index.ts';
 import { installDescriptorTracking, uninstallDescriptorTracking } from './descriptors.ts';
-import { captureSite, siteFromStack, type CreationSite } from './frames.ts';
+import { captureSite, type CreationSite } from './frames.ts';
 import {
-  formatLateReport,
-  formatTestReport,
-  isAllowed,
-  type Leak,
-  type LeakKind,
-  type TestInfo,
-} from './leak.ts';
-import {
-  resolveOptions,
-  type AllowRule,
-  type LeakCheck,
-  type LeaksOptions,
-  type ResolvedLeaksOptions,
-} from './options.ts';
-import {
-  describeHandle,
-  describeOperation,
-  isInFlight,
-  isOpen,
-  kindOf,
-  RESOURCE_CLASSES,
-} from './resources.ts';
+  floatingLeaks,
+  lateLeak,
+  rejectionLeak,
+  resourceLeaks,
+  stillOpen,
+  type LateEvent,
+} from './findings.ts';
+import { formatLateReport, formatTestReport, isAllowed, type Leak, type TestInfo } from './leak.ts';
+import { resolveOptions, type AllowRule, type LeaksOptions, type ResolvedLeaksOptions } from './options.ts';
+import { publishLeaks } from './publish.ts';
+import { RESOURCE_CLASSES } from './resources.ts';
 import { TestScope, type ResourceRecord } from './scope.ts';
 import { leaksSlot, type ScopeStorage } from './slot.ts';
+import { TestRun, type TestLeakResult } from './test-run.ts';
 
 // Captured at module load so a test's fake timers or stubs cannot break fray's own waits.
 const nativeSetImmediate = setImmediate;
 const NativePromise = Promise;
 const nativeNextTick = process.nextTick.bind(process);
-const appendFileSync = fs.appendFileSync.bind(fs);
-const consoleWarn = console.warn.bind(console);
-
-/** The outcome of one test. */
-export interface TestLeakResult {
-  /** The test. */
-  readonly test: TestInfo;
-  /** Every leak reported (errors and warnings), allow-listed ones removed. */
-  readonly leaks: readonly Leak[];
-  /** The leaks at level `error`: the runner integration fails the test with them. */
-  readonly errors: readonly Leak[];
-  /** The leaks at level `warn`: already printed. */
-  readonly warnings: readonly Leak[];
-  /** How many leaks the allow-list dropped. */
-  readonly allowed: number;
-}
-
-/** A pending late event, turned into a leak outside async hook callbacks. */
-type LateEvent =
-  | { readonly scope: TestScope; readonly what: 'resource'; readonly record: ResourceRecord }
-  | { readonly scope: TestScope; readonly what: 'mock'; readonly call: MockCall }
-  | { readonly scope: TestScope; readonly what: 'rejection'; readonly leak: Leak };
 
 /** What a test's floating mock call carries once its promise rejected unhandled. */
 interface FloatingEntry {
   readonly scope: TestScope;
   readonly call: MockCall;
   rejection?: unknown;
-}
-
-function summary(leak: Leak): LeakSummary {
-  return { check: leak.check, level: leak.level, description: leak.description, location: leak.location };
-}
-
-function reasonText(reason: unknown): string {
-  if (reason instanceof Error || (typeof reason === 'object' && reason !== null && 'message' in reason)) {
-    const error = reason as { name?: unknown; message?: unknown; code?: unknown };
-    const name = typeof error.name === 'string' ? error.name : 'Error';
-    const code = typeof error.code === 'string' ? ` [${error.code}]` : '';
-    const message = String(error.message).split('\n')[0] ?? '';
-    return `${name}${code}: ${message.length > 160 ? `${message.slice(0, 157)}...` : message}`;
-  }
-  return inspect(reason, { depth: 1, breakLength: Infinity }).slice(0, 160);
-}
-
-function argsText(args: readonly unknown[]): string {
-  const text = args.map((arg) => inspect(arg, { depth: 1, breakLength: Infinity })).join(', ');
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-function createdText(type: string, kind: LeakKind): string {
-  switch (kind) {
-    case 'timeout':
-    case 'interval':
-    case 'immediate':
-      return `scheduled a ${type === 'Immediate' ? 'setImmediate' : 'timer'}`;
-    case 'operation':
-      return `started an operation (${type})`;
-    default:
-      return `opened a ${kind}`;
-  }
-}
-
-/**
- * A test whose scope the runner integration entered. `run` executes the test body inside
- * the scope; `finish` checks what it left behind.
- */
-export class TestRun {
-  readonly #detector: LeakDetector;
-  /** The scope; exposed for integrations and diagnostics. */
-  readonly scope: TestScope;
-
-  constructor(detector: LeakDetector, scope: TestScope) {
-    this.#detector = detector;
-    this.scope = scope;
-  }
-
-  /** Run `fn` (and everything it starts) inside the test's scope. */
-  run<T>(fn: () => T): T {
-    this.scope.entered = true;
-    return leaksSlot().storage.run(this.scope, fn);
-  }
-
-  /**
-   * Enter the scope for the rest of the current synchronous execution and what it starts
-   * (`AsyncLocalStorage.enterWith`), for runners that give no way to wrap the test body.
-   */
-  enter(): void {
-    this.scope.entered = true;
-    leaksSlot().storage.enterWith(this.scope);
-  }
-
-  /** Wait for the event loop to settle, then check and report. Idempotent. */
-  finish(): Promise<TestLeakResult> {
-    return this.#detector.finishScope(this.scope);
-  }
 }
 
 /**
@@ -464,22 +361,7 @@ export class LeakDetector {
       this.#rethrowIfAlone(reason);
       return;
     }
-    // Not `instanceof Error`: errors from another realm (Jest's VM contexts) count too.
-    const stack = (reason as { stack?: unknown } | null | undefined)?.stack;
-    const site = siteFromStack(typeof stack === 'string' ? stack : undefined);
-    const leak: Leak = {
-      check: 'unhandledRejections',
-      level,
-      kind: 'rejection',
-      description:
-        scope.state === 'ended'
-          ? `a promise rejected after the test ended and nobody handled it: ${reasonText(reason)}`
-          : `a promise rejected and nobody handled it: ${reasonText(reason)}`,
-      location: site?.location,
-      stack: site?.stack ?? '',
-      test: scope.info,
-      afterEnd: scope.state === 'ended',
-    };
+    const leak = rejectionLeak(scope, reason, level);
     this.#rejections.set(promise, { scope, leak });
     if (scope.state === 'ended') this.#queueLate({ scope, what: 'rejection', leak });
     else scope.found.push(leak);
@@ -524,17 +406,11 @@ export class LeakDetector {
   }
 
   #stillOpen(scope: TestScope): number {
+    const siteOf = (record: ResourceRecord) => this.#siteOf(record);
     let open = 0;
-    for (const record of scope.resources.values()) {
-      const resource = record.resource.deref();
-      if (resource === undefined) continue;
-      const pending =
-        record.class.role === 'operation'
-          ? isInFlight(record.type, resource, record.done)
-          : isOpen(record.type, resource, this.#options.includeUnref);
-      // Only what would be reported is worth waiting for (a runner's own timers are not).
-      if (pending && this.#siteOf(record).origin === 'user') open++;
-    }
+    // Only what would be reported is worth waiting for (a runner's own timers are not).
+    for (const record of scope.resources.values())
+      if (stillOpen(record, this.#options.includeUnref, siteOf)) open++;
     const handles = scope.fileHandles.filter((record) => (record.handle.deref()?.fd ?? -1) >= 0).length;
     return open + scope.descriptors.size + handles;
   }
@@ -545,7 +421,15 @@ export class LeakDetector {
     // parked, may need a few more turns.
     for (let round = 0; round < 5 && this.#stillOpen(scope) > 0; round++) await this.#settle();
     scope.state = 'ended';
-    const found = [...this.#floatingLeaks(scope), ...scope.found, ...this.#resourceLeaks(scope)];
+    const found = [
+      ...floatingLeaks(
+        scope,
+        this.#options.levels.floatingMocks,
+        (promise) => this.#floating.get(promise)?.rejection,
+      ),
+      ...scope.found,
+      ...resourceLeaks(scope, this.#options, (record) => this.#siteOf(record)),
+    ];
     for (const asyncId of scope.resources.keys()) this.#byId.delete(asyncId);
     scope.resources.clear();
     scope.descriptors.clear();
@@ -561,101 +445,12 @@ export class LeakDetector {
       allowed: found.length - leaks.length,
     };
     this.#drainLate();
-    this.#publish(
+    publishLeaks(
       leaks,
       result.warnings.length > 0 ? formatTestReport(scope.info, result.warnings) : undefined,
+      this.#options,
     );
     return result;
-  }
-
-  #floatingLeaks(scope: TestScope): Leak[] {
-    const level = this.#options.levels.floatingMocks;
-    if (level === 'off') return [];
-    const leaks: Leak[] = [];
-    for (const call of scope.mockCalls) {
-      if (call.consumed) continue;
-      const site = siteFromStack(call.callSite?.stack);
-      if (site !== undefined && (site.origin === 'runner' || site.origin === 'fray')) continue;
-      const rejected = this.#floating.get(call.promise)?.rejection;
-      const outcome =
-        rejected !== undefined
-          ? `; it rejected with ${reasonText(rejected)}`
-          : call.result.status === 'rejected'
-            ? `; it rejected with ${reasonText(call.result.reason)}`
-            : '';
-      leaks.push({
-        check: 'floatingMocks',
-        level,
-        kind: 'mock call',
-        description: `${call.mockName}(${argsText(call.args)}) was called but its promise was never awaited${outcome}`,
-        location: site?.location ?? call.callSite?.location,
-        stack: site?.stack ?? '',
-        test: scope.info,
-        afterEnd: false,
-      });
-    }
-    return leaks;
-  }
-
-  #resourceLeaks(scope: TestScope): Leak[] {
-    const leaks: Leak[] = [];
-    const { levels, includeUnref } = this.#options;
-    for (const record of scope.resources.values()) {
-      const level = levels[record.class.check];
-      if (level === 'off') continue;
-      const resource = record.resource.deref();
-      if (resource === undefined) continue;
-      const operation = record.class.role === 'operation';
-      const open = operation
-        ? isInFlight(record.type, resource, record.done)
-        : isOpen(record.type, resource, includeUnref);
-      if (!open) continue;
-      const site = this.#siteOf(record);
-      if (site.origin !== 'user') continue;
-      // The stdio pipes of a child process are part of the child, reported once as such.
-      if (record.type === 'PIPEWRAP' && record.site.stack.includes('node:internal/child_process')) continue;
-      leaks.push({
-        check: record.class.check,
-        level,
-        kind: operation ? 'operation' : kindOf(record.type, resource, record.class.kind),
-        description: operation ? describeOperation(record.type) : describeHandle(record.type, resource),
-        location: site.location,
-        stack: site.stack,
-        test: scope.info,
-        afterEnd: false,
-      });
-    }
-    const fileLevel = levels.fileHandles;
-    if (fileLevel !== 'off') {
-      for (const record of scope.fileHandles) {
-        const fd = record.handle.deref()?.fd ?? -1;
-        if (fd < 0 || record.site.origin !== 'user') continue;
-        leaks.push({
-          check: 'fileHandles',
-          level: fileLevel,
-          kind: 'file handle',
-          description: `file handle (fd ${fd}, ${record.path}) still open`,
-          location: record.site.location,
-          stack: record.site.stack,
-          test: scope.info,
-          afterEnd: false,
-        });
-      }
-      for (const descriptor of scope.descriptors.values()) {
-        if (descriptor.site.origin !== 'user') continue;
-        leaks.push({
-          check: 'fileHandles',
-          level: fileLevel,
-          kind: 'file descriptor',
-          description: `file descriptor ${descriptor.fd} (${descriptor.path}) still open`,
-          location: descriptor.site.location,
-          stack: descriptor.site.stack,
-          test: scope.info,
-          afterEnd: false,
-        });
-      }
-    }
-    return leaks;
   }
 
   // ---------------------------------------------------------------- late activity
@@ -681,7 +476,7 @@ export class LeakDetector {
     this.#lateQueue = [];
     const leaks: Leak[] = [];
     for (const event of events) {
-      const leak = this.#lateLeak(event);
+      const leak = lateLeak(event, this.#options.levels.lateActivity, (record) => this.#siteOf(record));
       if (leak === undefined) continue;
       const allow = [...this.#options.allow, ...event.scope.allow];
       if (isAllowed(leak, allow)) continue;
@@ -700,91 +495,6 @@ export class LeakDetector {
       if (pending !== undefined) pending.push(leak);
       else printed.push(leak);
     }
-    this.#publish(leaks, printed.length > 0 ? formatLateReport(printed) : undefined);
-  }
-
-  #lateLeak(event: LateEvent): Leak | undefined {
-    if (event.what === 'rejection') return event.leak;
-    const level = this.#options.levels.lateActivity;
-    if (level === 'off') return undefined;
-    if (event.what === 'mock') {
-      const site = siteFromStack(event.call.callSite?.stack);
-      if (site !== undefined && (site.origin === 'runner' || site.origin === 'fray')) return undefined;
-      return {
-        check: 'lateActivity',
-        level,
-        kind: 'mock call',
-        description: `${event.call.mockName}(${argsText(event.call.args)}) was called after the test ended`,
-        location: site?.location ?? event.call.callSite?.location,
-        stack: site?.stack ?? '',
-        test: event.scope.info,
-        afterEnd: true,
-      };
-    }
-    const { record } = event;
-    const site = this.#siteOf(record);
-    if (site.origin !== 'user') return undefined;
-    if (record.type === 'PIPEWRAP' && record.site.stack.includes('node:internal/child_process'))
-      return undefined;
-    const resource = record.resource.deref();
-    const kind =
-      resource === undefined ? record.class.kind : kindOf(record.type, resource, record.class.kind);
-    return {
-      check: 'lateActivity',
-      level,
-      kind,
-      description: `${createdText(record.type, kind)} after the test ended`,
-      location: site.location,
-      stack: site.stack,
-      test: event.scope.info,
-      afterEnd: true,
-    };
-  }
-
-  // ---------------------------------------------------------------- reporting
-
-  /**
-   * Hand leaks to `onLeaks` — or, without one, print `text` (the part meant for the
-   * terminal: warnings, late leaks nobody will throw) — and append them to the report file.
-   */
-  #publish(leaks: readonly Leak[], text: string | undefined): void {
-    if (leaks.length === 0) return;
-    const { onLeaks, reportFile } = this.#options;
-    if (reportFile !== undefined) {
-      const lines = leaks
-        .map((leak) =>
-          JSON.stringify({
-            ...leak,
-            location: leak.location ?? null,
-            pid: process.pid,
-            time: new Date().toISOString(),
-          }),
-        )
-        .join('\n');
-      try {
-        appendFileSync(reportFile, `${lines}\n`);
-      } catch (error) {
-        consoleWarn(`fray/leaks: could not append to the report file ${reportFile}: ${reasonText(error)}`);
-      }
-    }
-    if (onLeaks !== undefined) onLeaks(leaks);
-    else if (text !== undefined) consoleWarn(text);
+    publishLeaks(leaks, printed.length > 0 ? formatLateReport(printed) : undefined, this.#options);
   }
 }
-
-/** The error a runner integration throws for a test's `error`-level leaks. */
-export function leaksError(result: TestLeakResult): LeaksFoundError {
-  return new LeaksFoundError(
-    result.test.fullName,
-    result.errors.map(summary),
-    formatTestReport(result.test, result.errors),
-  );
-}
-
-/** Summaries of leaks, for errors. */
-export function leakSummaries(leaks: readonly Leak[]): LeakSummary[] {
-  return leaks.map(summary);
-}
-
-/** Checks whose leaks are reported as the test runs (as opposed to late). */
-export type { LeakCheck };

@@ -33,7 +33,8 @@ export {
   type CheckedRun,
   type CheckLeaksOptions,
 } from './api.ts';
-export { LeakDetector, TestRun, leaksError, type TestLeakResult } from './detector.ts';
+export { LeakDetector } from './detector.ts';
+export { TestRun, lateLeaksError, leaksError, type TestLeakResult } from './test-run.ts';
 export {
   formatLateReport,
   formatTestReport,

@@ -27,10 +27,9 @@
  * @module
  */
 import { after, assert, beforeEach } from 'node:test';
-import { LateLeaksError } from '../errors/index.ts';
 import {
   enableLeakDetection,
-  formatLateReport,
+  lateLeaksError,
   leaksError,
   type Leak,
   type LeakDetector,
@@ -123,15 +122,7 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
     const late: Leak[] = [];
     for (const file of files) late.push(...(await detector.closeFile(file)));
     if (late.length === 0) return;
-    const error = new LateLeaksError(
-      late.map((leak) => ({
-        check: leak.check,
-        level: leak.level,
-        description: leak.description,
-        location: leak.location,
-      })),
-      formatLateReport(late),
-    );
+    const error = lateLeaksError(late);
     consoleError(`${error.name} [${error.code}]: ${error.message}`);
     process.exitCode = 1;
   });

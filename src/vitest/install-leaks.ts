@@ -8,10 +8,10 @@
  * @module
  */
 import type { RunnerTestCase, TestContext } from 'vitest';
-import { LateLeaksError, RunnerSetupError } from '../errors/index.ts';
+import { RunnerSetupError } from '../errors/index.ts';
 import {
   enableLeakDetection,
-  formatLateReport,
+  lateLeaksError,
   leaksError,
   type LeakDetector,
   type LeaksOptions,
@@ -80,17 +80,7 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
   afterAll(async () => {
     if (file === undefined) return;
     const leaks = await detector.closeFile(file);
-    if (leaks.length > 0) {
-      throw new LateLeaksError(
-        leaks.map((leak) => ({
-          check: leak.check,
-          level: leak.level,
-          description: leak.description,
-          location: leak.location,
-        })),
-        formatLateReport(leaks),
-      );
-    }
+    if (leaks.length > 0) throw lateLeaksError(leaks);
   });
   return detector;
 }

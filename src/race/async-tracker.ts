@@ -11,6 +11,8 @@
  * @module
  */
 import { createHook } from 'node:async_hooks';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { frames, type Frame } from './frames.ts';
 
 /** A run that wants to hear about the async resources its code creates. */
@@ -67,25 +69,48 @@ export function forgetSink(sink: ResourceSink): void {
   for (const [id, owner] of tracked) if (owner === sink) tracked.delete(id);
 }
 
-const INTERNAL =
-  /\(node:|^\s*at node:|[\\/]src[\\/]race[\\/]|[\\/]dist[\\/]race[\\/]|[\\/]src[\\/]control[\\/]|[\\/]dist[\\/]control[\\/]/;
+/** fray's own source tree (`src/` or `dist/`): the folder above this capability. */
+const FRAY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FRAY_ROOT_URL = pathToFileURL(FRAY_ROOT).href;
+const NODE_FRAME = /\(node:|^at node:|\(<anonymous>\)|^at <anonymous>/;
+const FRAY_OWN = /[\\/](race|control)[\\/]/;
+const NOT_FRAY_CODE = /\.test\.|[\\/]fixtures[\\/]/;
 
-/**
- * Where the code running now was called from: up to three stack frames outside Node's
- * internals and fray/race itself, innermost first.
- */
-export function creationSite(): string {
+function inFray(line: string): boolean {
+  return (line.includes(FRAY_ROOT_URL) || line.includes(FRAY_ROOT)) && !NOT_FRAY_CODE.test(line);
+}
+
+/** The stack of the code running now, one trimmed `at …` line per frame, innermost first. */
+export function stackLines(): string[] {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 40;
   Error.captureStackTrace(holder);
   Error.stackTraceLimit = limit;
-  const lines = (holder.stack ?? '')
+  return (holder.stack ?? '')
     .split('\n')
     .slice(1)
     .map((line) => line.trim())
-    .filter((line) => line.startsWith('at ') && !INTERNAL.test(line));
-  const outside = lines.filter((line) => !line.includes('node_modules'));
-  const picked = (outside.length > 0 ? outside : lines).slice(0, 3);
+    .filter((line) => line.startsWith('at '));
+}
+
+/**
+ * Whether the innermost frame outside Node's internals is fray's own code (fray/http's
+ * request deadlines, fray/db's session bookkeeping): async work fray keeps for itself, which
+ * never decides what the application observes.
+ */
+export function createdByFray(lines: readonly string[]): boolean {
+  const first = lines.find((line) => !NODE_FRAME.test(line) && !(inFray(line) && FRAY_OWN.test(line)));
+  return first !== undefined && inFray(first);
+}
+
+/**
+ * Where the code running now was called from: up to three stack frames outside Node's
+ * internals and fray/race itself, innermost first.
+ */
+export function creationSite(lines: readonly string[] = stackLines()): string {
+  const relevant = lines.filter((line) => !NODE_FRAME.test(line) && !(inFray(line) && FRAY_OWN.test(line)));
+  const outside = relevant.filter((line) => !line.includes('node_modules'));
+  const picked = (outside.length > 0 ? outside : relevant).slice(0, 3);
   return picked.length > 0 ? picked.join(' ← ') : '(unknown site: only Node internals on the stack)';
 }

@@ -20,7 +20,7 @@ import {
   RaceTimeoutError,
   RaceUncontrolledError,
 } from '../errors/index.ts';
-import { creationSite, forgetSink, type ResourceSink } from './async-tracker.ts';
+import { createdByFray, creationSite, forgetSink, stackLines, type ResourceSink } from './async-tracker.ts';
 import { frames, snapshot, type Frame } from './frames.ts';
 import {
   isThenable,
@@ -200,6 +200,8 @@ export class Run implements ResourceSink, VirtualWorld {
   #hasUncaught = false;
   #deadline = 0;
   #fingerprint = '';
+  /** Real time of the latest decision: real work gets a fresh window after each one. */
+  #decidedAt = 0;
 
   constructor(index: number, spec: RunSpec, chooser: Chooser) {
     this.index = index;
@@ -264,6 +266,11 @@ export class Run implements ResourceSink, VirtualWorld {
     return this.#random.next();
   }
 
+  socketWrite(): void {
+    const op = (frames.getStore() as Frame<Run, TaskState, OpState> | undefined)?.op;
+    if (op !== undefined && op.phase === 'running') op.didIO = true;
+  }
+
   // ── ResourceSink (async_hooks) ──────────────────────────────────────────────
 
   resourceInit(asyncId: number, type: string, frame: Frame): boolean {
@@ -275,18 +282,25 @@ export class Run implements ResourceSink, VirtualWorld {
     }
     if (frame.zone === 'real') {
       const op = frame.op as OpState | undefined;
-      if (op === undefined || !isRealWork(type)) return false;
+      if (op === undefined || !isRealWork(type) || createdByFray(stackLines())) return false;
       op.outstanding++;
       op.didIO = true;
       this.#ioOwners.set(asyncId, op);
       return true;
     }
     if (frame.zone !== 'task' || !isRealWork(type)) return false;
+    const lines = stackLines();
+    if (createdByFray(lines)) return false;
     const task = frame.task as TaskState | undefined;
     const op = frame.op as OpState | undefined;
-    const site = creationSite();
+    const site = creationSite(lines);
     const key = `${type} ${site}`;
-    if (!this.#uncontrolledSites.has(key)) {
+    // Work continued from Node's internals (a file read's next chunk) belongs with the work
+    // that started it: list it only when nothing from this task and operation is listed yet.
+    const known =
+      site.startsWith('(unknown') &&
+      this.uncontrolled.some((u) => u.task === (task?.label ?? 'setup') && u.operation === op?.key);
+    if (!known && !this.#uncontrolledSites.has(key)) {
       this.#uncontrolledSites.add(key);
       this.uncontrolled.push({ type, task: task?.label ?? 'setup', operation: op?.key, site });
     }
@@ -566,7 +580,8 @@ export class Run implements ResourceSink, VirtualWorld {
         if (op.phase !== 'running' || !op.real || blocked.has(op)) continue;
         // Idle real work waits only on promises: something a decision will release.
         if (op.outstanding === 0 && !op.didIO) continue;
-        const expiry = op.startedAt + this.#spec.blockedAfter;
+        // Any decision may have released what it waits on (a lock): a fresh window after each.
+        const expiry = Math.max(op.startedAt, this.#decidedAt) + this.#spec.blockedAfter;
         if (now >= expiry) {
           if (!op.assumedBlocked) {
             op.assumedBlocked = true;
@@ -712,6 +727,7 @@ export class Run implements ResourceSink, VirtualWorld {
         chosen: index,
       });
       this.#taken.add(decision.id);
+      this.#decidedAt = realPerformanceNow();
       this.#take(decision);
     }
   }

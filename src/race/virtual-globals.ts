@@ -10,13 +10,18 @@
  * - randomness: `Math.random()` and `crypto.randomUUID()` come from a per-run seeded source,
  *   so every run of a scenario starts from the same world;
  * - `fetch`: each call becomes a controlled operation labelled `METHOD origin/path`
- *   (through `activeController()`, so any controller sees it).
+ *   (through `activeController()`, so any controller sees it);
+ * - socket writes: `net.Socket.prototype.write` tells the run when the real work of a wrapped
+ *   client writes to a socket (a query to a database server). A request on a connection
+ *   opened earlier creates no async resource at all, so this is the only sign that a
+ *   response is on its way and must be waited for.
  *
  * Installed when the first exploration starts and restored when the last one ends.
  *
  * @module
  */
 import { syncBuiltinESMExports, createRequire } from 'node:module';
+import net from 'node:net';
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeTimers from 'node:timers';
 import type * as NodeTimersPromises from 'node:timers/promises';
@@ -43,6 +48,8 @@ export interface VirtualWorld {
   monotonic(): number;
   /** Seeded random float in [0, 1). */
   random(): number;
+  /** The real work running now wrote to a socket: its answer comes from outside. */
+  socketWrite(): void;
 }
 
 const HANDLE = Symbol('fray.race.timer');
@@ -350,6 +357,7 @@ export function acquireGlobals(): void {
     });
     installed.push({ slot, replacement, before });
   }
+  patchSocketWrite();
   syncBuiltinESMExports();
 }
 
@@ -361,8 +369,36 @@ export function releaseGlobals(): void {
     if (before === undefined) delete (slot.object as Record<string, unknown>)[slot.key];
     else Object.defineProperty(slot.object, slot.key, before);
   }
+  unpatchSocketWrite();
   saved = undefined;
   syncBuiltinESMExports();
+}
+
+const socketPrototype = net.Socket.prototype as unknown as Record<string, unknown>;
+let socketWriteBefore: PropertyDescriptor | undefined;
+let socketWriteReplacement: unknown;
+
+function patchSocketWrite(): void {
+  socketWriteBefore = Object.getOwnPropertyDescriptor(socketPrototype, 'write');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the socket as `this`
+  const write = net.Socket.prototype.write;
+  socketWriteReplacement = function (this: net.Socket, ...args: unknown[]): boolean {
+    const frame = frames.getStore();
+    if (frame?.zone === 'real') (frame.run as Partial<VirtualWorld> | undefined)?.socketWrite?.();
+    return Reflect.apply(write, this, args) as boolean;
+  };
+  Object.defineProperty(socketPrototype, 'write', {
+    value: socketWriteReplacement,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+function unpatchSocketWrite(): void {
+  if (socketPrototype['write'] !== socketWriteReplacement) return;
+  if (socketWriteBefore === undefined) delete socketPrototype['write'];
+  else Object.defineProperty(socketPrototype, 'write', socketWriteBefore);
 }
 
 /** Whether fray's globals are installed (for tests). */

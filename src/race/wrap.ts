@@ -12,6 +12,7 @@
  */
 import { activeController } from '../control/index.ts';
 import { RaceUsageError } from '../errors/index.ts';
+import { frames } from './frames.ts';
 import { isThenable, NativePromise, nativeThen } from './natives.ts';
 
 /** Options of `ctl.wrap()`. */
@@ -92,6 +93,17 @@ function validate(target: unknown, label: unknown): void {
     );
 }
 
+/**
+ * Run a pass-through call (`release()`, `on()`) as the client's own work: in the `real` zone,
+ * so what the library does there — a pool arming its idle timer, closing a socket — keeps
+ * real timers and is not mistaken for uncontrolled work of the task.
+ */
+function asRealWork<R>(fn: () => R): R {
+  const frame = frames.getStore();
+  if (frame === undefined || frame.zone === 'real') return fn();
+  return frames.run({ run: frame.run, task: frame.task, op: undefined, zone: 'real' }, fn);
+}
+
 function controlledCall(
   label: string,
   call: () => unknown,
@@ -101,7 +113,7 @@ function controlledCall(
   const controller = activeController();
   // A callback-style call (node-postgres' query(text, values, cb)) cannot be held: let it through.
   if (controller === undefined || typeof args.at(-1) === 'function') {
-    const result = call();
+    const result = asRealWork(call);
     if (wrapResult === undefined || !isThenable(result)) return result;
     return nativeThen.call(NativePromise.resolve(result), wrapResult);
   }
@@ -168,7 +180,7 @@ export function wrap<T>(target: T, label: string, options: WrapOptions = {}): T 
         wrapped = value;
       } else {
         wrapped = function (this: unknown, ...args: unknown[]) {
-          const result = Reflect.apply(method, this === proxy ? real : this, args);
+          const result = asRealWork(() => Reflect.apply(method, this === proxy ? real : this, args));
           return result === real ? proxy : result;
         };
       }

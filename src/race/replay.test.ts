@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { asyncMock } from '../mock/index.ts';
+import { decodeReplay, encodeReplay, explore } from './index.ts';
+
+/** A read-modify-write race; `extraCall` adds an operation to alice (a "code change"). */
+function scenario(options: { fixed?: boolean; extraCall?: boolean; name?: string } = {}) {
+  return {
+    name: options.name ?? 'counter',
+    setup: () => {
+      const store = { n: 0 };
+      return {
+        store,
+        get: asyncMock(() => Promise.resolve(store.n), { name: 'store.get' }),
+        set: asyncMock((n: number) => Promise.resolve(void (store.n = n)), { name: 'store.set' }),
+        inc: asyncMock(() => Promise.resolve(void store.n++), { name: 'store.inc' }),
+        audit: asyncMock(() => Promise.resolve(), { name: 'audit.log' }),
+      };
+    },
+    tasks: (w: {
+      get: () => Promise<number>;
+      set: (n: number) => Promise<void>;
+      inc: () => Promise<void>;
+      audit: () => Promise<void>;
+    }) => ({
+      alice: async () => {
+        if (options.extraCall) await w.audit();
+        if (options.fixed) return w.inc();
+        return w.set((await w.get()) + 1);
+      },
+      bob: async () => {
+        await w.audit();
+        if (options.fixed) return w.inc();
+        return w.set((await w.get()) + 1);
+      },
+    }),
+    check: ({ store }: { store: { n: number } }) => {
+      expect(store.n).toBe(2);
+    },
+  };
+}
+
+describe('replay strings', () => {
+  it('round-trip, with separators and quotes inside labels escaped', () => {
+    // Arrange
+    const schedule = {
+      fingerprint: '0a1b2c3d',
+      steps: 9,
+      hash: 'deadbeef',
+      deviations: [
+        { step: 3, chosen: 'bo;b:POST /a=b<c\'d"#1:start', instead: 'alice:db.query#1:deliver' },
+        { step: 7, chosen: 'alice:timer(5ms)#1:fire', instead: '100%:x#2:start' },
+      ],
+    };
+    // Act
+    const text = encodeReplay(schedule);
+    // Assert
+    expect(text).toBe(
+      'fr1;0a1b2c3d;9;deadbeef;3=bo%3Bb:POST /a%3Db%3Cc%27d%22#1:start<alice:db.query#1:deliver;7=alice:timer(5ms)#1:fire<100%25:x#2:start',
+    );
+    expect(text).not.toMatch(/['"`$\\]/);
+    expect(decodeReplay(text)).toEqual(schedule);
+    expect(decodeReplay(`'${text}'`)).toEqual(schedule);
+  });
+
+  it.each([
+    ['', /start with 'fr1;'/],
+    ['fr2;0a1b2c3d;9;deadbeef', /start with 'fr1;'/],
+    ['fr1;xyz;9;deadbeef', /scenario fingerprint/],
+    ['fr1;0a1b2c3d;nine;deadbeef', /step count/],
+    ['fr1;0a1b2c3d;9;deadbeef;3:a<b', /step=chosen<instead/],
+    ['fr1;0a1b2c3d;9;deadbeef;5=a<b;4=c<d', /must increase/],
+    ['fr1;0a1b2c3d;9;deadbeef;3=a%ZZ<b', /broken %-escape/],
+  ])('reject %j with FRAY_RACE_REPLAY_INVALID', (text, message) => {
+    // Act / Assert
+    expect(() => decodeReplay(text)).toThrow(
+      expect.objectContaining({ code: 'FRAY_RACE_REPLAY_INVALID', message: expect.stringMatching(message) }),
+    );
+  });
+});
+
+describe('explore({ replay })', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reproduces a failure exactly, run after run', async () => {
+    // Arrange
+    const found = await explore({ ...scenario(), seed: 4, strategy: 'random', quiet: true });
+    const replay = found.failure?.replay ?? '';
+    // Act — twenty in a row, then five at once (explorations share nothing but the globals).
+    const results = [];
+    for (let i = 0; i < 20; i++) results.push(await explore({ ...scenario(), replay, quiet: true }));
+    results.push(
+      ...(await Promise.all(
+        Array.from({ length: 5 }, () => explore({ ...scenario(), replay, quiet: true })),
+      )),
+    );
+    // Assert
+    expect(found.ok).toBe(false);
+    for (const result of results) {
+      expect(result.ok).toBe(false);
+      expect(result.strategy).toBe('replay');
+      expect(result.failure?.replay).toBe(replay);
+      expect(result.failure?.report).toBe(
+        found.failure?.report.replace(
+          /Found on run .*\n/,
+          'Replayed a recorded schedule (' + (found.failure?.steps ?? 0) + ' steps).\n',
+        ),
+      );
+    }
+  });
+
+  it('passes once the bug is fixed, when the fix keeps the same decisions', async () => {
+    // Arrange — a schedule of the buggy counter whose decisions the fixed one cannot follow.
+    const found = await explore({ ...scenario(), seed: 4, quiet: true });
+    // Act
+    const attempt = explore({
+      ...scenario({ fixed: true }),
+      replay: found.failure?.replay ?? '',
+      quiet: true,
+    });
+    // Assert — the fixed code makes other calls: the replay says where it left the schedule.
+    await expect(attempt).rejects.toMatchObject({ code: 'FRAY_RACE_REPLAY_DIVERGED' });
+  });
+
+  it('says where the run left the schedule when the code changed', async () => {
+    // Arrange
+    const found = await explore({ ...scenario(), seed: 4, strategy: 'random', quiet: true });
+    // Act
+    const attempt = explore({ ...scenario({ extraCall: true }), replay: found.failure?.replay ?? '' });
+    // Assert
+    await expect(attempt).rejects.toMatchObject({
+      code: 'FRAY_RACE_REPLAY_DIVERGED',
+      step: expect.any(Number),
+      message: expect.stringMatching(/left its schedule at step \d+/),
+    });
+  });
+
+  it('refuses a replay string of another scenario', async () => {
+    // Arrange
+    const found = await explore({ ...scenario(), seed: 4, quiet: true });
+    // Act
+    const attempt = explore({ ...scenario({ name: 'another' }), replay: found.failure?.replay ?? '' });
+    // Assert
+    await expect(attempt).rejects.toMatchObject({
+      code: 'FRAY_RACE_REPLAY_DIVERGED',
+      step: 0,
+      message: expect.stringContaining('belongs to another scenario'),
+    });
+  });
+
+  it('uses FRAY_RACE_REPLAY from the environment only for the scenario it belongs to', async () => {
+    // Arrange
+    const found = await explore({ ...scenario(), seed: 4, strategy: 'random', quiet: true });
+    vi.stubEnv('FRAY_RACE_REPLAY', found.failure?.replay ?? '');
+    // Act
+    const mine = await explore({ ...scenario(), seed: 123, quiet: true });
+    const other = await explore({ ...scenario({ name: 'other', fixed: true }), seed: 1 });
+    // Assert
+    expect(mine.strategy).toBe('replay');
+    expect(mine.failure?.replay).toBe(found.failure?.replay);
+    expect(other.strategy).toBe('portfolio');
+    expect(other.ok).toBe(true);
+  });
+});
+
+describe('shrinking', () => {
+  it('reduces a random schedule to the one deviation that matters', async () => {
+    // Arrange — random walks deviate at most steps; the race needs exactly one deviation.
+    const options = { ...scenario(), strategy: 'random' as const, quiet: true };
+    // Act
+    const shrunk = await explore({ ...options, seed: 21 });
+    const raw = await explore({ ...options, seed: 21, shrink: false });
+    // Assert
+    expect(raw.failure?.schedule.length).toBeGreaterThan(1);
+    expect(shrunk.failure?.originalDeviations).toBe(raw.failure?.schedule.length);
+    expect(shrunk.failure?.schedule.length).toBeLessThanOrEqual(1);
+    expect(shrunk.failure?.shrinkRuns).toBeGreaterThan(0);
+    expect(shrunk.failure?.reproduced).toBe(true);
+    expect(shrunk.failure?.report).toMatch(/shrunk from \d+ deviations to [01] in \d+ runs/);
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { asyncMock } from '../../mock/index.ts';
+import { explore, pctBound } from '../index.ts';
+
+/** `n` tasks, each calling the mock `ops` times; records the interleaving of every run. */
+function interleavings(n: number, ops: number) {
+  const seen: string[] = [];
+  return {
+    seen,
+    options: {
+      setup: () => {
+        const log: string[] = [];
+        return { log, op: asyncMock((who: string) => Promise.resolve(void log.push(who)), { name: 'op' }) };
+      },
+      tasks: ({ op }: { op: (who: string) => Promise<void> }) =>
+        Object.fromEntries(
+          Array.from({ length: n }, (_, t) => [
+            `t${t}`,
+            async () => {
+              for (let i = 0; i < ops; i++) await op(`t${t}.${i}`);
+            },
+          ]),
+        ),
+      check: ({ log }: { log: string[] }) => {
+        seen.push(log.join(' '));
+      },
+    },
+  };
+}
+
+describe('dfs', () => {
+  it('explores every schedule of two tasks with one operation each: 20', async () => {
+    // Arrange — begin, start and deliver per task: two chains of three decisions, C(6,3) = 20.
+    const { options, seen } = interleavings(2, 1);
+    // Act
+    const result = await explore({ ...options, strategy: 'dfs' });
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(result.exhaustive).toBe(true);
+    expect(result.runs).toBe(20);
+    expect(result.summary).toBe('passed: all 20 schedules explored (exhaustive).');
+    expect(new Set(seen)).toEqual(new Set(['t0.0 t1.0', 't1.0 t0.0']));
+  });
+
+  it('stops at the deviation bound and says it was not exhaustive', async () => {
+    // Arrange
+    const { options } = interleavings(2, 2);
+    // Act
+    const zero = await explore({ ...options, strategy: { kind: 'dfs', bound: 0 } });
+    const one = await explore({ ...options, strategy: { kind: 'dfs', bound: 1 } });
+    const all = await explore({ ...options, strategy: 'dfs', runs: 100_000 });
+    // Assert
+    expect(zero.runs).toBe(1);
+    expect(zero.exhaustive).toBe(false);
+    expect(one.runs).toBeGreaterThan(1);
+    expect(one.runs).toBeLessThan(all.runs);
+    expect(one.summary).toContain('with ≤ 1 deviations');
+    expect(all.exhaustive).toBe(true);
+  });
+
+  it('finds a failure with the fewest deviations first', async () => {
+    // Arrange — fails only when t1's second operation starts before t0's first is delivered.
+    const result = await explore({
+      strategy: 'dfs',
+      quiet: true,
+      shrink: false,
+      setup: () => {
+        const log: string[] = [];
+        return { log, op: asyncMock((who: string) => Promise.resolve(void log.push(who)), { name: 'op' }) };
+      },
+      tasks: ({ op }) => ({
+        t0: async () => {
+          await op('a');
+          await op('b');
+        },
+        t1: async () => {
+          await op('c');
+          await op('d');
+        },
+      }),
+      check: ({ log }) => {
+        expect(log.indexOf('d')).toBeGreaterThan(log.indexOf('b'));
+      },
+    });
+    // Assert
+    expect(result.ok).toBe(false);
+    expect(result.failure?.foundBy).toBe('dfs');
+    expect(result.failure?.schedule).toHaveLength(1);
+  });
+});
+
+describe('pct', () => {
+  it('at depth 1 runs the tasks one after another, never interleaved', async () => {
+    // Arrange
+    const { options, seen } = interleavings(3, 2);
+    // Act
+    await explore({ ...options, strategy: { kind: 'pct', depth: 1 }, seed: 11, runs: 40 });
+    // Assert
+    for (const order of seen) expect(order).toMatch(/^(t\d)\.0 \1\.1 (t\d)\.0 \2\.1 (t\d)\.0 \3\.1$/);
+    expect(new Set(seen).size).toBeGreaterThan(1);
+  });
+
+  it('at depth 2 interleaves, and reports its probability bound', async () => {
+    // Arrange
+    const { options, seen } = interleavings(2, 3);
+    // Act
+    const result = await explore({ ...options, strategy: 'pct', seed: 5, runs: 100 });
+    // Assert
+    expect(seen.some((order) => !/^(t\d)\.0 \1\.1 \1\.2/.test(order))).toBe(true);
+    expect(result.pct).toHaveLength(1);
+    const bound = result.pct[0];
+    expect(bound).toMatchObject({ depth: 2, runs: 100, n: 2 });
+    expect(bound?.perRun).toBeCloseTo(1 / (2 * (bound?.k ?? 0)), 10);
+    expect(result.summary).toMatch(
+      /pct\(d=2\) 100 runs: each hits a given depth-2 bug with p ≥ 1\/\(2·\d+\)/,
+    );
+  });
+
+  it('computes the PCT guarantee 1/(n·k^(d−1)) and what runs leave to chance', () => {
+    // Act
+    const bound = pctBound(3, 100, 2, 10);
+    // Assert
+    expect(bound.perRun).toBe(1 / 200);
+    expect(bound.missed).toBeCloseTo((1 - 1 / 200) ** 100, 12);
+  });
+});
+
+describe('random', () => {
+  it('covers many interleavings of three tasks', async () => {
+    // Arrange
+    const { options, seen } = interleavings(3, 2);
+    // Act
+    await explore({ ...options, strategy: 'random', seed: 3, runs: 200 });
+    // Assert
+    expect(new Set(seen).size).toBeGreaterThan(30);
+  });
+});
+
+describe('portfolio', () => {
+  it('starts with the first-come schedule', async () => {
+    // Arrange
+    const { options, seen } = interleavings(2, 2);
+    // Act
+    await explore({ ...options, seed: 1, runs: 1 });
+    // Assert
+    expect(seen).toEqual(['t0.0 t1.0 t0.1 t1.1']);
+  });
+
+  it('proves a small scenario exhaustively, and mixes strategies on a large one', async () => {
+    // Arrange
+    const small = interleavings(2, 1);
+    const large = interleavings(4, 3);
+    // Act
+    const proof = await explore({ ...small.options, seed: 2 });
+    const sample = await explore({ ...large.options, seed: 2, runs: 120 });
+    // Assert
+    expect(proof.exhaustive).toBe(true);
+    expect(proof.runs).toBe(20);
+    expect(sample.exhaustive).toBe(false);
+    expect(sample.coverage.map((c) => c.name).sort()).toEqual([
+      'dfs',
+      'pct(d=1)',
+      'pct(d=2)',
+      'pct(d=3)',
+      'random',
+    ]);
+    expect(sample.pct.map((b) => b.depth)).toEqual([1, 2, 3]);
+  });
+});

@@ -56,6 +56,21 @@ describe('levels', () => {
     expect(codeOf(fn)).toBe('FRAY_LEAKS_USAGE');
   });
 
+  test('allow rules given again (setup code run for each file) are kept once', () => {
+    const first = resolveOptions(
+      { allow: ['pg-pool', /cache/, { check: 'timers', site: /a\.ts/ }] },
+      undefined,
+      {},
+    );
+    const again = resolveOptions(
+      { allow: ['pg-pool', /cache/, { check: 'timers', site: /a\.ts/ }, 'new'] },
+      first,
+      {},
+    );
+
+    expect(again.allow).toHaveLength(4);
+  });
+
   test('FRAY_LEAKS_REPORT names the report file', () => {
     expect(resolveOptions({}, undefined, { FRAY_LEAKS_REPORT: '/tmp/leaks.jsonl' }).reportFile).toBe(
       '/tmp/leaks.jsonl',

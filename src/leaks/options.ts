@@ -220,6 +220,25 @@ function validateAllow(allow: readonly AllowRule[]): readonly AllowRule[] {
   return allow;
 }
 
+function ruleKey(rule: AllowRule): string {
+  if (typeof rule === 'string') return `s:${rule}`;
+  if (rule instanceof RegExp) return `r:${String(rule)}`;
+  return `o:${JSON.stringify(rule, (_key, value: unknown) => (value instanceof RegExp ? String(value) : value))}`;
+}
+
+/** Add rules not already there (setup code may run once per test file in one worker). */
+function mergeAllow(current: readonly AllowRule[], added: readonly AllowRule[]): readonly AllowRule[] {
+  const seen = new Set(current.map(ruleKey));
+  const merged = [...current];
+  for (const rule of added) {
+    const key = ruleKey(rule);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    merged.push(rule);
+  }
+  return merged;
+}
+
 /**
  * Merge `options` over `base` (the current settings, or the defaults plus `FRAY_LEAKS`),
  * validating everything.
@@ -246,7 +265,7 @@ export function resolveOptions(
   }
   return {
     levels: checkLevels(start.levels, options.checks, 'checks'),
-    allow: options.allow === undefined ? start.allow : [...start.allow, ...validateAllow(options.allow)],
+    allow: options.allow === undefined ? start.allow : mergeAllow(start.allow, validateAllow(options.allow)),
     includeUnref: options.includeUnref ?? start.includeUnref,
     stackFrames: frames,
     reportFile: 'reportFile' in options ? options.reportFile : start.reportFile,

@@ -74,7 +74,7 @@ export type {
   ValidityThresholds,
 } from './options.ts';
 export type { FetchClient, LoadFunction, LoadTarget } from './target.ts';
-export type { UrlClient, UrlClientInit } from './http1/url-client.ts';
+export type { UrlClient, UrlClientInit } from './http1/client-types.ts';
 export type { GeneratorHealth, StopReason, TimelinePoint } from './recorder.ts';
 export {
   formatMs,

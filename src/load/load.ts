@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { LoadOptionsError } from '../errors/index.ts';
 import type { Executor } from './driver.ts';
 import type { RawRequest } from './http1/prepare.ts';
-import type { UrlClient } from './http1/url-client.ts';
+import type { UrlClient } from './http1/client-types.ts';
 import {
   planLoad,
   statusPredicate,

@@ -8,7 +8,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { LoadRemoteRefusedError, LoadTargetError } from '../errors/index.ts';
-import type { Endpoint } from './http1/pool.ts';
+import type { Endpoint } from './http1/types.ts';
 import type { Outcome } from './driver.ts';
 import type { RequestContext } from './options.ts';
 import { describe } from './units.ts';

@@ -8,8 +8,10 @@
 import type { Attempt, Executor, Outcome } from './driver.ts';
 import type { RawRequest } from './http1/prepare.ts';
 import { prepareRequest } from './http1/prepare.ts';
-import { ConnectionPool, type Endpoint } from './http1/pool.ts';
-import { UrlClient } from './http1/url-client.ts';
+import { ConnectionPool } from './http1/pool.ts';
+import type { Endpoint } from './http1/types.ts';
+import type { UrlClient } from './http1/client-types.ts';
+import { PooledUrlClient } from './http1/url-client.ts';
 import type { RequestFunction } from './options.ts';
 import { resultOutcome } from './target.ts';
 
@@ -62,7 +64,7 @@ export function functionExecutor(
   poolSize: number,
 ): UrlExecutor {
   const pool = new ConnectionPool(endpoint, poolSize);
-  const client = new UrlClient(pool, endpoint, url);
+  const client = new PooledUrlClient(pool, endpoint, url);
   const exec: Executor = async (attempt) =>
     resultOutcome(await request(client, attempt.index, attempt), isOk);
   return { exec, pool };

@@ -11,35 +11,9 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ResponseParser, type ParsedResponse } from './response-parser.ts';
+import type { Endpoint, PreparedRequest, RequestHooks } from './types.ts';
 
 const now = performance.now.bind(performance);
-
-/** Where to connect. */
-export interface Endpoint {
-  /** Resolved IP address to connect to. */
-  readonly address: string;
-  readonly port: number;
-  /** `Host` header value. */
-  readonly host: string;
-  readonly tls: boolean;
-  /** TLS: verify the server certificate. Default true. */
-  readonly rejectUnauthorized?: boolean;
-  /** TLS server name. */
-  readonly servername?: string;
-}
-
-/** A request ready to write. */
-export interface PreparedRequest {
-  readonly bytes: Buffer;
-  /** A HEAD request: no response body follows. */
-  readonly head: boolean;
-}
-
-/** Hooks of one request: when it was written, and a way for the caller to cancel it. */
-export interface RequestHooks {
-  sentAt: number | undefined;
-  cancel: (() => void) | undefined;
-}
 
 /** A network failure with a Node-style code. */
 export class ConnectionError extends Error {

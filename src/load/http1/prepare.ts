@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Endpoint, PreparedRequest } from './pool.ts';
+import type { Endpoint, PreparedRequest } from './types.ts';
 
 /** A request to serialize. */
 export interface RawRequest {

@@ -7,18 +7,10 @@
  *
  * @module
  */
-import { type ConnectionPool, type Endpoint, type RequestHooks } from './pool.ts';
+import type { UrlClient, UrlClientInit } from './client-types.ts';
+import type { ConnectionPool } from './pool.ts';
+import type { Endpoint, RequestHooks } from './types.ts';
 import { prepareRequest } from './prepare.ts';
-
-/** `RequestInit` plus the conveniences of fray's HTTP clients. */
-export interface UrlClientInit extends RequestInit {
-  /** A JSON body; sets `content-type: application/json`. */
-  json?: unknown;
-  /** Query parameters appended to the URL. */
-  query?: Record<string, string | number | boolean>;
-  /** A form body (`application/x-www-form-urlencoded`). */
-  form?: Record<string, string>;
-}
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -27,15 +19,15 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
- * A fetch-compatible client bound to one origin.
+ * The {@link UrlClient} over a {@link ConnectionPool}.
  *
  * @example
  * ```ts
- * const client = new UrlClient(pool, endpoint, new URL('http://127.0.0.1:3000'));
+ * const client = new PooledUrlClient(pool, endpoint, new URL('http://127.0.0.1:3000'));
  * const response = await client.post('/users', { json: { name: 'Ada' } });
  * ```
  */
-export class UrlClient {
+export class PooledUrlClient implements UrlClient {
   readonly #pool: ConnectionPool;
   readonly #endpoint: Endpoint;
   readonly #base: URL;

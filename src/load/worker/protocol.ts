@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Endpoint } from '../http1/pool.ts';
+import type { Endpoint } from '../http1/types.ts';
 import type { RawRequest } from '../http1/prepare.ts';
 import type { LoadPlan } from '../options.ts';
 import type { LoadProgress } from '../progress.ts';

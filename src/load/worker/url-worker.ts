@@ -10,7 +10,7 @@ import { LoadOptionsError } from '../../errors/index.ts';
 import type { RequestFunction } from '../options.ts';
 import { runLevels } from '../run-levels.ts';
 import { functionExecutor, rawExecutor, type UrlExecutor } from '../url-executor.ts';
-import type { UrlClient } from '../http1/url-client.ts';
+import type { UrlClient } from '../http1/client-types.ts';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.ts';
 
 const port = parentPort;

@@ -219,7 +219,7 @@ export class Client implements InjectClient {
   ): Prepared {
     const parts = this.#parts;
     if (input instanceof NativeRequest) return this.#prepareFromRequest(input, init, verb);
-    const options = init ?? {};
+    const options = init ?? EMPTY_INIT;
     const method = verb ?? normalizeMethod(options.method ?? 'GET');
     const url = resolveTarget(input, parts.base, options.query);
     const headers =
@@ -287,6 +287,7 @@ export class Client implements InjectClient {
 }
 
 const NO_BODY: PreparedBody = { body: null, contentType: undefined };
+const EMPTY_INIT: InjectRequestInit = Object.freeze({});
 
 function normalizeMethod(method: string): string {
   if (!METHOD_TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);

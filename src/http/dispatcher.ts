@@ -28,7 +28,7 @@ export class Dispatcher implements FlightHost {
   readonly mode: 'node' | 'fetch';
   readonly #parts: ClientParts;
   readonly #target: DispatchTarget;
-  readonly #inFlight = new Set<Exchange>();
+  readonly #inFlight = new InFlight();
   #transport: { host: string; emptyPayload: boolean; headers: string[] } | undefined;
 
   constructor(parts: ClientParts) {
@@ -44,43 +44,49 @@ export class Dispatcher implements FlightHost {
     return this.#inFlight.size;
   }
 
-  /** Dispatch one hop; starts in a later turn (like a network request) unless a controller runs it. */
-  dispatch(wire: WireRequest, controlled: boolean, owner: ExchangeOwner): Exchange {
+  /** Create (and track) the exchange of one hop; `start()` dispatches it. */
+  open(wire: WireRequest, owner: ExchangeOwner): Exchange {
+    const target = this.#target;
+    const exchange =
+      target.mode === 'node'
+        ? new NodeExchange(target.app, wire, owner)
+        : new FetchExchange(target.handler, wire, owner);
+    this.#inFlight.add(exchange);
+    return exchange;
+  }
+
+  /**
+   * Dispatch an opened exchange into the app, inside the client's fray/di scope: like a request
+   * off the network, after the caller's synchronous code — a node app in the next turn of the
+   * event loop, a fetch handler in a microtask (its baseline is a direct `app.fetch()` call) —
+   * or at once when a race controller started the request.
+   */
+  start(exchange: Exchange, controlled: boolean): void {
     const parts = this.#parts;
     const target = this.#target;
-    let exchange: Exchange;
     let start: () => void;
-    if (target.mode === 'node') {
-      const node = new NodeExchange(target.app, wire, owner);
+    if (exchange instanceof NodeExchange) {
       const info: SocketInfo = {
         remoteAddress: parts.remoteAddress,
         remotePort: ephemeralPort(),
         localAddress: '127.0.0.1',
         localPort: Number(parts.base.url.port) || (parts.base.protocol === 'https:' ? 443 : 80),
-        encrypted: wire.href.startsWith('https:'),
-        server: target.app.server,
+        encrypted: exchange.wire.href.startsWith('https:'),
+        server: target.mode === 'node' ? target.app.server : undefined,
       };
-      exchange = node;
-      start = () => node.start(info);
+      start = () => exchange.start(info);
     } else {
-      const fetchExchange = new FetchExchange(target.handler, wire, owner);
-      exchange = fetchExchange;
-      start = () => fetchExchange.start();
+      start = () => exchange.start();
     }
-    this.#inFlight.add(exchange);
     const scope = parts.scope;
     if (controlled) {
       if (scope === undefined) start();
       else scope.run(start);
-    } else {
-      // Like a request off the network, the app runs after the caller's synchronous code: a
-      // node app in the next turn of the event loop, a fetch handler in a microtask (the
-      // baseline it is measured against is a direct `app.fetch()` call).
-      const schedule = target.mode === 'node' ? realSetImmediate : realQueueMicrotask;
-      if (scope === undefined) schedule(start);
-      else scope.run(() => schedule(start));
+      return;
     }
-    return exchange;
+    const schedule = target.mode === 'node' ? realSetImmediate : realQueueMicrotask;
+    if (scope === undefined) schedule(start);
+    else scope.run(() => schedule(start));
   }
 
   forget(exchange: Exchange): void {
@@ -98,10 +104,50 @@ export class Dispatcher implements FlightHost {
 
   /** The client closes: abort everything in flight and stop the timer. */
   abortAll(): void {
-    for (const exchange of [...this.#inFlight]) {
+    for (const exchange of this.#inFlight.all()) {
       const wire = exchange.wire;
       exchange.abort(new HttpClientClosedError(wire.method, wire.href, wire.pathname, 'during'));
     }
     this.deadlines.clear();
+  }
+}
+
+/**
+ * The exchanges in flight, as an intrusive doubly linked list: adding and removing one costs
+ * two pointer writes, no hashing (a Set's add/delete showed in profiles of fast handlers).
+ */
+class InFlight {
+  #head: Exchange | undefined;
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  add(exchange: Exchange): void {
+    exchange.next = this.#head;
+    exchange.prev = undefined;
+    if (this.#head !== undefined) this.#head.prev = exchange;
+    this.#head = exchange;
+    exchange.linked = true;
+    this.#size++;
+  }
+
+  delete(exchange: Exchange): void {
+    if (!exchange.linked) return;
+    exchange.linked = false;
+    if (exchange.prev !== undefined) exchange.prev.next = exchange.next;
+    else this.#head = exchange.next;
+    if (exchange.next !== undefined) exchange.next.prev = exchange.prev;
+    exchange.prev = undefined;
+    exchange.next = undefined;
+    this.#size--;
+  }
+
+  /** A snapshot, safe to iterate while exchanges are removed. */
+  all(): Exchange[] {
+    const list: Exchange[] = [];
+    for (let exchange = this.#head; exchange !== undefined; exchange = exchange.next) list.push(exchange);
+    return list;
   }
 }

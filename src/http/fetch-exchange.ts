@@ -13,18 +13,22 @@
  */
 import { HttpHandlerError } from '../errors/index.ts';
 import type { FetchHandler } from './apps.ts';
-import type { ExchangeOwner, WireRequest } from './node-exchange.ts';
+import type { ExchangeOwner, NodeExchange, WireRequest } from './node-exchange.ts';
 import { NativeHeaders, NativeRequest, NativeResponse } from './web-globals.ts';
 
 const ABORT: unique symbol = Symbol('fray.http.abort');
 
+/** The signal state of an {@link InjectedRequest} before anyone read `signal`. */
+interface Aborted {
+  readonly reason: unknown;
+}
+
 /** The `Request` a fetch handler receives from `inject`. */
 export class InjectedRequest extends NativeRequest {
-  readonly #transport: readonly string[];
-  #filled = false;
-  #controller: AbortController | undefined;
-  #aborted = false;
-  #reason: unknown;
+  /** Transport headers still to add; `undefined` once added. */
+  #transport: readonly string[] | undefined;
+  /** `undefined`: nothing yet; an `AbortController` once `signal` was read; `Aborted` before that. */
+  #signal: AbortController | Aborted | undefined;
 
   constructor(url: string, init: RequestInit | undefined, transport: readonly string[]) {
     super(url, init);
@@ -34,9 +38,9 @@ export class InjectedRequest extends NativeRequest {
   /** The request headers, including those a server adapter would show (`host`, `user-agent`…). */
   override get headers(): Headers {
     const headers = super.headers;
-    if (!this.#filled) {
-      this.#filled = true;
-      const transport = this.#transport;
+    const transport = this.#transport;
+    if (transport !== undefined) {
+      this.#transport = undefined;
       for (let i = 0; i < transport.length; i += 2) {
         const name = transport[i] as string;
         if (!headers.has(name)) headers.append(name, transport[i + 1] as string);
@@ -47,11 +51,12 @@ export class InjectedRequest extends NativeRequest {
 
   /** Aborts when the client gives up on the request (timeout, its `AbortSignal`, client closed). */
   override get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
+    const state = this.#signal;
+    if (state instanceof AbortController) return state.signal;
+    const controller = new AbortController();
+    if (state !== undefined) controller.abort(state.reason);
+    this.#signal = controller;
+    return controller.signal;
   }
 
   override clone(): Request {
@@ -62,10 +67,9 @@ export class InjectedRequest extends NativeRequest {
 
   /** Abort the request's signal. */
   [ABORT](reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+    const state = this.#signal;
+    if (state instanceof AbortController) state.abort(reason);
+    else if (state === undefined) this.#signal = { reason };
   }
 }
 
@@ -75,24 +79,20 @@ const FAILED = 2;
 
 /** The exchange of one request with a fetch handler. */
 export class FetchExchange {
-  /** The handler's response (made a standard `Response` if it came from another fetch implementation). */
-  readonly response: Promise<Response>;
+  /** Links of the client's in-flight list (see dispatcher.ts). */
+  prev: NodeExchange | FetchExchange | undefined = undefined;
+  next: NodeExchange | FetchExchange | undefined = undefined;
+  linked = false;
   readonly #handler: FetchHandler;
   readonly #wire: WireRequest;
   readonly #owner: ExchangeOwner;
   #request: InjectedRequest | undefined;
-  #resolve!: (response: Response) => void;
-  #reject!: (error: unknown) => void;
   #state = WAITING;
 
   constructor(handler: FetchHandler, wire: WireRequest, owner: ExchangeOwner) {
     this.#handler = handler;
     this.#wire = wire;
     this.#owner = owner;
-    this.response = new Promise<Response>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
   }
 
   /** The request. */
@@ -154,8 +154,8 @@ export class FetchExchange {
   abort(reason: unknown): void {
     if (this.#state !== WAITING) return;
     this.#state = FAILED;
-    this.#reject(reason);
     this.#request?.[ABORT](reason);
+    this.#owner.failed(this, reason);
     this.#owner.settled(this);
   }
 
@@ -171,16 +171,16 @@ export class FetchExchange {
       return;
     }
     this.#state = DELIVERED;
-    this.#resolve(response);
     this.#owner.settled(this);
+    this.#owner.answered(this, response);
   }
 
   #handlerFailed(problem: string, cause: unknown): void {
     if (this.#state !== WAITING) return;
     const wire = this.#wire;
     this.#state = FAILED;
-    this.#reject(new HttpHandlerError(wire.method, wire.href, wire.pathname, problem, cause));
     this.#request?.[ABORT](cause);
+    this.#owner.failed(this, new HttpHandlerError(wire.method, wire.href, wire.pathname, problem, cause));
     this.#owner.settled(this);
   }
 }

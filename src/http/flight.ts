@@ -17,7 +17,7 @@ import type { PreparedBody, RequestBody } from './request-body.ts';
 import {
   buildResponse,
   decodeBody,
-  markHandled,
+  markFetched,
   NULL_BODY_STATUS,
   REDIRECT_STATUS,
 } from './response-build.ts';
@@ -47,8 +47,10 @@ export interface FlightHost {
   readonly jar: CookieJar | undefined;
   readonly fetchHeaders: boolean;
   readonly mode: 'node' | 'fetch';
-  /** Create the exchange for `wire`, track it, and schedule its start. */
-  dispatch(wire: WireRequest, controlled: boolean, owner: ExchangeOwner): Exchange;
+  /** Create the exchange for `wire` and track it. */
+  open(wire: WireRequest, owner: ExchangeOwner): Exchange;
+  /** Dispatch an opened exchange into the app (at once when `controlled`). */
+  start(exchange: Exchange, controlled: boolean): void;
   /** Stop tracking a settled exchange. */
   forget(exchange: Exchange): void;
   /** The transport headers of a request without headers or body to `host` (cached). */
@@ -76,6 +78,8 @@ const BODY_HEADERS = [
 ];
 const CROSS_ORIGIN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'];
 const EMPTY: string[] = [];
+// Shared by requests with no own headers; never written to.
+const EMPTY_OWN: string[] = [];
 
 type Answer = RawResponse | Response;
 
@@ -85,6 +89,14 @@ export class Flight implements ExchangeOwner {
   readonly #prepared: Prepared;
   #method: string;
   #url: TargetURL;
+  #headers: HeaderList;
+  #body: RequestBody | null = null;
+  #contentType: string | undefined = undefined;
+  #redirects = 0;
+  #controlled = false;
+  #resolve!: (response: Response) => void;
+  #reject!: (reason: unknown) => void;
+  #done = false;
   #current: Exchange | undefined = undefined;
   #timedOut: HttpNoResponseError | undefined = undefined;
   #deadline: Deadline | undefined = undefined;
@@ -97,81 +109,136 @@ export class Flight implements ExchangeOwner {
     this.#prepared = prepared;
     this.#method = prepared.method;
     this.#url = prepared.url;
+    this.#headers = prepared.headers;
   }
 
-  /** Run the request; `controlled` when a race controller started it (no extra turn). */
-  async run(controlled: boolean): Promise<Response> {
+  /**
+   * Run the request; `controlled` when a race controller started it (no extra turn). The
+   * flight is driven by its exchanges' callbacks rather than by `await`: one promise per
+   * request, settled in the same turn the app answers.
+   */
+  run(controlled: boolean): Promise<Response> {
+    const { promise, resolve, reject } = Promise.withResolvers<Response>();
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#controlled = controlled;
     const prepared = this.#prepared;
+    if (prepared.signal?.aborted === true) {
+      this.#finish(undefined, prepared.signal.reason);
+    } else if (prepared.body instanceof Promise) {
+      prepared.body.then(
+        (body) => this.#begin(body),
+        (error: unknown) => this.#finish(undefined, error),
+      );
+    } else {
+      this.#begin(prepared.body);
+    }
+    return promise;
+  }
+
+  #begin(body: PreparedBody): void {
+    const prepared = this.#prepared;
+    this.#body = body.body;
+    this.#contentType = body.contentType;
+    this.#deadline = this.#host.deadlines.add(prepared.timeout, this);
     const signal = prepared.signal;
-    signal?.throwIfAborted();
-    const prepBody = prepared.body instanceof Promise ? await prepared.body : prepared.body;
-    const host = this.#host;
-    let headers = prepared.headers;
-    let body = prepBody.body;
-    let contentType = prepBody.contentType;
-    let redirects = 0;
-    this.#deadline = host.deadlines.add(prepared.timeout, this);
     if (signal !== undefined) {
+      if (signal.aborted) {
+        this.#finish(undefined, signal.reason);
+        return;
+      }
       signal.addEventListener('abort', this, { once: true });
       this.#listening = true;
     }
+    this.#send();
+  }
+
+  /** Dispatch the current hop. */
+  #send(): void {
     try {
-      for (;;) {
-        const method = this.#method;
-        const url = this.#url;
-        const wire = this.#wire(method, url, headers, body, contentType);
-        const exchange = host.dispatch(wire, controlled, this);
-        this.#current = exchange;
-        if (this.#timedOut !== undefined) exchange.abort(this.#timedOut);
-        else if (signal?.aborted === true) exchange.abort(signal.reason);
-        const answer: Answer = await exchange.response;
-        const status = answer.status;
-        if (prepared.credentials && host.jar !== undefined) {
-          const cookies = setCookies(answer);
-          if (cookies.length > 0) host.jar.store(url.href, cookies);
-        }
-        const location = REDIRECT_STATUS.has(status) ? header(answer, 'location') : undefined;
-        if (location === undefined || prepared.redirect === 'manual') {
-          this.#deadline.cancel();
-          const response = finish(answer, method, url.href, redirects > 0);
-          // A node body still streaming keeps the abort listener: aborting errors the body.
-          if (exchange instanceof NodeExchange && !exchange.isSettled) this.#streaming = exchange;
-          return response;
-        }
-        discard(answer);
-        if (prepared.redirect === 'error') {
-          throw new TypeError('fetch failed', { cause: new Error('unexpected redirect') });
-        }
-        const next = resolveLocation(location, url.href);
-        if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-          throw new TypeError('fetch failed', {
-            cause: new TypeError(`invalid redirect location '${location}'`),
-          });
-        }
-        if (++redirects > MAX_REDIRECTS) {
-          throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
-        }
-        if (status !== 303 && body !== null && body.kind === 'stream') {
-          throw new TypeError('fetch failed', {
-            cause: new TypeError('cannot follow a redirect with a streamed request body'),
-          });
-        }
-        if (
-          ((status === 301 || status === 302) && method === 'POST') ||
-          (status === 303 && method !== 'GET' && method !== 'HEAD')
-        ) {
-          this.#method = 'GET';
-          body = null;
-          contentType = undefined;
-          headers = without(headers, BODY_HEADERS);
-        }
-        if (next.origin !== url.origin) headers = without(headers, CROSS_ORIGIN_HEADERS);
-        this.#url = next;
-      }
-    } finally {
-      this.#deadline.cancel();
-      if (this.#listening && this.#streaming === undefined) this.#stopListening();
+      const wire = this.#wire(this.#method, this.#url, this.#headers, this.#body, this.#contentType);
+      const exchange = this.#host.open(wire, this);
+      this.#current = exchange;
+      const signal = this.#prepared.signal;
+      if (this.#timedOut !== undefined) exchange.abort(this.#timedOut);
+      else if (signal?.aborted === true) exchange.abort(signal.reason);
+      else this.#host.start(exchange, this.#controlled);
+    } catch (error) {
+      this.#finish(undefined, error);
     }
+  }
+
+  /** The app answered the current hop: follow a redirect, or finish with the response. */
+  answered(exchange: object, answer: Answer): void {
+    if (exchange !== this.#current || this.#done) return;
+    try {
+      const prepared = this.#prepared;
+      const host = this.#host;
+      const url = this.#url;
+      const method = this.#method;
+      const status = answer.status;
+      if (prepared.credentials && host.jar !== undefined) {
+        const cookies = setCookies(answer);
+        if (cookies.length > 0) host.jar.store(url.href, cookies);
+      }
+      const location = REDIRECT_STATUS.has(status) ? header(answer, 'location') : undefined;
+      if (location === undefined || prepared.redirect === 'manual') {
+        // A node body still streaming keeps the abort listener: aborting errors the body.
+        if (exchange instanceof NodeExchange && !exchange.isSettled) this.#streaming = exchange;
+        this.#finish(finish(answer, method, url.href, this.#redirects > 0), undefined);
+        return;
+      }
+      discard(answer);
+      if (prepared.redirect === 'error') {
+        throw new TypeError('fetch failed', { cause: new Error('unexpected redirect') });
+      }
+      const next = resolveLocation(location, url.href);
+      if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+        throw new TypeError('fetch failed', {
+          cause: new TypeError(`invalid redirect location '${location}'`),
+        });
+      }
+      if (++this.#redirects > MAX_REDIRECTS) {
+        throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+      }
+      const body = this.#body;
+      if (status !== 303 && body !== null && body.kind === 'stream') {
+        throw new TypeError('fetch failed', {
+          cause: new TypeError('cannot follow a redirect with a streamed request body'),
+        });
+      }
+      if (
+        ((status === 301 || status === 302) && method === 'POST') ||
+        (status === 303 && method !== 'GET' && method !== 'HEAD')
+      ) {
+        this.#method = 'GET';
+        this.#body = null;
+        this.#contentType = undefined;
+        this.#headers = without(this.#headers, BODY_HEADERS);
+      }
+      if (next.origin !== url.origin) this.#headers = without(this.#headers, CROSS_ORIGIN_HEADERS);
+      this.#url = next;
+      this.#send();
+    } catch (error) {
+      this.#streaming = undefined;
+      this.#finish(undefined, error);
+    }
+  }
+
+  /** The current hop failed before the app answered (timeout, abort, handler error, broken connection). */
+  failed(exchange: object, reason: unknown): void {
+    if (exchange !== this.#current) return;
+    this.#finish(undefined, reason);
+  }
+
+  /** Settle the caller's promise once, and stop the deadline and (unless a body streams) the listener. */
+  #finish(response: Response | undefined, error: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#deadline?.cancel();
+    if (this.#listening && this.#streaming === undefined) this.#stopListening();
+    if (response === undefined) this.#reject(error);
+    else this.#resolve(response);
   }
 
   /** The deadline passed before the app answered. */
@@ -216,8 +283,10 @@ export class Flight implements ExchangeOwner {
     const host = this.#host;
     const names = headers.names;
     const values = headers.values;
-    const own: string[] = [];
     let cookie = this.#prepared.credentials && host.jar !== undefined ? host.jar.header(url.href) : undefined;
+    // The common request has no own header at all: share one empty list.
+    const own: string[] =
+      names.length === 0 && contentType === undefined && cookie === undefined ? EMPTY_OWN : [];
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
       if (name === 'content-length' || name === 'transfer-encoding') continue;
@@ -343,7 +412,7 @@ function finish(answer: Answer, method: string, url: string, redirected: boolean
         });
       }
     }
-    return markHandled(response, url, redirected);
+    return markFetched(response, url, redirected);
   }
   let body = answer.body;
   if (status < 200) {

@@ -15,6 +15,7 @@ import { IncomingMessage, ServerResponse, METHODS } from 'node:http';
 import { HttpHandlerError } from '../errors/index.ts';
 import { MemorySocket, type SocketInfo } from './memory-socket.ts';
 import type { RequestBody } from './request-body.ts';
+import type { FetchExchange } from './fetch-exchange.ts';
 import { ResponseParser } from './response-parser.ts';
 
 /** A node app as the exchange drives it. */
@@ -43,8 +44,13 @@ export interface WireRequest {
   readonly body: RequestBody | null;
 }
 
-/** Told when an exchange is over: failed, or answered and its body read to the end. */
+/** What an exchange reports to the request it belongs to. */
 export interface ExchangeOwner {
+  /** The response head arrived: a parsed head and body stream, or a fetch handler's `Response`. */
+  answered(exchange: object, answer: RawResponse | Response): void;
+  /** The exchange failed before an answer. */
+  failed(exchange: object, reason: unknown): void;
+  /** The exchange is over: failed, or answered and its body read to the end. */
   settled(exchange: object): void;
 }
 
@@ -86,13 +92,13 @@ function connectionReset(): Error {
 
 /** The exchange of one request with a node app. */
 export class NodeExchange {
-  /** Settles when the response head is parsed (or the request fails before it). */
-  readonly response: Promise<RawResponse>;
+  /** Links of the client's in-flight list (see dispatcher.ts). */
+  prev: NodeExchange | FetchExchange | undefined = undefined;
+  next: NodeExchange | FetchExchange | undefined = undefined;
+  linked = false;
   readonly #wire: WireRequest;
   readonly #app: NodeApp;
   readonly #owner: ExchangeOwner;
-  #resolve!: (response: RawResponse) => void;
-  #reject!: (error: unknown) => void;
   #state = WAITING;
   #socket: MemorySocket | undefined;
   #req!: IncomingMessage;
@@ -109,10 +115,6 @@ export class NodeExchange {
     this.#app = app;
     this.#wire = wire;
     this.#owner = owner;
-    this.response = new Promise<RawResponse>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
     this.#parser = new ResponseParser(wire.method, {
       head: (status, statusText, headers, bodyless) => {
         this.#head = { status, statusText, headers, bodyless };
@@ -390,7 +392,12 @@ export class NodeExchange {
         { highWaterMark: BODY_BUFFER, size: (chunk) => chunk.byteLength },
       );
     }
-    this.#resolve({ status: head.status, statusText: head.statusText, headers: head.headers, body });
+    this.#owner.answered(this, {
+      status: head.status,
+      statusText: head.statusText,
+      headers: head.headers,
+      body,
+    });
     if (this.#bodyEnded || head.bodyless) this.#complete();
   }
 
@@ -399,7 +406,7 @@ export class NodeExchange {
     if (state === COMPLETE || state === FAILED) return;
     this.#state = FAILED;
     if (state === WAITING) {
-      this.#reject(reason);
+      this.#owner.failed(this, reason);
     } else {
       const controller = this.#controller;
       this.#controller = undefined;

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { STATUS_CODES } from 'node:http';
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { NativeResponse } from './web-globals.ts';
@@ -143,26 +142,18 @@ export function buildResponse(parts: ResponseParts, url: string, redirected: boo
   return response;
 }
 
+// Reused descriptors: defineProperty reads them synchronously, so one object per property
+// serves every response (no allocation per request).
+const URL_PROPERTY: PropertyDescriptor & { value: string } = {
+  value: '',
+  enumerable: true,
+  configurable: true,
+};
+const REDIRECTED_PROPERTY: PropertyDescriptor = { value: true, enumerable: true, configurable: true };
 /** Give a response fetch's `url` and `redirected`, as own properties of this instance. */
 export function markFetched(response: Response, url: string, redirected: boolean): Response {
-  Object.defineProperty(response, 'url', { value: url, enumerable: true, configurable: true });
-  if (redirected)
-    Object.defineProperty(response, 'redirected', { value: true, enumerable: true, configurable: true });
+  URL_PROPERTY.value = url;
+  Object.defineProperty(response, 'url', URL_PROPERTY);
+  if (redirected) Object.defineProperty(response, 'redirected', REDIRECTED_PROPERTY);
   return response;
-}
-
-/**
- * A fetch handler's `Response` as it arrives through a Node server: with `url`,
- * `redirected`, and — when the app gave none — the standard reason phrase as `statusText`
- * (an adapter writes the status line with Node's default phrase).
- */
-export function markHandled(response: Response, url: string, redirected: boolean): Response {
-  const properties: PropertyDescriptorMap = { url: { value: url, enumerable: true, configurable: true } };
-  if (redirected) properties['redirected'] = { value: true, enumerable: true, configurable: true };
-  if (response.statusText === '') {
-    const phrase = STATUS_CODES[response.status];
-    if (phrase !== undefined)
-      properties['statusText'] = { value: phrase, enumerable: true, configurable: true };
-  }
-  return Object.defineProperties(response, properties);
 }

@@ -35,10 +35,9 @@ export type QueryInit =
 export type QueryValue = string | number | boolean | bigint | null | undefined;
 
 // Characters a WHATWG URL parser leaves untouched in a path and a query of an http(s) URL, so
-// a path made only of them can skip `new URL()` (which costs ~0.3 µs).
+// a path made only of them can skip `new URL()` (which costs ~0.3 µs). Paths with `/.` (dot
+// segments) or `%` (`%2e` is a dot too) also take the parser.
 const PLAIN_TARGET = /^\/(?!\/)[A-Za-z0-9\-._~!$&()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*)?$/;
-// `.`/`..` segments, also percent-encoded (`%2e`), are resolved by the URL parser.
-const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)|%2e/i;
 
 /** The parts of a base URL every request reuses. */
 export interface BaseURL {
@@ -99,8 +98,9 @@ export function resolveTarget(input: string | URL, base: BaseURL, query: QueryIn
   if (
     typeof input === 'string' &&
     query === undefined &&
-    PLAIN_TARGET.test(input) &&
-    !DOT_SEGMENT.test(input)
+    !input.includes('/.') &&
+    !input.includes('%') &&
+    PLAIN_TARGET.test(input)
   ) {
     const target = base.prefix + input;
     const q = target.indexOf('?');

@@ -56,6 +56,14 @@ interface FloatingEntry {
 /**
  * The thread's leak detector. Create it with `enableLeakDetection()`; the runner
  * integrations (`fray/vitest/setup`, `fray/node-test`, `fray/jest`) do.
+ *
+ * @example
+ * ```ts
+ * const detector = enableLeakDetection();
+ * const run = detector.startTest({ name: 'boot', fullName: 'boot', file: undefined, runner: 'manual' });
+ * await run.run(() => startServer());
+ * const { errors } = await run.finish();
+ * ```
  */
 export class LeakDetector {
   #options: ResolvedLeaksOptions;

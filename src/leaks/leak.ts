@@ -54,7 +54,14 @@ export interface Leak {
   readonly afterEnd: boolean;
 }
 
-/** How to fix each kind of leak; printed under it. */
+/**
+ * How to fix each kind of leak; printed under it.
+ *
+ * @example
+ * ```ts
+ * HINTS.timers; // 'clear it (clearTimeout/clearInterval) before the test ends, …'
+ * ```
+ */
 export const HINTS: Readonly<Record<LeakCheck, string>> = {
   floatingMocks:
     'await the call (or return it, or pass it to Promise.all); for fire-and-forget, `void` it and add `.catch()`.',
@@ -76,7 +83,14 @@ function matches(pattern: string | RegExp | undefined, texts: readonly string[])
   return texts.some((text) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)));
 }
 
-/** Whether `leak` is covered by one of `rules`. */
+/**
+ * Whether `leak` is covered by one of `rules`.
+ *
+ * @example
+ * ```ts
+ * isAllowed(leak, ['node_modules/pg-pool', { check: 'timers', site: /cache\.ts/ }]);
+ * ```
+ */
 export function isAllowed(leak: Leak, rules: readonly AllowRule[]): boolean {
   if (rules.length === 0) return false;
   const frames = leak.stack === '' ? [] : leak.stack.split('\n');
@@ -110,7 +124,14 @@ function shownFrames(stack: string, max: number): string[] {
   return shown;
 }
 
-/** Print one leak as an indented block. */
+/**
+ * Print one leak as an indented block.
+ *
+ * @example
+ * ```ts
+ * console.warn(formatLeak(leak));
+ * ```
+ */
 export function formatLeak(leak: Leak, cwd: string = process.cwd()): string {
   const mark = leak.level === 'error' ? '✖' : '⚠';
   const verb =
@@ -128,7 +149,14 @@ export function formatLeak(leak: Leak, cwd: string = process.cwd()): string {
   return lines.join('\n');
 }
 
-/** The report of one test's leaks (all of one test). */
+/**
+ * The report of one test's leaks (all of one test).
+ *
+ * @example
+ * ```ts
+ * console.warn(formatTestReport(result.test, result.warnings));
+ * ```
+ */
 export function formatTestReport(
   test: TestInfo,
   leaks: readonly Leak[],
@@ -142,7 +170,14 @@ export function formatTestReport(
   ].join('\n');
 }
 
-/** The report of late leaks, grouped by the test that caused them. */
+/**
+ * The report of late leaks, grouped by the test that caused them.
+ *
+ * @example
+ * ```ts
+ * console.warn(formatLateReport(await detector.closeFile(file)));
+ * ```
+ */
 export function formatLateReport(leaks: readonly Leak[], cwd: string = process.cwd()): string {
   const byTest = new Map<string, Leak[]>();
   for (const leak of leaks) {

@@ -7,7 +7,14 @@
 import { LeaksUsageError } from '../errors/index.ts';
 import type { Leak } from './leak.ts';
 
-/** Every check, by name. */
+/**
+ * Every check, by name.
+ *
+ * @example
+ * ```ts
+ * const allWarn = Object.fromEntries(LEAK_CHECKS.map((check) => [check, 'warn']));
+ * ```
+ */
 export const LEAK_CHECKS = [
   'floatingMocks',
   'unhandledRejections',
@@ -47,7 +54,14 @@ const LEVELS: readonly LeakLevel[] = ['error', 'warn', 'off'];
 /** Level per check; a missing check keeps its default. */
 export type LeakLevels = Readonly<Record<LeakCheck, LeakLevel>>;
 
-/** Default levels: everything fails the test. */
+/**
+ * Default levels: everything fails the test.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LEVELS.lateActivity; // 'error'
+ * ```
+ */
 export const DEFAULT_LEVELS: LeakLevels = {
   floatingMocks: 'error',
   unhandledRejections: 'error',
@@ -171,6 +185,11 @@ function badLevel(source: string, name: string, level: unknown): LeaksUsageError
 /**
  * Read `FRAY_LEAKS`: a level for every check (`warn`, `off`) and/or `check=level` pairs,
  * comma-separated: `FRAY_LEAKS=timers=warn,lateActivity=off`.
+ *
+ * @example
+ * ```ts
+ * levelsFromEnvironment('warn,timers=off'); // every check 'warn', timers 'off'
+ * ```
  */
 export function levelsFromEnvironment(value: string | undefined): Partial<Record<LeakCheck, LeakLevel>> {
   if (value === undefined || value.trim() === '') return {};
@@ -242,6 +261,11 @@ function mergeAllow(current: readonly AllowRule[], added: readonly AllowRule[]):
 /**
  * Merge `options` over `base` (the current settings, or the defaults plus `FRAY_LEAKS`),
  * validating everything.
+ *
+ * @example
+ * ```ts
+ * const options = resolveOptions({ checks: { timers: 'warn' } });
+ * ```
  */
 export function resolveOptions(
   options: LeaksOptions,

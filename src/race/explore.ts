@@ -56,7 +56,8 @@ function isFatal(error: unknown): boolean {
   return isFrayError(error) && FATAL.has(error.code);
 }
 
-const OWN_DIR = dirname(fileURLToPath(import.meta.url));
+/** fray's own code (`src/` or `dist/`): the folder above this capability. */
+const FRAY_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** The file that called `explore()`, relative to the working directory, for the replay line. */
 function callerFile(): string | undefined {
@@ -67,8 +68,8 @@ function callerFile(): string | undefined {
     const path = match?.[1];
     if (path === undefined || path.startsWith('node:') || path.includes('/node_modules/')) continue;
     const plain = path.startsWith('file://') ? fileURLToPath(path) : path;
-    // fray/race's own files, but not its tests and fixtures (the corpus calls explore too).
-    if (plain.startsWith(`${OWN_DIR}${sep}`) && !/\.test\.|[\\/]fixtures[\\/]/.test(plain)) continue;
+    // fray's own files (the CLI calls explore too), but not its tests and fixtures.
+    if (plain.startsWith(`${FRAY_ROOT}${sep}`) && !/\.test\.|[\\/]fixtures[\\/]/.test(plain)) continue;
     const cwd = process.cwd();
     return plain.startsWith(`${cwd}${sep}`) ? plain.slice(cwd.length + 1) : plain;
   }

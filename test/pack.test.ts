@@ -4,6 +4,7 @@
  * Needs `npm run build` first (`npm test` does it).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,13 @@ const subpaths = Object.keys(manifest.exports)
 
 let scratch = '';
 
+function installedVersion(name: string): string {
+  const installed = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return installed.version;
+}
+
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'fray-pack-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], {
@@ -33,6 +41,9 @@ beforeAll(async () => {
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
   );
+  // What a TypeScript consumer of fray has besides fray: Node's types, and Vitest for
+  // fray/vitest (an optional peer). Same versions as this repository uses.
+  const consumerDeps = ['@types/node', 'vitest'].map((name) => `${name}@${installedVersion(name)}`);
   await run(
     'npm',
     [
@@ -42,10 +53,9 @@ beforeAll(async () => {
       '--prefer-offline',
       '--ignore-scripts',
       join(scratch, packed.filename),
+      ...consumerDeps,
     ],
-    {
-      cwd: scratch,
-    },
+    { cwd: scratch },
   );
 });
 
@@ -75,7 +85,7 @@ describe('the packed package', () => {
           module: 'nodenext',
           moduleResolution: 'nodenext',
           noEmit: true,
-          types: [],
+          types: ['node'],
           skipLibCheck: false,
           lib: ['ES2023', 'ESNext.Disposable', 'DOM'],
         },

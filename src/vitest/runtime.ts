@@ -14,9 +14,17 @@ const loaded: typeof Vitest | undefined = await import('vitest').then(
   () => undefined,
 );
 
-/** Whether this code runs inside a Vitest worker (Vitest sets `VITEST` there). */
+/**
+ * Whether this code runs inside a Vitest worker. `VITEST` alone is not enough: child
+ * processes a test spawns inherit it. Vitest's worker state (`__vitest_worker__`, set by
+ * every Vitest version in each worker) is only there in a real worker.
+ */
 export function insideVitest(): boolean {
-  return loaded !== undefined && process.env['VITEST'] !== undefined;
+  return (
+    loaded !== undefined &&
+    process.env['VITEST'] !== undefined &&
+    (globalThis as { __vitest_worker__?: unknown }).__vitest_worker__ !== undefined
+  );
 }
 
 /** The `vitest` module, or a `FRAY_RUNNER_SETUP` error saying what to do. */
@@ -27,7 +35,7 @@ export function vitest(feature: string): typeof Vitest {
       'install it (`npm install -D vitest`), or use fray/node-test or fray/jest with those runners.',
     );
   }
-  if (process.env['VITEST'] === undefined) {
+  if (!insideVitest()) {
     throw new RunnerSetupError(
       `${feature} only works inside a Vitest test run.`,
       'load it from a Vitest test file or a `setupFiles` entry (not a config file or `globalSetup`), and run it with `vitest`.',

@@ -36,5 +36,5 @@ export {
 } from './create-test-database.ts';
 export type { DatabaseInfo } from './engine.ts';
 export type { MigrateFunction, MigrateSource } from './migrations.ts';
-export type { CreateTestDatabaseOptions } from './options.ts';
+export type { CreateTestDatabaseOptions, Environment, PgliteExtensions } from './options.ts';
 export type { DatabaseEngine, FreshDatabase, IsolatedView } from './views.ts';

@@ -3,10 +3,19 @@
  *
  * @module
  */
-import type { PGliteOptions } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { DbUsageError } from '../errors/index.ts';
 import type { MigrateSource } from './migrations.ts';
+
+/**
+ * PGlite extensions, as PGlite's `extensions` option takes them (`{ vector }` from
+ * `@electric-sql/pglite/vector`). Typed loosely on purpose: PGlite's own declaration files
+ * need Emscripten's types, which fray's users should not have to install.
+ */
+export type PgliteExtensions = Readonly<Record<string, unknown>>;
+
+/** Environment variables, as `process.env` holds them. */
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Options of `createTestDatabase()`. */
 export interface CreateTestDatabaseOptions {
@@ -81,7 +90,7 @@ export interface CreateTestDatabaseOptions {
   /** Postgres: template versions kept per schema `name`. Default: 3; 1 to 100. */
   readonly keepTemplates?: number;
   /** PGlite: extensions to load (`{ vector }`); their names are part of the schema hash. */
-  readonly pglite?: { readonly extensions?: PGliteOptions['extensions'] };
+  readonly pglite?: { readonly extensions?: PgliteExtensions };
   /** Type parsers for every connection fray opens (`pg`'s `types` option). Default: pg's. */
   readonly types?: pg.CustomTypesConfig;
 }
@@ -102,7 +111,7 @@ export interface ResolvedOptions {
   readonly allowProduction: boolean;
   readonly allowRemote: boolean;
   readonly keepTemplates: number;
-  readonly extensions: PGliteOptions['extensions'] | undefined;
+  readonly extensions: PgliteExtensions | undefined;
   readonly types: pg.CustomTypesConfig | undefined;
 }
 
@@ -131,7 +140,10 @@ function integer(
  * resolveOptions({ migrate: './migrations' }).engine; // 'pglite'
  * ```
  */
-export function resolveOptions(options: CreateTestDatabaseOptions, env = process.env): ResolvedOptions {
+export function resolveOptions(
+  options: CreateTestDatabaseOptions,
+  env: Environment = process.env,
+): ResolvedOptions {
   const fromEnv = env['DATABASE_URL'] === '' ? undefined : env['DATABASE_URL'];
   const requested = options.engine;
   if (requested !== undefined && requested !== 'pglite' && requested !== 'postgres' && requested !== 'auto') {

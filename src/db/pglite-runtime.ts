@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import type { PgliteExtensions } from './options.ts';
 import pg from 'pg';
 import { lockAny, unlockFile } from './file-lock.ts';
 import { Session } from './session.ts';
@@ -109,7 +110,7 @@ export interface BootOptions {
   /** A data directory tarball to start from (a snapshot); a cold start without. */
   readonly data?: Uint8Array | undefined;
   /** PGlite extensions. */
-  readonly extensions?: PGliteOptions['extensions'];
+  readonly extensions?: PgliteExtensions | undefined;
   /** Directory of the cross-process boot slots; no cross-process limit without. */
   readonly slotsDir?: string | undefined;
 }
@@ -151,7 +152,9 @@ export function bootPglite(options: BootOptions = {}): Promise<Booted> {
         ...(options.data === undefined
           ? {}
           : { loadDataDir: new Blob([options.data as Uint8Array<ArrayBuffer>]) }),
-        ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
+        ...(options.extensions === undefined
+          ? {}
+          : { extensions: options.extensions as NonNullable<PGliteOptions['extensions']> }),
       });
       await pglite.waitReady;
       return { pglite, ms: now() - started };

@@ -12,6 +12,7 @@
  */
 import { isIP } from 'node:net';
 import { DbProductionError, DbRemoteError, DbUnsafeNameError, DbUsageError } from '../errors/index.ts';
+import type { Environment } from './options.ts';
 
 /** A run-scoped database: `fray_<10 base-36 chars>_<kind><n>`. */
 export const RUN_DATABASE = /^fray_([0-9a-z]{10})_([wfbt])([0-9]{1,9})$/;
@@ -46,7 +47,7 @@ function flag(value: string | undefined): boolean {
  * assertNotProduction(false); // throws FRAY_DB_PRODUCTION when NODE_ENV=production
  * ```
  */
-export function assertNotProduction(allow: boolean | undefined, env: NodeJS.ProcessEnv = process.env): void {
+export function assertNotProduction(allow: boolean | undefined, env: Environment = process.env): void {
   if (env['NODE_ENV']?.trim().toLowerCase() !== 'production') return;
   if (allow === true || flag(env['FRAY_DB_ALLOW_PRODUCTION'])) return;
   throw new DbProductionError();
@@ -166,7 +167,11 @@ export function redactUrl(raw: string): string {
  * assertLocalHost(parseUrl('postgres://db.prod.internal/app'), false); // throws FRAY_DB_REMOTE
  * ```
  */
-export function assertLocalHost(parsed: ParsedUrl, allow: boolean | undefined, env = process.env): void {
+export function assertLocalHost(
+  parsed: ParsedUrl,
+  allow: boolean | undefined,
+  env: Environment = process.env,
+): void {
   if (isLoopbackHost(parsed.host)) return;
   if (allow === true || flag(env['FRAY_DB_ALLOW_REMOTE'])) return;
   throw new DbRemoteError(parsed.host, parsed.redacted);

@@ -103,11 +103,19 @@ export class PostgresEngine implements Engine {
     let cloner: PostgresEngine['cloner'];
     try {
       await server.cleanupStale();
-      const { name: template, origin } = options.cache
+      let { name: template, origin } = options.cache
         ? await server.ensureTemplate(plan, options.keepTemplates)
         : { name: await server.privateTemplate(plan), origin: 'built' as const };
       const worker = server.nameFor('w');
-      await server.createDatabase(worker, template, { kind: 'worker', source: plan.source, hash: plan.hash });
+      const mark = { kind: 'worker' as const, source: plan.source, hash: plan.hash };
+      try {
+        await server.createDatabase(worker, template, mark);
+      } catch (error) {
+        // Another run evicted the template between the lookup and the clone: build it again.
+        if (sqlCode(error) !== '3D000' || !options.cache) throw error;
+        ({ name: template, origin } = await server.ensureTemplate(plan, options.keepTemplates));
+        await server.createDatabase(worker, template, mark);
+      }
       if (options.freshPoolSize > 0) {
         const opened = await server.openMaintenance();
         cloner = { run: opened.run, close: opened.close };

@@ -195,6 +195,18 @@ describe.skipIf(postgresUrl === undefined)('templates', () => {
     });
   });
 
+  test('a template dropped under a live run (evicted by another run) is rebuilt when fresh() needs it', async () => {
+    const migrate = await schema(9);
+    await using db = await createTestDatabase({ engine: 'postgres', url, migrate, freshPoolSize: 0 });
+    const template = db.info.template ?? '';
+    created.push(template);
+    await adminQuery(`alter database "${template}" is_template false`);
+    await adminQuery(`drop database "${template}"`);
+    await using fresh = await db.fresh();
+    expect((await fresh.query('select count(*)::int as n from t9')).rows).toEqual([{ n: 0 }]);
+    expect(await databasesLike(template)).toEqual([template]);
+  });
+
   test('older versions of a schema are evicted beyond keepTemplates', async () => {
     const name = `fray-db-test/evict/${uniqueSuffix()}`;
     const templates: string[] = [];

@@ -135,6 +135,8 @@ process.stdout.write(`# bench/load — ${environment()}, ${ROUNDS} rounds of ${S
       rate,
       duration: seconds * 1000,
       connections: 10,
+      // A stall parks a second's worth of arrivals; none may be dropped.
+      maxInFlight: 5000,
       timeout: '10s',
     });
     process.stdout.write(

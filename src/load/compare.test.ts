@@ -66,6 +66,7 @@ describe('histogram bootstrap (one run per side)', () => {
       }).verdict;
       if (verdict === 'regression') falsePositive++;
     }
+    console.log(`compare mean, noise 0: A/A called regression ${(falsePositive / RUNS) * 100}%`);
     expect(falsePositive / RUNS).toBeLessThanOrEqual(0.05);
   });
 

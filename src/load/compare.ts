@@ -3,8 +3,9 @@
  * The answer is the ratio current ÷ baseline of one metric with its confidence interval —
  * never a bare threshold on one noisy number.
  *
- * - Two A/B sides run together (`abTest()`): a paired Student-t interval over the rounds'
- *   log ratios, which carries the between-round variance that single runs hide.
+ * - Two A/B sides run together (`abTest()`): the rounds' log ratios, paired — the
+ *   Hodges–Lehmann estimate with its Wilcoxon signed-rank interval (Student's t below 6
+ *   rounds) — which carries the between-round variance that single runs hide.
  * - Reports with rounds that are not paired: a bootstrap over rounds.
  * - Plain reports: a bootstrap on the saved histograms. Percentiles are resampled exactly
  *   and cheaply — the k-th order statistic of a resample of n values is the empirical
@@ -20,7 +21,7 @@ import { LoadCompareError } from '../errors/index.ts';
 import { rankOfPercentile, valueAtRank, type Distribution, type LatencySummary } from './histogram.ts';
 import { levelHistogram, type LevelReport, type LoadReport, type RoundSummary } from './report.ts';
 import { createRandom, type Random } from './random.ts';
-import { sortedQuantile, studentTQuantile } from './stats.ts';
+import { signedRankInterval, sortedQuantile, studentTQuantile } from './stats.ts';
 import { describe, formatPercent } from './units.ts';
 
 /** What to compare: a latency percentile, the mean, or throughput. */
@@ -208,12 +209,21 @@ function compareLevel(
         `level ${base.label}: fewer than 3 rounds have a usable ${metric}.`,
         'run more rounds, or rounds long enough to complete requests.',
       );
-    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
-    const sd = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (finite.length - 1));
-    const half = (studentTQuantile(1 - alpha / 2, finite.length - 1) * sd) / Math.sqrt(finite.length);
-    ratio = Math.exp(mean);
-    lower = Math.exp(mean - half);
-    upper = Math.exp(mean + half);
+    // Hodges–Lehmann with the Wilcoxon interval: robust to the odd round a neighbour
+    // process disturbed; Student's t when there are too few rounds for it.
+    const robust = signedRankInterval(finite, confidence);
+    if (robust !== undefined) {
+      ratio = Math.exp(robust.estimate);
+      lower = Math.exp(robust.lower);
+      upper = Math.exp(robust.upper);
+    } else {
+      const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+      const sd = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (finite.length - 1));
+      const half = (studentTQuantile(1 - alpha / 2, finite.length - 1) * sd) / Math.sqrt(finite.length);
+      ratio = Math.exp(mean);
+      lower = Math.exp(mean - half);
+      upper = Math.exp(mean + half);
+    }
     method = 'paired-rounds';
     samples = { baseline: finite.length, current: finite.length };
   } else if (baseRounds.length >= 5 && currentRounds.length >= 5) {

@@ -74,6 +74,7 @@ describe('percentile gates are judged by a confidence bound', () => {
       const report = syntheticReport([syntheticLevel({ samplesMs: lognormalSamples(random, 2000, 10) })]);
       if (checkGates(report, { p99: '< 31.99ms' }).pass) passes++;
     }
+    console.log(`p99 gate at the true p99: passed ${(passes / 200) * 100}% of 200 runs`);
     expect(passes / 200).toBeLessThanOrEqual(0.05);
   });
 });

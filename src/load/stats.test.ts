@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import { createRandom } from './random.ts';
 import {
   binomialCdf,
   binomialQuantile,
   normalQuantile,
   quantileRankBound,
   regularizedBeta,
+  signedRankInterval,
   studentTQuantile,
   wilsonInterval,
 } from './stats.ts';
@@ -94,4 +96,37 @@ test('Wilson interval: zero failures in 1000 bound the rate below 0.4%', () => {
   expect(interval.lower).toBe(0);
   expect(interval.upper).toBeGreaterThan(0.002);
   expect(interval.upper).toBeLessThan(0.004);
+});
+
+describe('signedRankInterval', () => {
+  test('for 10 pairs at 95% the interval runs from the 9th to the 47th of the 55 Walsh averages', () => {
+    const d = [0.1, -0.3, 0.45, 0.2, 0.05, 0.6, -0.1, 0.3, 0.25, 0.15];
+    const walsh: number[] = [];
+    for (let i = 0; i < d.length; i++)
+      for (let j = i; j < d.length; j++) walsh.push(((d[i] as number) + (d[j] as number)) / 2);
+    walsh.sort((a, b) => a - b);
+    const interval = signedRankInterval(d, 0.95);
+    expect(interval?.lower).toBeCloseTo(walsh[8] as number, 12);
+    expect(interval?.upper).toBeCloseTo(walsh[46] as number, 12);
+    expect(interval?.estimate).toBeCloseTo(walsh[27] as number, 12);
+  });
+
+  test('too few pairs for the confidence asked give no interval', () => {
+    expect(signedRankInterval([0.1, 0.2, 0.3, 0.4, 0.5], 0.95)).toBeUndefined();
+    expect(signedRankInterval([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 0.95)).toBeDefined();
+  });
+
+  test('covers the true center at least 95% of the time, exact and approximate (seed 77)', () => {
+    console.log('seed 77');
+    const random = createRandom(77);
+    for (const n of [10, 150]) {
+      let covered = 0;
+      for (let run = 0; run < 400; run++) {
+        const d = Array.from({ length: n }, () => 0.3 + random.normal() * (random.next() < 0.1 ? 5 : 1));
+        const interval = signedRankInterval(d, 0.95);
+        if (interval !== undefined && interval.lower <= 0.3 && interval.upper >= 0.3) covered++;
+      }
+      expect(covered / 400).toBeGreaterThanOrEqual(0.93);
+    }
+  });
 });

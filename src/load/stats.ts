@@ -274,3 +274,69 @@ export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
   const b = sorted[hi] ?? Number.NaN;
   return a + (h - lo) * (b - a);
 }
+
+/** A point estimate with its interval. */
+export interface Estimate extends Interval {
+  readonly estimate: number;
+}
+
+/**
+ * Hodges–Lehmann estimate of the center of paired differences, with the Wilcoxon
+ * signed-rank confidence interval (two-sided): the median of the Walsh averages
+ * (dᵢ + dⱼ)/2, i ≤ j, and the Walsh averages at the ranks the signed-rank distribution
+ * gives. Distribution-free for symmetric differences and robust to a few wild pairs (a
+ * round where a neighbour process hit one side). Exact null distribution up to 100 pairs,
+ * normal approximation beyond. `undefined` when `n` is too small for the confidence asked
+ * (at 95%: fewer than 6 pairs).
+ *
+ * @example
+ * ```ts
+ * signedRankInterval([0.2, 0.25, 0.18, 0.22, 0.3, 0.19, 0.21, 0.24, 0.2, 0.23], 0.95);
+ * // { estimate: ≈ 0.22, lower: ≈ 0.2, upper: ≈ 0.245 }
+ * ```
+ */
+export function signedRankInterval(differences: readonly number[], confidence: number): Estimate | undefined {
+  const n = differences.length;
+  if (n === 0) return undefined;
+  const walsh: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) walsh.push(((differences[i] as number) + (differences[j] as number)) / 2);
+  walsh.sort((a, b) => a - b);
+  const m = walsh.length;
+  const alpha = 1 - confidence;
+  let critical: number; // the largest t with P(T+ <= t) <= alpha / 2, or -1
+  if (n <= 100) {
+    // counts[t] = number of sign patterns with rank sum t; P = counts / 2^n.
+    let counts = new Float64Array(m + 1);
+    counts[0] = 1;
+    for (let rank = 1; rank <= n; rank++) {
+      const next = new Float64Array(m + 1);
+      for (let t = 0; t <= m; t++) {
+        const c = counts[t] as number;
+        if (c === 0) continue;
+        next[t] = (next[t] as number) + c;
+        if (t + rank <= m) next[t + rank] = (next[t + rank] as number) + c;
+      }
+      counts = next;
+    }
+    const total = 2 ** n;
+    critical = -1;
+    let cumulative = 0;
+    for (let t = 0; t <= m; t++) {
+      cumulative += counts[t] as number;
+      if (cumulative / total <= alpha / 2) critical = t;
+      else break;
+    }
+  } else {
+    const mean = m / 2;
+    const sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24);
+    critical = Math.floor(mean - normalQuantile(1 - alpha / 2) * sd - 0.5);
+  }
+  if (critical < 0) return undefined;
+  const rank = critical + 1; // 1-based rank into the sorted Walsh averages
+  const median =
+    m % 2 === 1
+      ? (walsh[(m - 1) / 2] as number)
+      : ((walsh[m / 2 - 1] as number) + (walsh[m / 2] as number)) / 2;
+  return { estimate: median, lower: walsh[rank - 1] as number, upper: walsh[m - rank] as number };
+}

@@ -16,6 +16,8 @@ export interface ClonePoolOptions<T> {
   readonly size: number;
   /** Create one clone, ready to use. */
   readonly clone: () => Promise<T>;
+  /** Starts the background refill (in the context it should run in). Default: directly. */
+  readonly spawn?: (work: () => Promise<void>) => Promise<void>;
 }
 
 interface Waiter<T> {
@@ -84,7 +86,8 @@ export class ClonePool<T> {
 
   private kick(): void {
     if (this.filling !== undefined || this.closed) return;
-    this.filling = this.fill().finally(() => {
+    const spawn = this.options.spawn ?? ((work: () => Promise<void>) => work());
+    this.filling = spawn(() => this.fill()).finally(() => {
       this.filling = undefined;
     });
   }

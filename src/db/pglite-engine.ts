@@ -15,6 +15,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { DbClosedError, DbSnapshotError } from '../errors/index.ts';
+import { Background } from './background.ts';
 import { callSite } from './call-site.ts';
 import type { DatabaseInfo, Engine } from './engine.ts';
 import { Lease, LeaseHolder } from './lease.ts';
@@ -198,13 +199,16 @@ function makeHost(
   info: Host['info'],
 ): Host {
   let pglite: PGlite | undefined = first;
-  const open = async (): Promise<Session> => {
+  const background = new Background();
+  const openSession = async (): Promise<Session> => {
     // A session broken by a crashed instance gets a new instance from the snapshot.
     if (pglite === undefined || pglite.closed) {
       pglite = (await bootPglite({ data: snapshot, extensions: options.extensions, slotsDir })).pglite;
     }
     return pgliteSession(pglite, 'PGlite worker session', options.types);
   };
+  // The worker's session (and a restarted instance) outlive the test that opened them.
+  const open = (): Promise<Session> => background.run(openSession);
   const discard = async (session: Session): Promise<void> => {
     await session.close();
     if (pglite !== undefined) {

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { DbClosedError } from '../errors/index.ts';
+import { Background } from './background.ts';
 import { ClonePool } from './clone-pool.ts';
 import type { DatabaseInfo, Engine } from './engine.ts';
 import type { MigrationPlan } from './migrations.ts';
@@ -72,14 +73,20 @@ export class PostgresEngine implements Engine {
     this.worker = init.worker;
     this.cloner = init.cloner;
     const server = init.server;
+    const background = new Background();
     this.sessions = new SessionSet({
       capacity: init.options.connections,
       waitTimeout: init.options.waitTimeout,
       label: `a connection to ${init.worker} (connections: ${init.options.connections})`,
-      open: () => server.connect(init.worker, `isolated() session on ${init.worker}`),
+      // Sessions outlive the test that opened them: they belong to the worker's context.
+      open: () => background.run(() => server.connect(init.worker, `isolated() session on ${init.worker}`)),
       discard: (session) => session.close(),
     });
-    this.clones = new ClonePool({ size: init.options.freshPoolSize, clone: () => this.cloneTemplate() });
+    this.clones = new ClonePool({
+      size: init.options.freshPoolSize,
+      clone: () => this.cloneTemplate(),
+      spawn: (work) => background.run(work),
+    });
     this.info = {
       engine: 'postgres',
       schemaHash: init.plan.hash,

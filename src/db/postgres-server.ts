@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { DbPermissionError, DbUnreachableError } from '../errors/index.ts';
+import { Background } from './background.ts';
 import { applyMigrations, type MigrationPlan } from './migrations.ts';
 import { FrayPool } from './pg-pool.ts';
 import { PoolCore } from './pool-core.ts';
@@ -122,6 +123,7 @@ export class PostgresServer {
   private readonly admin: Maintenance;
   private readonly types: pg.CustomTypesConfig | undefined;
   private counter = 0;
+  private readonly background = new Background();
   private readonly drops = new Set<Promise<void>>();
   private readonly dropFailures: unknown[] = [];
 
@@ -271,15 +273,17 @@ export class PostgresServer {
 
   /** Drop one of this run's databases in the background; {@link close} waits for it. */
   dropLater(name: string): void {
-    const drop = this.dropDatabase(name, { force: true }).then(
-      () => {
-        this.drops.delete(drop);
-      },
-      (error: unknown) => {
-        this.drops.delete(drop);
-        this.dropFailures.push(error);
-      },
-    );
+    const drop = this.background
+      .run(() => this.dropDatabase(name, { force: true }))
+      .then(
+        () => {
+          this.drops.delete(drop);
+        },
+        (error: unknown) => {
+          this.drops.delete(drop);
+          this.dropFailures.push(error);
+        },
+      );
     this.drops.add(drop);
   }
 

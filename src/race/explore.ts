@@ -119,13 +119,21 @@ function percent(p: number): string {
   return `${p.toExponential(1)}`;
 }
 
+/** Distinct schedules DFS explored (other strategies' runs may repeat them). */
+function schedulesExplored(strategy: Strategy): number {
+  return strategy.coverage().find((c) => c.name === 'dfs')?.runs ?? 0;
+}
+
 function passSummary(
   strategy: Strategy,
   runs: number,
   options: NormalizedOptions,
   exhaustive: boolean,
 ): string {
-  if (exhaustive) return `passed: all ${plural(runs, 'schedule')} explored (exhaustive).`;
+  if (exhaustive) {
+    const schedules = schedulesExplored(strategy);
+    return `passed: all ${plural(schedules, 'schedule')} explored (exhaustive${schedules === runs ? '' : `; ${plural(runs, 'run')} in all`}).`;
+  }
   const parts: string[] = [];
   for (const c of strategy.coverage()) {
     if (c.name === 'dfs') {

@@ -40,10 +40,10 @@ describe('global fetch under explore()', () => {
     // Assert
     const report = result.failure?.report ?? '';
     expect(report).toContain(
-      "start    GET https://api.example.test/users/1('GET', 'https://api.example.test/users/1?fields=name')",
+      "start    GET https://api.example.test/users/1('https://api.example.test/users/1?fields=name')",
     );
     expect(report).toContain('deliver  GET https://api.example.test/users/1 → Response 200');
-    expect(report).toContain('start    POST https://api.example.test/audit');
+    expect(report).toContain('start    POST https://api.example.test/audit()');
     expect(served.slice(0, 2)).toEqual([
       'GET https://api.example.test/users/1?fields=name',
       'POST https://api.example.test/audit',

@@ -143,10 +143,7 @@ function uuidFrom(random: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function fetchLabel(
-  input: unknown,
-  init: RequestInit | undefined,
-): { label: string; url: string; method: string } {
+function fetchLabel(input: unknown, init: RequestInit | undefined): { label: string; url: string } {
   let url: string;
   let method = init?.method;
   if (typeof input === 'string') url = input;
@@ -164,7 +161,7 @@ function fetchLabel(
   } catch {
     where = url.split('?')[0] ?? url;
   }
-  return { label: `${method} ${where}`, url, method };
+  return { label: `${method} ${where}`, url };
 }
 
 function build(original: Saved): Record<string, unknown> {
@@ -235,8 +232,10 @@ function build(original: Saved): Record<string, unknown> {
   const dateNowV = function now(): number {
     return world()?.wallClock() ?? realNow();
   };
+  // A monotonic clock measures durations: libraries called while building the world (a
+  // database engine's runtime) must see it advance, so only tasks get the virtual one.
   const performanceNowV = function now(): number {
-    return world()?.monotonic() ?? original.performanceNow();
+    return timerWorld()?.monotonic() ?? original.performanceNow();
   };
   const randomV = function random(): number {
     return world()?.random() ?? original.random();
@@ -261,9 +260,10 @@ function build(original: Saved): Record<string, unknown> {
           const frame = frames.getStore();
           if (controller === undefined || frame?.zone === 'real')
             return Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>;
-          const { label, url, method } = fetchLabel(input, init);
+          const { label, url } = fetchLabel(input, init);
+          // The label says method and path already; the query string is what it leaves out.
           return controller.run(
-            { kind: 'fetch', label, args: [method, url] },
+            { kind: 'fetch', label, args: url.includes('?') ? [url] : [] },
             () => Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>,
           );
         };

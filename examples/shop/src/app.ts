@@ -10,7 +10,8 @@
  * @module
  */
 import { EventEmitter, on } from 'node:events';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { createServer } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import { use } from 'fray/di';
 import { ArtistService } from './artists/artist-service.ts';
 import { Clock, Db, MeliFetch } from './deps.ts';
@@ -62,6 +63,16 @@ function validationDetails(error: FastifyError): { loc: string[]; msg: string; t
   });
 }
 
+/** How the app is embedded. */
+export interface BuildOptions {
+  /**
+   * Runs the handling of every request inside it: e.g. `(handle) => scope.run(handle)` with a
+   * fray/di `overrideScope([[Db, pool], …])`, to serve the app on other dependencies than the
+   * tokens' defaults (the demo serves it on an embedded database this way). Default: none.
+   */
+  around?: (handle: () => void) => void;
+}
+
 /**
  * Build the shop. Nothing listens: `await app.ready()` starts it, `app.listen()` serves it,
  * `inject(app)` tests it in-process. The database, the marketplace's fetch and the clock
@@ -74,11 +85,21 @@ function validationDetails(error: FastifyError): { loc: string[]; msg: string; t
  * await app.listen({ port: 3000 });
  * ```
  */
-export function buildApp(config: ShopConfig): FastifyInstance {
+export function buildApp(config: ShopConfig, options: BuildOptions = {}): FastifyInstance {
   const now = (): number => use(Clock)();
   const db = () => use(Db);
   // allErrors: a 422 lists every invalid field, as FastAPI's does.
-  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } });
+  const around = options.around;
+  // Fastify's documented hook for owning the server: every request enters `around` first.
+  const serverFactory: FastifyServerFactory | undefined =
+    around === undefined
+      ? undefined
+      : (handler) => createServer((request, reply) => around(() => handler(request, reply)));
+  const app = Fastify({
+    logger: false,
+    ajv: { customOptions: { allErrors: true } },
+    ...(serverFactory === undefined ? {} : { serverFactory }),
+  });
   const metrics = new Metrics(now());
   const orderEvents = new EventEmitter();
   orderEvents.setMaxListeners(0);

@@ -80,7 +80,9 @@ export interface LoadOptions<Client = unknown> {
    * {@link RequestFunction} or a {@link RequestModule}. Required for client and URL
    * targets; not allowed for function targets (the function is the request).
    */
-  readonly request?: RequestSpec | readonly RequestSpec[] | RequestFunction<Client> | RequestModule;
+  readonly request?: [Client] extends [never]
+    ? never
+    : RequestSpec | readonly RequestSpec[] | RequestFunction<Client> | RequestModule;
   /**
    * Closed model: the number of requests kept in flight, or a list of levels run one after
    * the other (`[10, 20, 50, 100]`). 1–10,000. Exclusive with `rate`.

@@ -2,12 +2,15 @@
  * Requests per second of fray's `inject` against the tools users would pick instead —
  * light-my-request (Fastify's inject), supertest, `fetch` over loopback, and calling the
  * handler directly (`app.fetch(new Request(...))` for Hono) — for a plain node handler,
- * Express, Fastify and Hono, in one run. Every task sends a batch of sequential GET requests
- * and reads each body to the end; tables show time per request relative to fray.
+ * Express, Fastify and Hono, in one run. Every sample is one GET request with its body read
+ * to the end; tables show time per request relative to fray.
  *
  * light-my-request swaps the prototypes of the Express it injects into, so it gets a second,
  * private copy of Express (the other tools' Express app stays untouched). For Hono it injects
  * into @hono/node-server's listener (without its global Request/Response override).
+ *
+ * The machine is shared: each suite runs in 5 rounds, the tasks in a different order each
+ * round, and every figure is the median over the rounds (one slow round does not decide).
  *
  * Also: the cost of fray/di's `use(token)` with no override, against a `Map` lookup.
  *
@@ -26,9 +29,9 @@ import lightMyRequest from 'light-my-request';
 import supertest from 'supertest';
 import { override, token, use } from '../../src/di/index.ts';
 import { inject } from '../../src/http/index.ts';
-import { environment, markdownTable, measure, num, printRatios, type Measured } from '../table.ts';
+import { Bench } from 'tinybench';
+import { environment, markdownTable, measure, num, printRatios } from '../table.ts';
 
-const BATCH = 50;
 const BODY = 'hello world';
 const require = createRequire(import.meta.url);
 
@@ -41,11 +44,8 @@ function freshExpress(): Express {
   return require('express') as Express;
 }
 
-function batch(send: () => Promise<unknown>): () => Promise<void> {
-  return async () => {
-    for (let i = 0; i < BATCH; i++) await send();
-  };
-}
+/** One request with its body read, as a task. */
+type Task = () => Promise<unknown>;
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,7 +58,7 @@ async function fetchText(url: string): Promise<string> {
 
 interface Suite {
   readonly title: string;
-  readonly tasks: Record<string, () => Promise<void>>;
+  readonly tasks: Record<string, Task>;
   readonly close: () => Promise<void>;
 }
 
@@ -74,10 +74,10 @@ async function nodeSuite(): Promise<Suite> {
   return {
     title: 'node (req, res) handler',
     tasks: {
-      'fray inject': batch(async () => (await client.get('/')).text()),
-      'light-my-request': batch(async () => (await lightMyRequest(handler, { url: '/' })).payload),
-      supertest: batch(async () => (await supertest(handler).get('/')).text),
-      'fetch over loopback': batch(() => fetchText(`${origin}/`)),
+      'fray inject': async () => (await client.get('/')).text(),
+      'light-my-request': async () => (await lightMyRequest(handler, { url: '/' })).payload,
+      supertest: async () => (await supertest(handler).get('/')).text,
+      'fetch over loopback': () => fetchText(`${origin}/`),
     },
     close: async () => {
       await client.close();
@@ -102,10 +102,10 @@ async function expressSuite(): Promise<Suite> {
   return {
     title: 'Express 5',
     tasks: {
-      'fray inject': batch(async () => (await client.get('/')).text()),
-      'light-my-request': batch(async () => (await lightMyRequest(lmrApp, { url: '/' })).payload),
-      supertest: batch(async () => (await supertest(app).get('/')).text),
-      'fetch over loopback': batch(() => fetchText(`${origin}/`)),
+      'fray inject': async () => (await client.get('/')).text(),
+      'light-my-request': async () => (await lightMyRequest(lmrApp, { url: '/' })).payload,
+      supertest: async () => (await supertest(app).get('/')).text,
+      'fetch over loopback': () => fetchText(`${origin}/`),
     },
     close: async () => {
       await client.close();
@@ -131,10 +131,10 @@ async function fastifySuite(): Promise<Suite> {
   return {
     title: 'Fastify 5',
     tasks: {
-      'fray inject': batch(async () => (await client.get('/')).text()),
-      'light-my-request (fastify.inject)': batch(async () => (await native.inject({ url: '/' })).payload),
-      supertest: batch(async () => (await supertest(tested.server).get('/')).text),
-      'fetch over loopback': batch(() => fetchText(`${origin}/`)),
+      'fray inject': async () => (await client.get('/')).text(),
+      'light-my-request (fastify.inject)': async () => (await native.inject({ url: '/' })).payload,
+      supertest: async () => (await supertest(tested.server).get('/')).text,
+      'fetch over loopback': () => fetchText(`${origin}/`),
     },
     close: async () => {
       await client.close();
@@ -156,15 +156,13 @@ async function honoSuite(): Promise<Suite> {
   return {
     title: 'Hono 4 (fetch handler)',
     tasks: {
-      'fray inject': batch(async () => (await client.get('/')).text()),
-      'direct call app.fetch(new Request())': batch(async () =>
+      'fray inject': async () => (await client.get('/')).text(),
+      'direct call app.fetch(new Request())': async () =>
         (await app.fetch(new Request('http://localhost/'))).text(),
-      ),
-      'light-my-request (via @hono/node-server)': batch(
-        async () => (await lightMyRequest(asNode, { url: '/' })).payload,
-      ),
-      supertest: batch(async () => (await supertest(asNode).get('/')).text),
-      'fetch over loopback': batch(() => fetchText(`${origin}/`)),
+      'light-my-request (via @hono/node-server)': async () =>
+        (await lightMyRequest(asNode, { url: '/' })).payload,
+      supertest: async () => (await supertest(asNode).get('/')).text,
+      'fetch over loopback': () => fetchText(`${origin}/`),
     },
     close: async () => {
       await client.close();
@@ -173,24 +171,88 @@ async function honoSuite(): Promise<Suite> {
   };
 }
 
-function perRequest(results: readonly Measured[]): Measured[] {
-  return results.map((r) => ({ ...r, hz: r.hz * BATCH, meanNs: r.meanNs / BATCH, p99Ns: r.p99Ns / BATCH }));
+const ROUNDS = 3;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** One task's figures, per request. */
+interface Figures {
+  readonly name: string;
+  /** Median time per request, ns. */
+  readonly medianNs: number;
+  readonly p99Ns: number;
+  readonly samples: number;
+}
+
+/** Measure `tasks` in ROUNDS rounds (rotating their order); per task, the median over rounds. */
+async function measureRounds(tasks: Record<string, Task>): Promise<Figures[]> {
+  const names = Object.keys(tasks);
+  const rounds: Map<string, { p50: number; p99: number; samples: number }>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({ time: 700, warmupTime: 150 });
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length] as string;
+      bench.add(name, tasks[name] as Task);
+    }
+    await bench.run();
+    const figures = new Map<string, { p50: number; p99: number; samples: number }>();
+    for (const task of bench.tasks) {
+      const result = task.result;
+      if (result.state !== 'completed')
+        throw new Error(`bench task '${task.name}' did not complete: ${result.state}`);
+      figures.set(task.name, {
+        p50: result.latency.p50 * 1e6,
+        p99: result.latency.p99 * 1e6,
+        samples: result.latency.samples?.length ?? 0,
+      });
+    }
+    rounds.push(figures);
+  }
+  return names.map((name) => {
+    const runs = rounds.map((round) => round.get(name) as { p50: number; p99: number; samples: number });
+    return {
+      name,
+      medianNs: median(runs.map((r) => r.p50)),
+      p99Ns: median(runs.map((r) => r.p99)),
+      samples: runs.reduce((total, r) => total + r.samples, 0),
+    };
+  });
+}
+
+function printTable(title: string, results: readonly Figures[]): void {
+  const fray = results.find((r) => r.name === 'fray inject') as Figures;
+  const rows = results.map((r) => [
+    r.name,
+    num(1e9 / r.medianNs),
+    num(r.medianNs),
+    num(r.p99Ns),
+    num(r.samples),
+    `${num(r.medianNs / fray.medianNs, 2)}×`,
+  ]);
+  process.stdout.write(
+    `\n### ${title}\n\n${markdownTable(['task', 'req/s', 'median ns', 'p99 ns', 'samples', 'time vs fray inject'], rows)}\n`,
+  );
 }
 
 /** fray's throughput relative to a peer: >1 means fray serves more requests per second. */
-function speedup(results: readonly Measured[], peer: string): number {
+function speedup(results: readonly Figures[], peer: string): number {
   const fray = results.find((r) => r.name === 'fray inject');
   const other = results.find((r) => r.name.startsWith(peer));
   if (fray === undefined || other === undefined) return Number.NaN;
-  return other.meanNs / fray.meanNs;
+  return other.medianNs / fray.medianNs;
 }
 
-process.stdout.write(`${environment()}; ${BATCH} sequential requests per sample, body read to the end\n`);
+process.stdout.write(
+  `${environment()}; one GET per sample, body read to the end; medians over ${ROUNDS} rounds\n`,
+);
 const goals: (string | number)[][] = [];
 for (const build of [nodeSuite, expressSuite, fastifySuite, honoSuite]) {
   const suite = await build();
-  const results = perRequest(await measure(suite.tasks, { time: 1_500, warmupTime: 300 }));
-  printRatios(suite.title, results, 'fray inject');
+  const results = await measureRounds(suite.tasks);
+  printTable(suite.title, results);
   await suite.close();
   const lmr = speedup(results, 'light-my-request');
   const supertestRatio = speedup(results, 'supertest');
@@ -226,7 +288,7 @@ const di = await measure(
       return sum;
     },
   },
-  { time: 500 },
+  { time: 1_000 },
 );
 // After the first override the process pays an AsyncLocalStorage lookup per use().
 const handle = override(token<number>('Other'), 1);
@@ -238,7 +300,7 @@ const diActive = await measure(
       return sum;
     },
   },
-  { time: 500 },
+  { time: 1_000 },
 );
 handle.restore();
 printRatios(

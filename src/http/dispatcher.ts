@@ -13,12 +13,18 @@ import type { CookieJar } from './cookie-jar.ts';
 import { Deadlines } from './deadlines.ts';
 import { FetchExchange } from './fetch-exchange.ts';
 import { transportHeaders, type Exchange, type FlightHost } from './flight.ts';
-import { ephemeralPort, type SocketInfo } from './memory-socket.ts';
+import { ephemeralPort, socketProfile, type SocketProfile } from './memory-socket.ts';
 import { NodeExchange, type ExchangeOwner, type WireRequest } from './node-exchange.ts';
 
 // Captured at module load: a test's fake timers must not stall dispatch.
 const realSetImmediate = globalThis.setImmediate;
 const realQueueMicrotask = globalThis.queueMicrotask;
+
+// Requests start in a microtask, after the caller's synchronous code; every TURN_EVERY-th
+// request of a client waits for a turn of the event loop instead, so requests fired back to
+// back never starve timers, I/O, or the app's own deferred work (Express defers with
+// setImmediate). Counted, not timed: the schedule is the same on every run.
+const TURN_EVERY = 16;
 
 /** Creates, schedules and tracks the exchanges of one client. */
 export class Dispatcher implements FlightHost {
@@ -29,6 +35,8 @@ export class Dispatcher implements FlightHost {
   readonly #parts: ClientParts;
   readonly #target: DispatchTarget;
   readonly #inFlight = new InFlight();
+  #sinceTurn = 0;
+  readonly #profiles: { readonly http: SocketProfile; readonly https: SocketProfile } | undefined;
   #transport: { host: string; emptyPayload: boolean; headers: string[] } | undefined;
 
   constructor(parts: ClientParts) {
@@ -37,6 +45,15 @@ export class Dispatcher implements FlightHost {
     this.jar = parts.jar;
     this.fetchHeaders = parts.fetchHeaders;
     this.mode = this.#target.mode;
+    const target = this.#target;
+    if (target.mode === 'node') {
+      const port = Number(parts.base.url.port);
+      const server = target.app.server;
+      this.#profiles = {
+        http: socketProfile(parts.remoteAddress, port || 80, false, server),
+        https: socketProfile(parts.remoteAddress, port || 443, true, server),
+      };
+    }
   }
 
   /** Exchanges not settled yet. */
@@ -57,24 +74,17 @@ export class Dispatcher implements FlightHost {
 
   /**
    * Dispatch an opened exchange into the app, inside the client's fray/di scope: like a request
-   * off the network, after the caller's synchronous code — a node app in the next turn of the
-   * event loop, a fetch handler in a microtask (its baseline is a direct `app.fetch()` call) —
-   * or at once when a race controller started the request.
+   * off the network, after the caller's synchronous code (see TURN_EVERY) — or at once when a
+   * race controller started the request.
    */
   start(exchange: Exchange, controlled: boolean): void {
     const parts = this.#parts;
-    const target = this.#target;
     let start: () => void;
     if (exchange instanceof NodeExchange) {
-      const info: SocketInfo = {
-        remoteAddress: parts.remoteAddress,
-        remotePort: ephemeralPort(),
-        localAddress: '127.0.0.1',
-        localPort: Number(parts.base.url.port) || (parts.base.protocol === 'https:' ? 443 : 80),
-        encrypted: exchange.wire.href.startsWith('https:'),
-        server: target.mode === 'node' ? target.app.server : undefined,
-      };
-      start = () => exchange.start(info);
+      const profiles = this.#profiles as { readonly http: SocketProfile; readonly https: SocketProfile };
+      const profile = exchange.wire.href.startsWith('https:') ? profiles.https : profiles.http;
+      const port = ephemeralPort();
+      start = () => exchange.start(profile, port);
     } else {
       start = () => exchange.start();
     }
@@ -84,7 +94,11 @@ export class Dispatcher implements FlightHost {
       else scope.run(start);
       return;
     }
-    const schedule = target.mode === 'node' ? realSetImmediate : realQueueMicrotask;
+    let schedule: (fn: () => void) => unknown = realQueueMicrotask;
+    if (++this.#sinceTurn === TURN_EVERY) {
+      this.#sinceTurn = 0;
+      schedule = realSetImmediate;
+    }
     if (scope === undefined) schedule(start);
     else scope.run(() => schedule(start));
   }

@@ -301,9 +301,22 @@ export class Flight implements ExchangeOwner {
     if (cookie !== undefined) own.push('cookie', cookie);
     const node = host.mode === 'node';
     let transport: string[];
-    if (headers.size === 0 && body === null && !node) {
-      // The common fetch-app request: the same transport headers every time.
+    if (own === EMPTY_OWN && body === null) {
+      // The common request — no own header, no body — has the same headers every time.
       transport = host.transportCache(url.host, EXPECTS_PAYLOAD.has(method));
+      if (node) {
+        // A copy: the app receives it as req.rawHeaders and may change it.
+        return {
+          method,
+          target: url.target,
+          pathname: url.pathname,
+          href: url.href,
+          rawHeaders: transport.slice(),
+          ownHeaders: own,
+          transportHeaders: EMPTY,
+          body,
+        };
+      }
     } else {
       const leading: string[] = [];
       if (!headers.has('host')) leading.push('host', url.host);

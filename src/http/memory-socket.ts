@@ -13,24 +13,54 @@ import { Duplex } from 'node:stream';
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 
-/** Where the bytes written by the server go. */
+/** Where the bytes written by the server go, and what the connection's owner is told. */
 export interface SocketSink {
   /** Bytes the server wrote. Return `false` to hold the write until `release()` (backpressure). */
   data(chunk: Buffer): boolean;
   /** The server ended its side of the connection (`socket.end()`, `destroySoon()`). */
   end(): void;
+  /** The connection closed (`'close'`). */
+  closed(): void;
+  /** The write buffer drained after a write returned `false` (`'drain'`). */
+  drained(): void;
+  /** The idle timeout set with `setTimeout()` passed (`'timeout'`). */
+  timedOut(): void;
 }
 
-/** The addresses the app sees. */
-export interface SocketInfo {
+/** The addresses the app sees; the same for every connection of a client. */
+export interface SocketProfile {
   readonly remoteAddress: string;
-  readonly remotePort: number;
+  readonly remoteFamily: string;
   readonly localAddress: string;
   readonly localPort: number;
-  /** `true` for an https base URL: `req.socket.encrypted`, as on a TLS socket. */
+  /** `true` for https: `req.socket.encrypted`, as on a TLS socket. */
   readonly encrypted: boolean;
   /** The `http.Server` the request was dispatched through, if any (`req.socket.server`). */
   readonly server: unknown;
+}
+
+/**
+ * The profile of a client's connections.
+ *
+ * @example
+ * ```ts
+ * socketProfile('127.0.0.1', 443, true, undefined).remoteFamily; // 'IPv4'
+ * ```
+ */
+export function socketProfile(
+  remoteAddress: string,
+  localPort: number,
+  encrypted: boolean,
+  server: unknown,
+): SocketProfile {
+  return {
+    remoteAddress,
+    remoteFamily: remoteAddress.includes(':') ? 'IPv6' : 'IPv4',
+    localAddress: '127.0.0.1',
+    localPort,
+    encrypted,
+    server,
+  };
 }
 
 let nextPort = 49_152;
@@ -49,12 +79,8 @@ export class MemorySocket extends Duplex {
   readonly remoteFamily: string;
   readonly localAddress: string;
   readonly localPort: number;
-  readonly localFamily: string;
   declare encrypted?: boolean;
   server: unknown;
-  readonly connecting = false;
-  readonly pending = false;
-  readonly readyState = 'open';
   bytesRead = 0;
   bytesWritten = 0;
   timeout: number | undefined = undefined;
@@ -65,17 +91,57 @@ export class MemorySocket extends Duplex {
   #held: ((error?: Error | null) => void) | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  constructor(info: SocketInfo, sink: SocketSink) {
+  constructor(profile: SocketProfile, remotePort: number, sink: SocketSink) {
     super({ allowHalfOpen: true });
-    this.remoteAddress = info.remoteAddress;
-    this.remotePort = info.remotePort;
-    this.remoteFamily = info.remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
-    this.localAddress = info.localAddress;
-    this.localPort = info.localPort;
-    this.localFamily = this.remoteFamily;
-    this.server = info.server;
-    if (info.encrypted) this.encrypted = true;
+    this.remoteAddress = profile.remoteAddress;
+    this.remotePort = remotePort;
+    this.remoteFamily = profile.remoteFamily;
+    this.localAddress = profile.localAddress;
+    this.localPort = profile.localPort;
+    this.server = profile.server;
+    if (profile.encrypted) this.encrypted = true;
     this.#sink = sink;
+  }
+
+  get localFamily(): string {
+    return this.remoteFamily;
+  }
+
+  get connecting(): boolean {
+    return false;
+  }
+
+  get pending(): boolean {
+    return false;
+  }
+
+  get readyState(): string {
+    return this.destroyed ? 'closed' : 'open';
+  }
+
+  /**
+   * Events the owner must handle are delivered to the sink as they are emitted (cheaper than
+   * four listeners per connection); an `'error'` nobody listens to is swallowed, as Node's
+   * server does with its own socket error handler.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    switch (event) {
+      case 'close':
+        this.#sink.closed();
+        break;
+      case 'drain':
+        this.#sink.drained();
+        break;
+      case 'timeout':
+        this.#sink.timedOut();
+        break;
+      case 'error':
+        if (this.listenerCount('error') === 0) return false;
+        break;
+      default:
+        break;
+    }
+    return super.emit(event, ...args);
   }
 
   override _read(): void {

@@ -13,7 +13,7 @@
  */
 import { IncomingMessage, ServerResponse, METHODS } from 'node:http';
 import { HttpHandlerError } from '../errors/index.ts';
-import { MemorySocket, type SocketInfo } from './memory-socket.ts';
+import { MemorySocket, type SocketProfile } from './memory-socket.ts';
 import type { RequestBody } from './request-body.ts';
 import type { FetchExchange } from './fetch-exchange.ts';
 import { ResponseParser } from './response-parser.ts';
@@ -151,20 +151,20 @@ export class NodeExchange {
   }
 
   /** Dispatch the request into the app (once; a no-op when already aborted). */
-  start(info: SocketInfo): void {
+  start(profile: SocketProfile, remotePort: number): void {
     if (this.#state !== WAITING || this.#socket !== undefined) return;
     const wire = this.#wire;
-    const socket = new MemorySocket(info, {
+    // The socket reports close, drain and timeout straight to this exchange (Node's server
+    // listens for them: socketOnClose, socketOnDrain, socketOnTimeout) and swallows errors
+    // nobody listens to (socketOnError).
+    const socket = new MemorySocket(profile, remotePort, {
       data: (chunk) => this.#onServerData(chunk),
       end: () => this.#onServerEnd(),
+      closed: () => this.#onSocketClose(),
+      drained: () => this.#onSocketDrain(),
+      timedOut: () => this.#onSocketTimeout(),
     });
     this.#socket = socket;
-    // Node's server listens for socket errors (socketOnError); without a listener an error
-    // from the app's `socket.destroy(error)` would crash the process.
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.#onSocketClose());
-    socket.on('timeout', () => this.#onSocketTimeout());
-    socket.on('drain', () => this.#onSocketDrain());
 
     const req = new IncomingMessage(socket as never);
     req.method = wire.method;

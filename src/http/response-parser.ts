@@ -164,25 +164,43 @@ export class ResponseParser {
   }
 
   #parseHead(head: string): void {
-    const lines = head.split('\r\n');
-    const match = STATUS_LINE.exec(lines[0] ?? '');
-    if (match === null) throw new TypeError(`invalid status line '${lines[0] ?? ''}'`);
+    // Node's ServerResponse writes `HTTP/1.1 200 OK\r\nName: value\r\n…`: parsed by hand, with
+    // the general rules (optional whitespace, any reason phrase) where Node's form differs.
+    const firstBreak = head.indexOf('\r\n');
+    const statusLine = firstBreak === -1 ? head : head.slice(0, firstBreak);
+    const match = STATUS_LINE.exec(statusLine);
+    if (match === null) throw new TypeError(`invalid status line '${statusLine}'`);
     const status = Number(match[1]);
     if (status >= 100 && status < 200 && status !== 101) return; // informational: wait for the final head
     const headers: string[] = [];
     let length: string | undefined;
     let transferEncoding: string | undefined;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] as string;
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new TypeError(`invalid header line '${line}'`);
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
+    let start = firstBreak === -1 ? head.length : firstBreak + 2;
+    while (start < head.length) {
+      let end = head.indexOf('\r\n', start);
+      if (end === -1) end = head.length;
+      const colon = head.indexOf(':', start);
+      if (colon <= start || colon >= end)
+        throw new TypeError(`invalid header line '${head.slice(start, end)}'`);
+      const name = head.slice(start, colon).toLowerCase();
+      // `Name: value` (one space, nothing to trim at either end) needs no trim().
+      const last = head.charCodeAt(end - 1);
+      const second = head.charCodeAt(colon + 2);
+      const value =
+        head.charCodeAt(colon + 1) === 32 &&
+        colon + 2 < end &&
+        second !== 32 &&
+        second !== 9 &&
+        last !== 32 &&
+        last !== 9
+          ? head.slice(colon + 2, end)
+          : head.slice(colon + 1, end).trim();
       headers.push(name, value);
       if (name === 'content-length') length = value;
       else if (name === 'transfer-encoding') {
         transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
       }
+      start = end + 2;
     }
     const bodyless = this.#headRequest || status === 204 || status === 304 || status === 101;
     this.#events.head(status, match[2] ?? '', headers, bodyless);

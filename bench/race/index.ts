@@ -31,6 +31,8 @@ const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : undefined;
 const FIRST_SEED = 1;
 const THROUGHPUT_RUNS = flag('throughput-runs', 300);
+/** Only measure runs per second (skip runs-to-failure). */
+const THROUGHPUT_ONLY = process.argv.includes('--throughput-only');
 
 interface Measure {
   /** Runs to the first failure per seed; Infinity when not found within the cap. */
@@ -102,48 +104,65 @@ async function fastCheckRuns(id: string, measure: Measure): Promise<void> {
   }
 }
 
-process.stdout.write(
-  `\n${environment()}; ${SEEDS} seeds per strategy (dfs is deterministic: one run stands for all), cap ${num(CAP)} runs (fast-check ${num(FC_CAP)}), no shrinking.\n`,
-);
-await corpusDatabase();
-const names = [...STRATEGIES.map((s) => s.name), 'fast-check'];
-const results = new Map<string, Map<string, Measure>>();
-for (const [index, entry] of corpus.entries()) {
-  if (ONLY !== undefined && !ONLY.includes(entry.id)) continue;
-  const row = new Map<string, Measure>();
-  for (const strategy of STRATEGIES) {
-    const measure: Measure = { runs: [], total: 0, ms: 0 };
-    await frayRuns(index, strategy, measure);
-    row.set(strategy.name, measure);
-  }
-  const fcMeasure: Measure = { runs: [], total: 0, ms: 0 };
-  await fastCheckRuns(entry.id, fcMeasure);
-  row.set('fast-check', fcMeasure);
-  results.set(entry.id, row);
-  process.stderr.write(`  ${entry.id}: done\n`);
-}
-await closeCorpusDatabase();
+const selected = corpus.filter((entry) => ONLY === undefined || ONLY.includes(entry.id));
 
-const rows = [...results].map(([id, row]) => {
-  const medians = names.map((name) => median(row.get(name)?.runs ?? []));
-  const portfolio = medians[0] ?? Infinity;
-  const fast = medians.at(-1) ?? Infinity;
-  const ratio = !Number.isFinite(fast)
-    ? `∞ (fast-check: ${row.get('fast-check')?.runs.filter(Number.isFinite).length ?? 0}/${SEEDS} seeds)`
-    : `${num(fast / portfolio, 1)}×`;
-  return [id, ...medians.map((m, i) => show(m, names[i] === 'fast-check' ? FC_CAP : CAP)), ratio];
-});
-const pooled = names.map((name) => median([...results.values()].flatMap((row) => row.get(name)?.runs ?? [])));
-rows.push([
-  '**all races (pooled)**',
-  ...pooled.map((m, i) => `**${show(m, names[i] === 'fast-check' ? FC_CAP : CAP)}**`),
-  Number.isFinite(pooled.at(-1) ?? Infinity)
-    ? `**${num((pooled.at(-1) ?? 0) / (pooled[0] ?? 1), 1)}×**`
-    : '**∞**',
-]);
-process.stdout.write(
-  `\n### Median runs to the first failure (${SEEDS} seeds)\n\n${markdownTable(['race', ...names, 'fast-check ÷ portfolio'], rows)}\n`,
-);
+/** Runs to the first failure, per strategy and for fast-check; prints the table. */
+async function runsToFailure(): Promise<void> {
+  process.stdout.write(
+    `\n${SEEDS} seeds per strategy (dfs is deterministic: one run stands for all), cap ${num(CAP)} runs (fast-check ${num(FC_CAP)}), no shrinking.\n`,
+  );
+  const names = [...STRATEGIES.map((s) => s.name), 'fast-check'];
+  const results = new Map<string, Map<string, Measure>>();
+  for (const entry of selected) {
+    const index = corpus.indexOf(entry);
+    const row = new Map<string, Measure>();
+    for (const strategy of STRATEGIES) {
+      const measure: Measure = { runs: [], total: 0, ms: 0 };
+      await frayRuns(index, strategy, measure);
+      row.set(strategy.name, measure);
+    }
+    const fcMeasure: Measure = { runs: [], total: 0, ms: 0 };
+    await fastCheckRuns(entry.id, fcMeasure);
+    row.set('fast-check', fcMeasure);
+    results.set(entry.id, row);
+    process.stderr.write(`  ${entry.id}: done\n`);
+  }
+
+  const rows = [...results].map(([id, row]) => {
+    const medians = names.map((name) => median(row.get(name)?.runs ?? []));
+    const portfolio = medians[0] ?? Infinity;
+    const fast = medians.at(-1) ?? Infinity;
+    const ratio = !Number.isFinite(fast)
+      ? `∞ (fast-check: ${row.get('fast-check')?.runs.filter(Number.isFinite).length ?? 0}/${SEEDS} seeds)`
+      : `${num(fast / portfolio, 1)}×`;
+    return [id, ...medians.map((m, i) => show(m, names[i] === 'fast-check' ? FC_CAP : CAP)), ratio];
+  });
+  const pooled = names.map((name) =>
+    median([...results.values()].flatMap((row) => row.get(name)?.runs ?? [])),
+  );
+  rows.push([
+    '**all races (pooled)**',
+    ...pooled.map((m, i) => `**${show(m, names[i] === 'fast-check' ? FC_CAP : CAP)}**`),
+    Number.isFinite(pooled.at(-1) ?? Infinity)
+      ? `**${num((pooled.at(-1) ?? 0) / (pooled[0] ?? 1), 1)}×**`
+      : '**∞**',
+  ]);
+  process.stdout.write(
+    `\n### Median runs to the first failure (${SEEDS} seeds)\n\n${markdownTable(['race', ...names, 'fast-check ÷ portfolio'], rows)}\n`,
+  );
+  const unreachable = [...results]
+    .filter(([, row]) => (row.get('fast-check')?.runs ?? []).every((r) => !Number.isFinite(r)))
+    .map(([id]) => id);
+  process.stdout.write(
+    `\nRaces fast-check's scheduler did not reach with any of ${SEEDS} seeds in ${num(FC_CAP)} runs: ${unreachable.length === 0 ? 'none' : unreachable.join(', ')}.\n` +
+      `Races fray's portfolio missed: ${
+        [...results]
+          .filter(([, row]) => (row.get('portfolio')?.runs ?? []).some((r) => !Number.isFinite(r)))
+          .map(([id]) => id)
+          .join(', ') || 'none'
+      }.\n`,
+  );
+}
 
 /** Steady-state throughput: the same buggy scenario with its invariant switched off. */
 async function throughput(index: number): Promise<[number, number]> {
@@ -162,27 +181,15 @@ async function throughput(index: number): Promise<[number, number]> {
   return [fray, fast];
 }
 
+process.stdout.write(`\n${environment()}\n`);
 await corpusDatabase();
+if (!THROUGHPUT_ONLY) await runsToFailure();
 const speed: string[][] = [];
-for (const [index, entry] of corpus.entries()) {
-  if (!results.has(entry.id)) continue;
-  const [fray, fast] = await throughput(index);
+for (const entry of selected) {
+  const [fray, fast] = await throughput(corpus.indexOf(entry));
   speed.push([entry.id, num(fray), num(fast), `${num(fray / fast, 2)}×`]);
 }
 await closeCorpusDatabase();
 process.stdout.write(
   `\n### Runs per second (${num(THROUGHPUT_RUNS)} runs of each buggy scenario, invariant off; fray: random strategy)\n\n${markdownTable(['race', 'fray runs/s', 'fast-check runs/s', 'fray ÷ fast-check'], speed)}\n`,
-);
-
-const unreachable = [...results]
-  .filter(([, row]) => (row.get('fast-check')?.runs ?? []).every((r) => !Number.isFinite(r)))
-  .map(([id]) => id);
-process.stdout.write(
-  `\nRaces fast-check's scheduler did not reach with any of ${SEEDS} seeds in ${num(FC_CAP)} runs: ${unreachable.length === 0 ? 'none' : unreachable.join(', ')}.\n` +
-    `Races fray's portfolio missed: ${
-      [...results]
-        .filter(([, row]) => (row.get('portfolio')?.runs ?? []).some((r) => !Number.isFinite(r)))
-        .map(([id]) => id)
-        .join(', ') || 'none'
-    }.\n`,
 );

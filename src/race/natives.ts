@@ -10,11 +10,9 @@ export const NativePromise = Promise;
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(promise)
 export const nativeThen = NativePromise.prototype.then;
 export const NativeDate = Date;
-export const NativeError = Error;
 export const realSetImmediate = setImmediate;
 export const realSetTimeout = setTimeout;
 export const realClearTimeout = clearTimeout;
-export const realDateNow = Date.now.bind(Date);
 export const realPerformanceNow = performance.now.bind(performance);
 export const realRandom = Math.random.bind(Math);
 

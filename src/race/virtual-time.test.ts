@@ -188,6 +188,27 @@ describe('virtual timers', () => {
     expect(new Set(order)).toEqual(new Set(['a', 'b']));
   });
 
+  it('fails the run when a timer callback throws, as an uncaught exception would', async () => {
+    // Act
+    const result = await explore({
+      runs: 1,
+      quiet: true,
+      allowPending: true,
+      tasks: () => ({
+        arm: () =>
+          new Promise<void>(() => {
+            setTimeout(() => {
+              throw new Error('boom in a timer');
+            }, 10);
+          }),
+      }),
+    });
+    // Assert
+    expect(result.failure?.kind).toBe('uncaught');
+    expect(result.failure?.error).toEqual(new Error('boom in a timer'));
+    expect(result.failure?.report).toContain('fray/race: a timer callback threw');
+  });
+
   it('drops timers still pending when every task is done, and says so', async () => {
     // Act
     const result = await explore({

@@ -30,7 +30,15 @@ export interface PctBound {
   readonly missed: number;
 }
 
-/** Compute the PCT bound for `runs` runs of depth `depth`, `n` tasks, `k` choice points. */
+/**
+ * The PCT guarantee for `runs` runs of depth `depth`, with `n` tasks and `k` choice points:
+ * each run hits a given depth-`d` bug with probability at least `1/(n·k^(d−1))`.
+ *
+ * @example
+ * ```ts
+ * pctBound(2, 100, 2, 10); // { perRun: 0.05, missed: 0.95 ** 100 ≈ 0.006, … }
+ * ```
+ */
 export function pctBound(depth: number, runs: number, n: number, k: number): PctBound {
   const perRun = 1 / (Math.max(1, n) * Math.max(1, k) ** (depth - 1));
   return { depth, runs, n, k, perRun, missed: (1 - perRun) ** runs };

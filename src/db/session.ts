@@ -139,6 +139,17 @@ export class Session {
           finish();
         }
       };
+      // On an ErrorResponse pg detaches the query at once, so its ReadyForQuery never
+      // reaches it: the submittable is done when the connection's next one arrives.
+      const originalError = submittable.handleError;
+      const ready = (): Promise<void> => this.readyForQuery();
+      submittable.handleError = function (this: PgSubmittable, error: unknown, connection: unknown) {
+        try {
+          originalError?.call(this, error, connection);
+        } finally {
+          void ready().then(finish);
+        }
+      };
       this.breakListeners.add(finish);
       this.client.query(submittable);
     });

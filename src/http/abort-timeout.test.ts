@@ -67,6 +67,21 @@ describe('timeout', () => {
     expect(await seen).toEqual({ requestDestroyed: true, signalAborted: true, responseClosed: true });
   });
 
+  test('a fetch handler that never answers fails the same way, and sees its signal abort', async () => {
+    const aborted = gate<unknown>();
+    const handler = (request: Request): Promise<Response> => {
+      request.signal.addEventListener('abort', () => aborted.open(request.signal.reason));
+      return new Promise<Response>(() => undefined);
+    };
+    await using client = await inject(handler, { timeout: 30 });
+
+    const error = await failure(client.get('/never'));
+
+    expect(isFrayError(error) && error.code).toBe('FRAY_HTTP_NO_RESPONSE');
+    expect((error as Error).message).toContain('GET /never');
+    expect(await aborted.promise).toBe(error);
+  });
+
   test('a per-request timeout overrides the client’s; 0 disables it', async () => {
     const { handler } = hangingHandler();
     await using client = await inject(handler, { timeout: 0 });

@@ -84,9 +84,15 @@ export class Dispatcher implements FlightHost {
       const profiles = this.#profiles as { readonly http: SocketProfile; readonly https: SocketProfile };
       const profile = exchange.wire.href.startsWith('https:') ? profiles.https : profiles.http;
       const port = ephemeralPort();
-      start = () => exchange.start(profile, port);
+      start = () => {
+        exchange.start(profile, port);
+        if (!exchange.headDelivered) exchange.owner.waiting(exchange);
+      };
     } else {
-      start = () => exchange.start();
+      start = () => {
+        exchange.start();
+        if (!exchange.headDelivered) exchange.owner.waiting(exchange);
+      };
     }
     const scope = parts.scope;
     if (controlled) {

@@ -95,6 +95,11 @@ export class FetchExchange {
     this.#owner = owner;
   }
 
+  /** Who the exchange reports to. */
+  get owner(): ExchangeOwner {
+    return this.#owner;
+  }
+
   /** The request. */
   get wire(): WireRequest {
     return this.#wire;

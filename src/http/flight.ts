@@ -140,7 +140,6 @@ export class Flight implements ExchangeOwner {
     const prepared = this.#prepared;
     this.#body = body.body;
     this.#contentType = body.contentType;
-    this.#deadline = this.#host.deadlines.add(prepared.timeout, this);
     const signal = prepared.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
@@ -223,6 +222,15 @@ export class Flight implements ExchangeOwner {
       this.#streaming = undefined;
       this.#finish(undefined, error);
     }
+  }
+
+  /**
+   * The app is running the current hop and has not answered yet: start the deadline (once per
+   * request). A fetch handler that answers at once never needs one.
+   */
+  waiting(exchange: object): void {
+    if (exchange !== this.#current || this.#done || this.#deadline !== undefined) return;
+    this.#deadline = this.#host.deadlines.add(this.#prepared.timeout, this);
   }
 
   /** The current hop failed before the app answered (timeout, abort, handler error, broken connection). */

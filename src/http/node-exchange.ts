@@ -50,6 +50,8 @@ export interface ExchangeOwner {
   answered(exchange: object, answer: RawResponse | Response): void;
   /** The exchange failed before an answer. */
   failed(exchange: object, reason: unknown): void;
+  /** The app was given the request and has not answered yet. */
+  waiting(exchange: object): void;
   /** The exchange is over: failed, or answered and its body read to the end. */
   settled(exchange: object): void;
 }
@@ -123,6 +125,11 @@ export class NodeExchange {
       data: (chunk) => this.#onBodyData(chunk),
       end: () => this.#onBodyEnd(),
     });
+  }
+
+  /** Who the exchange reports to. */
+  get owner(): ExchangeOwner {
+    return this.#owner;
   }
 
   /** The request. */

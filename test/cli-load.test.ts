@@ -122,7 +122,10 @@ describe('fray run', () => {
     expect(result.stdout).toMatch(/✗ lostUpdate: .*invariant violated/);
     expect(result.stdout).toMatch(/✓ atomicIncrement: passed/);
     expect(result.stderr).toMatch(/lost update: counter is 1, expected 2/);
-    expect(result.stderr).toContain("npx fray replay test/fixtures/load/races.scenario.ts 'fr1;");
+    expect(result.stderr).toMatch(/explore\(\{ …, replay: 'fr1;[^']+' \}\)/);
+    expect(result.stdout).toMatch(
+      /^ {6}replay: npx fray replay test\/fixtures\/load\/races\.scenario\.ts 'fr1;[^']+'$/m,
+    );
   });
 
   test('a regression against --baseline exits 1', async () => {

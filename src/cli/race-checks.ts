@@ -55,7 +55,9 @@ export async function runRaceChecks(
           name,
           status: 'failed',
           detail: pointAtScenario(oneLine(result.summary)),
-          ...(result.failure === undefined ? {} : { replay: result.failure.replay }),
+          ...(result.failure === undefined
+            ? {}
+            : { replay: `npx fray replay ${scenarioFile} '${result.failure.replay}'` }),
         });
         if (result.failure !== undefined)
           reports.push(`race check '${name}':\n${pointAtScenario(result.failure.report)}`);

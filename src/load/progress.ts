@@ -24,7 +24,7 @@ export interface LoadProgress {
   readonly plannedRequests: number | undefined;
   /** Errors so far in this phase. */
   readonly errors: number;
-  /** Completed requests per second over the last interval. */
+  /** Completed requests per second over the last interval (over the whole level when `done`). */
   readonly throughput: number;
 }
 

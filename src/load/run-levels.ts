@@ -137,7 +137,11 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
       stoppedBy: result.stoppedBy,
       health: { ...health, generatorShare },
     };
-    emit?.({ ...toProgress(recorder, result.elapsedMs), phase: 'done' });
+    emit?.({
+      ...toProgress(recorder, result.elapsedMs),
+      phase: 'done',
+      throughput: (recorder.completed * 1000) / result.elapsedMs,
+    });
     options.onLevel(measurement);
     if (result.stoppedBy === 'aborted') return;
   }

@@ -155,13 +155,13 @@ export function deviationLines(deviations: readonly Deviation[]): string[] {
   );
 }
 
-/** The one line that replays a failure, for `explore()` and for the CLI. */
+/**
+ * The lines that replay a failure: in code, and from the command line (`<file>` when the
+ * file that called `explore()` is not known — fray's CLI fills it in).
+ */
 export function replayLines(replay: string, file: string | undefined): string[] {
   const quoted = `'${replay}'`;
-  return [
-    `  explore({ …, replay: ${quoted} })`,
-    ...(file === undefined ? [] : [`  npx fray replay ${file} ${quoted}`]),
-  ];
+  return [`  explore({ …, replay: ${quoted} })`, `  npx fray replay ${file ?? '<file>'} ${quoted}`];
 }
 
 /**

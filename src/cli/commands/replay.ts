@@ -141,12 +141,7 @@ async function replayTestFile(file: string, replay: string, io: CliIO): Promise<
 
 /** Point the report's replay line at the file that was replayed. */
 function pointAt(file: string, report: string): string {
-  if (/npx fray replay \S+ '/.test(report))
-    return report.replace(/npx fray replay \S+ '/g, `npx fray replay ${file} '`);
-  return report.replace(
-    /(\n {2}explore\(\{ …, replay: '([^']*)' \}\))/,
-    `$1\n  npx fray replay ${file} '$2'`,
-  );
+  return report.replace(/npx fray replay \S+ '/g, `npx fray replay ${file} '`);
 }
 
 function printResult(result: ExploreResult, where: string, json: boolean, io: CliIO): number {

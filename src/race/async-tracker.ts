@@ -17,8 +17,11 @@ import { frames, type Frame } from './frames.ts';
 
 /** A run that wants to hear about the async resources its code creates. */
 export interface ResourceSink {
-  /** A resource was created in `frame`; return `true` to hear about its `before`/`destroy`. */
-  resourceInit(asyncId: number, type: string, frame: Frame): boolean;
+  /**
+   * A resource was created in `frame`; return `true` to hear about its `before`/`destroy`.
+   * `resource` is the handle itself (a `Timeout` can be asked whether it was `unref()`ed).
+   */
+  resourceInit(asyncId: number, type: string, frame: Frame, resource: object): boolean;
   /** The resource's callback is about to run. */
   resourceBefore(asyncId: number): void;
   /** The resource is gone. */
@@ -32,11 +35,11 @@ function isSink(value: unknown): value is ResourceSink {
 const tracked = new Map<number, ResourceSink>();
 
 const hook = createHook({
-  init(asyncId, type) {
+  init(asyncId, type, _trigger, resource: object) {
     if (type === 'PROMISE') return;
     const frame = frames.getStore();
     if (frame === undefined || !isSink(frame.run)) return;
-    if (frame.run.resourceInit(asyncId, type, frame)) tracked.set(asyncId, frame.run);
+    if (frame.run.resourceInit(asyncId, type, frame, resource)) tracked.set(asyncId, frame.run);
   },
   before(asyncId) {
     tracked.get(asyncId)?.resourceBefore(asyncId);

@@ -193,6 +193,8 @@ export class Run implements ResourceSink, VirtualWorld {
   readonly #uncontrolledIds = new Set<number>();
   readonly uncontrolled: UncontrolledWork[] = [];
   readonly #uncontrolledSites = new Set<string>();
+  /** Real timers created by tasks, judged once their creator had a chance to `unref()` them. */
+  #timeoutCandidates: { timer: WeakRef<object>; asyncId: number; work: UncontrolledWork }[] = [];
   readonly notes: string[] = [];
   #ended = false;
   #wake: (() => void) | undefined;
@@ -273,7 +275,7 @@ export class Run implements ResourceSink, VirtualWorld {
 
   // ── ResourceSink (async_hooks) ──────────────────────────────────────────────
 
-  resourceInit(asyncId: number, type: string, frame: Frame): boolean {
+  resourceInit(asyncId: number, type: string, frame: Frame, resource?: object): boolean {
     if (frame.run !== this || this.#ended) return false;
     if (type === 'Immediate') {
       this.#immediates++;
@@ -294,6 +296,15 @@ export class Run implements ResourceSink, VirtualWorld {
     const task = frame.task as TaskState | undefined;
     const op = frame.op as OpState | undefined;
     const site = creationSite(lines);
+    if (type === 'Timeout' && resource !== undefined) {
+      this.#timeoutCandidates.push({
+        timer: new WeakRef(resource),
+        asyncId,
+        work: { type, task: task?.label ?? 'setup', operation: op?.key, site },
+      });
+      this.#uncontrolledIds.add(asyncId);
+      return true;
+    }
     const key = `${type} ${site}`;
     // Work continued from Node's internals (a file read's next chunk) belongs with the work
     // that started it: list it only when nothing from this task and operation is listed yet.
@@ -566,9 +577,32 @@ export class Run implements ResourceSink, VirtualWorld {
     return blocked;
   }
 
+  /**
+   * A real timer a task created (not through the virtual `setTimeout`: Node's internals, a
+   * library's captured reference) is uncontrolled work — unless it was `unref()`ed: that is
+   * housekeeping (Node's HTTP `Date` header cache, a socket's idle timeout) that never keeps
+   * the process alive and never drives the application.
+   */
+  #judgeTimeouts(): void {
+    for (const { timer, asyncId, work } of this.#timeoutCandidates) {
+      const handle = timer.deref() as { hasRef?: () => boolean } | undefined;
+      if (handle !== undefined && typeof handle.hasRef === 'function' && !handle.hasRef()) {
+        this.#uncontrolledIds.delete(asyncId);
+        continue;
+      }
+      const key = `${work.type} ${work.site}`;
+      if (!this.#uncontrolledSites.has(key)) {
+        this.#uncontrolledSites.add(key);
+        this.uncontrolled.push(work);
+      }
+    }
+    this.#timeoutCandidates = [];
+  }
+
   async #quiesce(): Promise<void> {
     for (;;) {
       await macrotaskBarrier();
+      if (this.#timeoutCandidates.length > 0) this.#judgeTimeouts();
       if (this.#immediates > 0) continue;
       if (this.#spec.uncontrolled === 'fail' && this.uncontrolled.length > 0)
         throw new RaceUncontrolledError(this.uncontrolled);

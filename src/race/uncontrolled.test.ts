@@ -5,6 +5,8 @@ import { asyncMock } from '../mock/index.ts';
 import { explore } from './index.ts';
 
 const here = fileURLToPath(import.meta.url);
+// Captured before any exploration: inside a run this is a real timer that escaped fray.
+const escapedSetTimeout = globalThis.setTimeout;
 
 describe('uncontrolled async work', () => {
   it('is refused by default, naming the task and where the work was created', async () => {
@@ -73,6 +75,37 @@ describe('uncontrolled async work', () => {
         }),
       ],
     });
+  });
+
+  it('includes a real timer that escaped the virtual clock, unless it was unref()ed (housekeeping)', async () => {
+    // Arrange
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const run = (unref: boolean) =>
+      explore({
+        runs: 1,
+        uncontrolled: 'report',
+        tasks: () => ({
+          arm: () => {
+            const timer = escapedSetTimeout(() => undefined, 60_000);
+            if (unref) timer.unref();
+            timers.push(timer);
+          },
+        }),
+      });
+    // Act
+    const refd = await run(false);
+    const unrefd = await run(true);
+    timers.forEach((timer) => clearTimeout(timer));
+    // Assert
+    expect(refd.uncontrolled).toEqual([
+      {
+        type: 'Timeout',
+        task: 'arm',
+        operation: undefined,
+        site: expect.stringContaining('uncontrolled.test.ts'),
+      },
+    ]);
+    expect(unrefd.uncontrolled).toEqual([]);
   });
 
   it('is fine inside a wrapped client: fray waits for the real I/O, deterministically', async () => {

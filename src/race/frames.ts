@@ -4,8 +4,9 @@
  * every continuation, timer and nested call inherits it.
  *
  * Zones decide what fray does with the async work a piece of code creates:
- * - `setup`: the world being built. The clock and randomness are the run's virtual ones (so
- *   seeded data agrees with the tasks), timers are real; nothing is controlled or flagged.
+ * - `setup`: the world being built. `Date` and randomness are the run's virtual ones (so
+ *   seeded data agrees with the tasks); timers and `performance.now()` are real (a library
+ *   building the world must see time pass); nothing is controlled or flagged.
  * - `task`: a logical task, a mock implementation, an `inject`ed app's handler. Timers are
  *   virtual, controlled operations are scheduled, and any other async work (a socket, a file
  *   read, a real timer that escaped) is reported as uncontrolled.

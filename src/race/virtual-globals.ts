@@ -6,7 +6,8 @@
  * - timers: `setTimeout`/`setInterval`/`clearTimeout`/`clearInterval` (global and
  *   `node:timers`) and `setTimeout` from `node:timers/promises` become *virtual*: a timer
  *   firing is a scheduler decision, time jumps instead of passing, nothing waits for real;
- * - clocks: `Date.now()`, `new Date()` and `performance.now()` read the run's virtual clock;
+ * - clocks: `Date.now()` and `new Date()` read the run's virtual clock (in setup too, so seeded
+ *   data agrees with the tasks), and so does `performance.now()` inside tasks;
  * - randomness: `Math.random()` and `crypto.randomUUID()` come from a per-run seeded source,
  *   so every run of a scenario starts from the same world;
  * - `fetch`: each call becomes a controlled operation labelled `METHOD origin/path`

@@ -55,3 +55,16 @@ export {
   HttpWebSocketTimeoutError,
   HttpWebSocketUnsupportedError,
 } from './http.ts';
+export {
+  RaceDeadlockError,
+  RaceNondeterminismError,
+  RaceNotLinearizableError,
+  RaceReplayDivergedError,
+  RaceReplayInvalidError,
+  RaceStepLimitError,
+  RaceTaskFailedError,
+  RaceTimeoutError,
+  RaceUncontrolledError,
+  RaceUsageError,
+  type UncontrolledSite,
+} from './race.ts';

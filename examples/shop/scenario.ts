@@ -148,6 +148,52 @@ export default defineScenario({
       },
     };
   },
+  // The route behaviour the suite checks in detail, once each against the running app.
+  checks: [
+    { request: { path: '/health' }, expect: { status: 200, json: { status: 'ok', database: 'ok' } } },
+    { request: { path: '/metrics' }, expect: { status: 401 } },
+    { request: { path: '/metrics', headers: { 'x-api-key': config.apiKey } }, expect: { status: 200 } },
+    {
+      name: 'POST /api/v1/users (valid)',
+      request: { method: 'POST', path: '/api/v1/users', json: { name: 'Grace', email: 'grace@example.com' } },
+      expect: { status: 201, json: { name: 'Grace', email: 'grace@example.com' } },
+    },
+    {
+      name: 'POST /api/v1/users (invalid: 422 with details)',
+      request: { method: 'POST', path: '/api/v1/users', json: { name: '', email: 'nope' } },
+      expect: { status: 422, json: { detail: [{ loc: ['body', 'name'] }, { loc: ['body', 'email'] }] } },
+    },
+    {
+      name: 'POST /api/v1/users (duplicate email: 409)',
+      request: { method: 'POST', path: '/api/v1/users', json: { name: 'Grace', email: 'grace@example.com' } },
+      expect: { status: 409 },
+    },
+    { request: { path: '/api/v1/users/7' }, expect: { status: 200, json: { id: 7, name: 'user 7' } } },
+    { request: { path: '/api/v1/users/999999' }, expect: { status: 404 } },
+    {
+      name: 'POST /api/v1/artists (with albums)',
+      request: {
+        method: 'POST',
+        path: '/api/v1/artists',
+        json: { name: 'Nina Simone', albums: ['Pastel Blues'] },
+      },
+      expect: { status: 201, json: { name: 'Nina Simone', albums: ['Pastel Blues'] } },
+    },
+    {
+      name: 'POST /api/v1/orders',
+      request: { method: 'POST', path: '/api/v1/orders', json: { userId: 1, productId: 1, quantity: 2 } },
+      expect: { status: 201, json: { userId: 1, productId: 1, quantity: 2 } },
+    },
+    {
+      request: { path: '/meli/user', headers: { 'x-user-id': '1' } },
+      expect: { status: 200, json: { nickname: 'SELLER_1' } },
+    },
+    {
+      request: { path: '/meli/products', headers: { 'x-user-id': '1' } },
+      expect: { status: 200, json: { seller: 'SELLER_1' } },
+    },
+    { request: { path: '/meli/user', headers: { 'x-user-id': '2' } }, expect: { status: 401 } },
+  ],
   request: [
     { method: 'GET', path: '/health' },
     { method: 'GET', path: '/api/v1/users/7' },
@@ -158,8 +204,12 @@ export default defineScenario({
   duration: '3s',
   warmup: '1s',
   gates: { p99: '< 250ms', errorRate: 0, throughput: '>= 200/s' },
+  // The naive code paths are kept beside their fixes to show what fray finds: each is
+  // expected to race (found, with its replay line); each fix must pass every schedule explored.
   races: {
+    oversellNaive: { ...oversell('naive'), expect: 'race' },
     oversellFixed: oversell('conditional'),
+    tokenRefreshNaive: { ...tokenRefresh('naive'), expect: 'race' },
     tokenRefreshFixed: tokenRefresh('single-flight'),
   },
 });

@@ -1,9 +1,10 @@
 /**
- * Process entry of the `fray` bin: run the CLI and set the exit code. Unexpected errors
- * (bugs in fray) still print their stack, so they can be reported.
+ * Process entry of the `fray` bin: run the CLI and exit with its code. The exit is explicit:
+ * a scenario's app may leave a timer or socket behind (fray reports it as a leak), and the
+ * command must not hang on it. Unexpected errors (bugs in fray) still print their stack.
  *
  * @module
  */
 import { main } from './main.ts';
 
-process.exitCode = await main(process.argv.slice(2));
+process.exit(await main(process.argv.slice(2)));

@@ -14,6 +14,10 @@ export interface RaceCheckRun {
   readonly reports: readonly string[];
 }
 
+function failureMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function oneLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
 }
@@ -29,6 +33,7 @@ function oneLine(text: string): string {
 export async function runRaceChecks(
   races: Readonly<Record<string, unknown>>,
   scenarioFile: string,
+  onProgress?: (name: string) => void,
 ): Promise<RaceCheckRun> {
   // explore() names the file that called it in its replay line; here that is the scenario.
   const pointAtScenario = (text: string): string =>
@@ -47,10 +52,29 @@ export async function runRaceChecks(
       });
       continue;
     }
+    // `expect: 'race'` marks a known race kept to demonstrate it: finding it is the pass.
+    const { expect: expectation, ...exploreOptions } = options as ExploreOptions<any, any> & {
+      expect?: string;
+    };
+    const expectRace = expectation === 'race';
+    onProgress?.(name);
     try {
-      const result = await explore({ name, quiet: true, ...(options as ExploreOptions<any, any>) });
-      if (result.ok) summaries.push({ name, status: 'passed', detail: oneLine(result.summary) });
-      else {
+      const result = await explore({ name, quiet: true, ...exploreOptions });
+      if (result.ok && expectRace) {
+        summaries.push({
+          name,
+          status: 'failed',
+          detail: `expected a race, but none was found: ${oneLine(result.summary)}`,
+        });
+      } else if (result.ok) summaries.push({ name, status: 'passed', detail: oneLine(result.summary) });
+      else if (expectRace && result.failure !== undefined && result.failure.kind === 'check') {
+        summaries.push({
+          name,
+          status: 'found',
+          detail: `${oneLine(failureMessage(result.failure.error))} — found on run ${result.failure.run} by ${result.failure.foundBy}, ${result.failure.schedule.length} deviation(s) from first-come order after shrinking${result.failure.reproduced ? ', replay reproduces it' : ', replay did NOT reproduce it'}`,
+          replay: `npx fray replay ${scenarioFile} '${result.failure.replay}'`,
+        });
+      } else {
         summaries.push({
           name,
           status: 'failed',

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliFileError, CliScenarioError, isFrayError } from '../errors/index.ts';
-import { validateGates, type Scenario } from '../load/index.ts';
+import { validateGates, validateRouteChecks, type Scenario } from '../load/index.ts';
 
 const KNOWN = new Set([
   'name',
@@ -34,6 +34,8 @@ const KNOWN = new Set([
   'gates',
   'gateOptions',
   'races',
+  'checks',
+  'leaks',
   'baseline',
   'compare',
 ]);
@@ -184,6 +186,26 @@ export async function loadScenarioFile(file: string, cwd: string): Promise<Loade
     );
   }
   if (merged['gates'] !== undefined) validateGates(merged['gates']);
+  if (merged['checks'] !== undefined) validateRouteChecks(merged['checks']);
+  if (merged['leaks'] !== undefined && typeof merged['leaks'] !== 'boolean') {
+    throw new CliScenarioError(
+      file,
+      `leaks is ${typeof merged['leaks']}, not a boolean.`,
+      'write leaks: false to skip the leak check (default true).',
+    );
+  }
+  if (races !== undefined) {
+    for (const [name, check] of Object.entries(races as Record<string, unknown>)) {
+      const expectation = (check as { expect?: unknown } | null)?.expect;
+      if (expectation !== undefined && expectation !== 'race' && expectation !== 'race-free') {
+        throw new CliScenarioError(
+          file,
+          `races.${name}.expect is ${JSON.stringify(expectation)}.`,
+          "use expect: 'race' for a known race kept to demonstrate it, or leave it out (race-free).",
+        );
+      }
+    }
+  }
   const requestExport =
     typeof merged['request'] === 'function'
       ? typeof fromDefault['request'] === 'function'

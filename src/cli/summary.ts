@@ -11,8 +11,10 @@ import {
   formatRate,
   type Comparison,
   type GateCheck,
+  type ReportedLeak,
   type LoadReport,
   type RaceCheckSummary,
+  type RouteCheckSummary,
 } from '../load/index.ts';
 
 // Built from a string so the source holds no control character.
@@ -200,6 +202,7 @@ function formatValue(metric: string, value: number): string {
 export function racesText(races: readonly RaceCheckSummary[], paint: Paint): string {
   const mark = {
     passed: paint.ok('✓'),
+    found: paint.warn('⚠'),
     failed: paint.bad('✗'),
     error: paint.bad('!'),
     skipped: paint.warn('-'),
@@ -209,6 +212,45 @@ export function racesText(races: readonly RaceCheckSummary[], paint: Paint): str
     ...races.map(
       (race) =>
         `  ${mark[race.status]} ${race.name}: ${race.detail}${race.replay === undefined ? '' : `\n      replay: ${race.replay}`}`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * The route checks, one line each.
+ *
+ * @example
+ * ```ts
+ * io.stdout.write(routesText(routes, paint) + '\n');
+ * ```
+ */
+export function routesText(routes: readonly RouteCheckSummary[], paint: Paint): string {
+  const passed = routes.filter((route) => route.status === 'passed').length;
+  return [
+    `routes checked: ${passed}/${routes.length} as expected`,
+    ...routes.map(
+      (route) =>
+        `  ${route.status === 'passed' ? paint.ok('✓') : paint.bad('✗')} ${route.name}: ${route.detail}`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * What fray/leaks found the run left behind.
+ *
+ * @example
+ * ```ts
+ * io.stdout.write(leaksText(leaks, paint) + '\n');
+ * ```
+ */
+export function leaksText(leaks: readonly ReportedLeak[], paint: Paint): string {
+  if (leaks.length === 0)
+    return `leaks: ${paint.ok('none')} — the run left no timer, socket, server, floating promise or rejection behind`;
+  return [
+    `leaks: ${paint.bad(String(leaks.length))} left behind`,
+    ...leaks.map(
+      (leak) =>
+        `  ${paint.bad('✗')} ${leak.check}: ${leak.description}${leak.location === undefined ? '' : ` (created at ${leak.location})`}`,
     ),
   ].join('\n');
 }

@@ -30,6 +30,19 @@ export {
   type LeakSummary,
 } from './leaks.ts';
 export {
+  RaceDeadlockError,
+  RaceNondeterminismError,
+  RaceNotLinearizableError,
+  RaceReplayDivergedError,
+  RaceReplayInvalidError,
+  RaceStepLimitError,
+  RaceTaskFailedError,
+  RaceTimeoutError,
+  RaceUncontrolledError,
+  RaceUsageError,
+  type UncontrolledSite,
+} from './race.ts';
+export {
   DbClosedError,
   DbMigrationError,
   DbPermissionError,
@@ -55,16 +68,3 @@ export {
   HttpWebSocketTimeoutError,
   HttpWebSocketUnsupportedError,
 } from './http.ts';
-export {
-  RaceDeadlockError,
-  RaceNondeterminismError,
-  RaceNotLinearizableError,
-  RaceReplayDivergedError,
-  RaceReplayInvalidError,
-  RaceStepLimitError,
-  RaceTaskFailedError,
-  RaceTimeoutError,
-  RaceUncontrolledError,
-  RaceUsageError,
-  type UncontrolledSite,
-} from './race.ts';

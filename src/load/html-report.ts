@@ -6,7 +6,9 @@
  *
  * @module
  */
+import type { LeakSummary } from '../errors/index.ts';
 import type { Comparison } from './compare.ts';
+import type { RouteCheckSummary } from './route-check.ts';
 import type { GateCheck } from './gates.ts';
 import { valueAtRank, type Distribution } from './histogram.ts';
 import { levelHistogram, type LevelReport, type LoadReport } from './report.ts';
@@ -16,12 +18,16 @@ import { formatMs, formatPercent, formatRate } from './units.ts';
 /** The outcome of one race check of a scenario, for the report. */
 export interface RaceCheckSummary {
   readonly name: string;
-  readonly status: 'passed' | 'failed' | 'skipped' | 'error';
+  /** `found`: a race marked `expect: 'race'` was found, as it should be (a demonstrated bug). */
+  readonly status: 'passed' | 'found' | 'failed' | 'skipped' | 'error';
   /** One line: runs explored, the failure, or why it was skipped. */
   readonly detail: string;
   /** The line that replays a failure. */
   readonly replay?: string;
 }
+
+/** A leak as the page lists it: fray/leaks' summary without level and test. */
+export type ReportedLeak = Pick<LeakSummary, 'check' | 'description' | 'location'>;
 
 /** What else the page shows besides the report. */
 export interface HtmlReportExtras {
@@ -29,6 +35,10 @@ export interface HtmlReportExtras {
   readonly gates?: GateCheck;
   readonly comparison?: Comparison;
   readonly races?: readonly RaceCheckSummary[];
+  /** Route checks run before the load. */
+  readonly routes?: readonly RouteCheckSummary[];
+  /** What fray/leaks found the run left behind; an empty list shows "none". Default: not shown. */
+  readonly leaks?: readonly ReportedLeak[];
   /** The command that produced the report, shown in the header. */
   readonly command?: string;
 }
@@ -284,10 +294,30 @@ function comparisonSection(comparison: Comparison): string {
   return `<section><h2>Against the baseline — ${escapeHtml(comparison.verdict)}</h2>${table(['level', `${comparison.metric} ratio`, `${formatPercent(comparison.confidence)} CI`, 'method', 'verdict'], rows)}<p class="muted">Noise threshold ${formatPercent(comparison.noise)}, seed ${comparison.seed}.</p></section>`;
 }
 
+function routesSection(routes: readonly RouteCheckSummary[]): string {
+  const rows = routes.map((route) => [
+    escapeHtml(route.name),
+    `<span class="${route.status === 'passed' ? 'ok' : 'bad'}">${route.status}</span>`,
+    escapeHtml(route.detail),
+  ]);
+  return `<section><h2>Route checks</h2>${table(['route', 'status', 'detail'], rows)}</section>`;
+}
+
+function leaksSection(leaks: readonly ReportedLeak[]): string {
+  if (leaks.length === 0)
+    return '<section><h2>Leaks</h2><p class="ok">none: the run left nothing behind</p></section>';
+  const rows = leaks.map((leak) => [
+    escapeHtml(leak.check),
+    escapeHtml(leak.description),
+    leak.location === undefined ? '' : `<code>${escapeHtml(leak.location)}</code>`,
+  ]);
+  return `<section><h2>Leaks</h2>${table(['check', 'what', 'created at'], rows)}</section>`;
+}
+
 function racesSection(races: readonly RaceCheckSummary[]): string {
   const rows = races.map((race) => [
     escapeHtml(race.name),
-    `<span class="${race.status === 'passed' ? 'ok' : race.status === 'skipped' ? 'warn' : 'bad'}">${race.status}</span>`,
+    `<span class="${race.status === 'passed' ? 'ok' : race.status === 'skipped' || race.status === 'found' ? 'warn' : 'bad'}">${race.status === 'found' ? 'found (expected)' : race.status}</span>`,
     escapeHtml(race.detail) +
       (race.replay === undefined ? '' : `<br><code>${escapeHtml(race.replay)}</code>`),
   ]);
@@ -377,7 +407,9 @@ ${extras.comparison === undefined ? '' : comparisonSection(extras.comparison)}
 <section><h2>Plots</h2><div class="plots">${percentilePlot(report.levels)}${throughputPlot(report.levels)}${latencyOverTimePlot(report.levels)}</div>
 ${report.model === 'open' ? '<p class="muted">Solid lines: latency from each request\'s intended start (what users see). Dashed: from the moment it was actually sent (what a closed-loop tool reports; it hides stalls).</p>' : '<p class="muted">Closed model: latency from each request\'s actual start. A stalled target also slows the arrival of new requests here; use a rate (open model) to see stalls as users would.</p>'}</section>
 <section><h2>Errors</h2>${errorsTable(report)}</section>
+${extras.routes === undefined || extras.routes.length === 0 ? '' : routesSection(extras.routes)}
 ${extras.races === undefined || extras.races.length === 0 ? '' : racesSection(extras.races)}
+${extras.leaks === undefined ? '' : leaksSection(extras.leaks)}
 <section><h2>Data</h2><p class="muted">The full report, histograms included (HdrHistogram V2, compressed, base64, µs), is embedded below as JSON: <code>JSON.parse(document.getElementById('fray-report').textContent)</code>.</p></section>
 <script type="application/json" id="fray-report">${json}</script>
 </body></html>

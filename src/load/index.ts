@@ -60,7 +60,20 @@ export {
   type ReportEnvironment,
   type RoundSummary,
 } from './report.ts';
-export { renderHtmlReport, type HtmlReportExtras, type RaceCheckSummary } from './html-report.ts';
+export {
+  renderHtmlReport,
+  type HtmlReportExtras,
+  type ReportedLeak,
+  type RaceCheckSummary,
+} from './html-report.ts';
+export {
+  containsJson,
+  runRouteChecks,
+  validateRouteChecks,
+  type RouteCheck,
+  type RouteCheckSummary,
+  type RouteExpectation,
+} from './route-check.ts';
 export { toK6, type K6Export, type K6Options } from './k6.ts';
 export { defineScenario, type Scenario } from './scenario.ts';
 export { progressFraction, type LoadProgress } from './progress.ts';

@@ -8,6 +8,7 @@
 import type { CompareOptions } from './compare.ts';
 import type { GateOptions, Gates } from './gates.ts';
 import type { LoadOptions, RequestFunction, RequestSpec } from './options.ts';
+import type { RouteCheck } from './route-check.ts';
 
 /**
  * A scenario. Export it as the module's default (wrapped in {@link defineScenario} for
@@ -61,10 +62,24 @@ export interface Scenario {
   /** Confidence of the gates (default 0.95). */
   readonly gateOptions?: Pick<GateOptions, 'confidence' | 'allowInvalid'>;
   /**
+   * Route checks run once the app is up, before the load: each request is sent once and
+   * its status (and, if given, headers and JSON body) checked. A failing check fails the
+   * run (exit 1). Default: none.
+   */
+  readonly checks?: readonly RouteCheck[];
+  /**
    * Race checks run before the load: `explore()` option objects of fray/race, by name.
-   * A check that finds a failing interleaving fails the run (exit 1) with its replay line.
+   * A check that finds a failing interleaving fails the run (exit 1) with its replay line —
+   * unless it is marked `expect: 'race'`: a known race kept to demonstrate it (a naive code
+   * path beside its fix), which passes when found and fails when fray cannot find it.
    */
   readonly races?: Readonly<Record<string, unknown>>;
+  /**
+   * Check with fray/leaks that the race checks, the route checks, the app's start-up, the
+   * load and the app's shut-down leave nothing behind (timers, sockets, servers, floating
+   * mock calls, unhandled rejections); leaks fail the run. Default `true`.
+   */
+  readonly leaks?: boolean;
   /** A saved report.json to compare with (also `fray run --baseline`); a regression fails the run. */
   readonly baseline?: string;
   /** How to compare with the baseline (metric, noise, confidence). */

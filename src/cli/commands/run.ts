@@ -23,7 +23,10 @@ import {
   type GateCheck,
   type LoadOptions,
   type LoadReport,
+  runRouteChecks,
+  type ReportedLeak,
   type RaceCheckSummary,
+  type RouteCheckSummary,
   type Scenario,
 } from '../../load/index.ts';
 import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
@@ -32,7 +35,15 @@ import { liveProgressWanted, progressView } from '../progress-view.ts';
 import { runRaceChecks } from '../race-checks.ts';
 import { loadScenarioFile, type LoadedScenario } from '../scenario-file.ts';
 import { serveApp } from '../serve-app.ts';
-import { comparisonText, gatesText, paintFor, racesText, reportTable } from '../summary.ts';
+import {
+  comparisonText,
+  gatesText,
+  leaksText,
+  paintFor,
+  racesText,
+  reportTable,
+  routesText,
+} from '../summary.ts';
 
 /** The metrics `compare()` accepts. */
 export const METRICS: readonly CompareMetric[] = [
@@ -187,6 +198,14 @@ function loadOptionsOf(
   } as LoadOptions<any>;
 }
 
+/** A fetch client for route checks: the inject client, or `fetch` against the served URL. */
+function fetchClientOf(target: string | FetchClient): FetchClient {
+  if (typeof target !== 'string') return target;
+  return {
+    fetch: (input, init) => fetch(new URL(input instanceof Request ? input.url : input, target), init),
+  };
+}
+
 async function readBaseline(path: string, cwd: string): Promise<LoadReport> {
   let text: string;
   try {
@@ -266,38 +285,80 @@ export const runCommand: Command = {
       loadOptionsOf(loaded, { duration: flags['duration'] as string | undefined, seed }, 'main'),
     );
 
-    // Race checks first: cheap, and a race makes load numbers moot.
-    let races: readonly RaceCheckSummary[] = [];
-    if (scenario.races !== undefined && flags['races'] !== false) {
-      const run = await runRaceChecks(scenario.races, loaded.file);
-      races = run.summaries;
-      for (const report of run.reports) io.stderr.write(`${report}\n`);
-    }
+    // Phase lines on a terminal (never under CI or when piped): the load has its own bars.
+    const live = liveProgressWanted(io.stderr, io.env, flags['quiet'] === true);
+    const phase = (text: string): void => {
+      if (live) io.stderr.write(`${paint.dim('▸')} ${text}\n`);
+    };
 
-    const started = await startTarget(
-      loaded,
-      scenario.timeout === undefined ? 30_000 : parseDuration(scenario.timeout, 'timeout'),
-    );
-    const options = loadOptionsOf(
-      loaded,
-      { duration: flags['duration'] as string | undefined, seed },
-      started.thread,
-    );
-    const view = progressView(io.stderr, liveProgressWanted(io.stderr, io.env, flags['quiet'] === true));
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
+    const audit = async (): Promise<{
+      races: readonly RaceCheckSummary[];
+      routes: readonly RouteCheckSummary[];
+      report: LoadReport;
+      target: string;
+    }> => {
+      // Race checks first: cheap, and a race makes load numbers moot.
+      let races: readonly RaceCheckSummary[] = [];
+      if (scenario.races !== undefined && flags['races'] !== false) {
+        const total = Object.keys(scenario.races).length;
+        let done = 0;
+        const run = await runRaceChecks(scenario.races, loaded.file, (name) => {
+          done++;
+          phase(`exploring race check ${done}/${total}: ${name}`);
+        });
+        races = run.summaries;
+        for (const report of run.reports) io.stderr.write(`${report}\n`);
+      }
+
+      phase('starting the app');
+      const started = await startTarget(
+        loaded,
+        scenario.timeout === undefined ? 30_000 : parseDuration(scenario.timeout, 'timeout'),
+      );
+      const options = loadOptionsOf(
+        loaded,
+        { duration: flags['duration'] as string | undefined, seed },
+        started.thread,
+      );
+      const view = progressView(io.stderr, live);
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once('SIGINT', onSignal);
+      let routes: readonly RouteCheckSummary[] = [];
+      try {
+        if (scenario.checks !== undefined && scenario.checks.length > 0) {
+          phase(`checking ${scenario.checks.length} routes`);
+          routes = await runRouteChecks(fetchClientOf(started.target), scenario.checks);
+        }
+        phase('load levels');
+        const report = await load(started.target, {
+          ...options,
+          signal: controller.signal,
+          onProgress: (progress) => view.update(progress),
+        });
+        return { races, routes, report, target: started.description };
+      } finally {
+        view.close();
+        process.off('SIGINT', onSignal);
+        await started.close();
+      }
+    };
+
+    let races: readonly RaceCheckSummary[];
+    let routes: readonly RouteCheckSummary[];
     let report: LoadReport;
-    try {
-      report = await load(started.target, {
-        ...options,
-        signal: controller.signal,
-        onProgress: (progress) => view.update(progress),
-      });
-    } finally {
-      view.close();
-      process.off('SIGINT', onSignal);
-      await started.close();
+    let target: string;
+    let leaks: readonly ReportedLeak[] | undefined;
+    if (scenario.leaks === false) {
+      ({ races, routes, report, target } = await audit());
+    } else {
+      // The whole audit runs as one fray/leaks "test": what it leaves behind once the app
+      // is shut down — a timer, a socket, a floating mock call — is reported and fails the run.
+      const { checkLeaks } = await import('../../leaks/index.ts');
+      const checked = await checkLeaks(audit, { name: scenario.name ?? basename(loaded.file) });
+      if (checked.outcome.status === 'rejected') throw checked.outcome.reason;
+      ({ races, routes, report, target } = checked.outcome.value);
+      leaks = checked.errors.map(({ check, description, location }) => ({ check, description, location }));
     }
 
     const confidence = scenario.gateOptions?.confidence ?? 0.95;
@@ -325,6 +386,8 @@ export const runCommand: Command = {
           ...(gates === undefined ? {} : { gates }),
           ...(comparison === undefined ? {} : { comparison }),
           races,
+          routes,
+          ...(leaks === undefined ? {} : { leaks }),
           command: ['fray', 'run', ...args].join(' '),
         }),
       );
@@ -333,11 +396,13 @@ export const runCommand: Command = {
 
     write(
       paint.bold(`fray run ${loaded.file}`) +
-        paint.dim(` — ${report.model} model, target ${started.description}, seed ${report.seed}`),
+        paint.dim(` — ${report.model} model, target ${target}, seed ${report.seed}`),
     );
     write('');
     write(reportTable(report, paint));
+    if (routes.length > 0) write(`\n${routesText(routes, paint)}`);
     if (races.length > 0) write(`\n${racesText(races, paint)}`);
+    if (leaks !== undefined) write(`\n${leaksText(leaks, paint)}`);
     if (gates !== undefined) write(`\n${gatesText(gates, confidence, paint)}`);
     if (comparison !== undefined) write(`\nagainst ${baselinePath}:\n${comparisonText(comparison, paint)}`);
     if (report.aborted)
@@ -352,6 +417,8 @@ export const runCommand: Command = {
       report.aborted ||
       (gates !== undefined && !gates.pass) ||
       races.some((race) => race.status === 'failed' || race.status === 'error') ||
+      routes.some((route) => route.status === 'failed') ||
+      (leaks !== undefined && leaks.length > 0) ||
       comparison?.verdict === 'regression';
     return failed ? 1 : 0;
   },

@@ -161,6 +161,11 @@ export class PostgresEngine implements Engine {
     const { name, url, pool, idleErrors } = await this.clones.take();
     // From here on the pool is the test's: idle-connection errors behave as pg's do.
     pool.off('error', idleErrors);
+    // pg-pool listens for errors on idle clients only; a client still checked out when the
+    // forced drop terminates it would emit an unhandled 'error'. Track them for dispose().
+    const checkedOut = new Set<pg.PoolClient>();
+    pool.on('acquire', (client) => checkedOut.add(client));
+    pool.on('release', (_error, client) => checkedOut.delete(client));
     let disposing: Promise<void> | undefined;
     const fresh: FreshDatabase = {
       pool,
@@ -174,9 +179,9 @@ export class PostgresEngine implements Engine {
           // Connections a test forgot to release would keep pool.end() pending forever; the
           // forced drop terminates them, and their errors must not crash the process.
           pool.on('error', () => undefined);
-          const checkedOut = pool.totalCount - pool.idleCount;
+          for (const client of checkedOut) client.on('error', () => undefined);
           const ending = pool.end().catch(() => undefined);
-          if (checkedOut === 0) await ending;
+          if (checkedOut.size === 0) await ending;
           this.server.dropLater(name);
         })();
         return disposing;

@@ -5,7 +5,9 @@
  * @module
  */
 import type {} from 'expect';
+import { loadMatchers, type LoadMatchers } from '../load/index.ts';
 import { mockMatchers, type AwaitedMatchers } from '../mock/index.ts';
+import { raceMatchers, type RaceMatchers } from '../race/index.ts';
 
 /**
  * Every fray matcher, for `expect.extend(frayMatchers)` (the fray environment does it).
@@ -19,14 +21,14 @@ import { mockMatchers, type AwaitedMatchers } from '../mock/index.ts';
  * expect(repo.save).toHaveBeenAwaitedOnceWith(user);
  * ```
  */
-export const frayMatchers = { ...mockMatchers };
+export const frayMatchers = { ...mockMatchers, ...raceMatchers, ...loadMatchers };
 
 /** The matcher declarations merged into Jest's `Matchers`. */
-export type FrayJestMatchers<R = unknown> = AwaitedMatchers<R>;
+export interface FrayJestMatchers<R = unknown> extends AwaitedMatchers<R>, RaceMatchers<R>, LoadMatchers<R> {}
 
 declare module 'expect' {
   // `expect` declares `Matchers<R, T>`; the parameter list must repeat it exactly.
   /* eslint-disable @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars */
-  interface Matchers<R extends void | Promise<void>, T = unknown> extends AwaitedMatchers<R> {}
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends FrayJestMatchers<R> {}
   /* eslint-enable @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars */
 }

@@ -17,7 +17,9 @@
  */
 import type {} from 'vitest';
 import type { LeakCheck, LeakLevel } from '../leaks/index.ts';
+import { loadMatchers, type LoadMatchers } from '../load/index.ts';
 import { mockMatchers, type AwaitedMatchers } from '../mock/index.ts';
+import { raceMatchers, type RaceMatchers } from '../race/index.ts';
 
 export { installFrayLeaks } from './install-leaks.ts';
 export {
@@ -28,11 +30,14 @@ export {
   type FrayTestOptions,
 } from './fray-test.ts';
 
-/** Every fray matcher, for `expect.extend(frayMatchers)`. */
-export const frayMatchers = { ...mockMatchers };
+/**
+ * Every fray matcher, for `expect.extend(frayMatchers)` (`fray/vitest/setup` does it):
+ * `toHaveBeenAwaited…` (fray/mock), `toBeRaceFree` (fray/race), `toMeet` (fray/load).
+ */
+export const frayMatchers = { ...mockMatchers, ...raceMatchers, ...loadMatchers };
 
 /** The matcher declarations merged into Vitest's `Assertion`. */
-export type FrayMatchers<R = unknown> = AwaitedMatchers<R>;
+export interface FrayMatchers<R = unknown> extends AwaitedMatchers<R>, RaceMatchers<R>, LoadMatchers<R> {}
 
 /**
  * fray/leaks options that survive Vitest's config serialisation, for
@@ -67,6 +72,6 @@ declare module 'vitest' {
   interface Matchers<
     R extends void | Promise<void> = void | Promise<void>,
     T = unknown,
-  > extends AwaitedMatchers<R> {}
+  > extends FrayMatchers<R> {}
   /* eslint-enable @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars */
 }

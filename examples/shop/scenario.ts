@@ -74,12 +74,17 @@ async function closeWorld({ client, marketplace, view }: RaceWorld): Promise<voi
   await view.dispose();
 }
 
+/** A real server (DATABASE_URL) rather than embedded PGlite. */
+const onServer = process.env.DATABASE_URL !== undefined;
+
 function oversell(stock: ShopConfig['stock'] & string): ExploreOptions<RaceWorld, TaskSet> {
   return {
     name: `two buyers, one record in stock (${stock})`,
     seed: 20_261_121,
-    runs: 200,
-    uncontrolled: 'report',
+    // On a real server the fix's transactions wait on each other's row lock: each wait
+    // costs `blockedAfter` of real time before fray calls the task blocked, so fewer runs.
+    runs: onServer && stock === 'conditional' ? 30 : 200,
+    ...(onServer ? { blockedAfter: 400 } : {}),
     setup: (ctl) => raceWorld(ctl, { stock }),
     teardown: closeWorld,
     tasks: ({ client, ada, bob, productId }) => ({
@@ -104,7 +109,6 @@ function tokenRefresh(refresh: ShopConfig['refresh'] & string): ExploreOptions<R
     name: `two requests refresh one marketplace token (${refresh})`,
     seed: 20_261_121,
     runs: 200,
-    uncontrolled: 'report',
     setup: (ctl) => raceWorld(ctl, { refresh }),
     teardown: closeWorld,
     tasks: ({ client, ada }) => ({
@@ -207,7 +211,8 @@ export default defineScenario({
   concurrency: [10, 20, 50, 100],
   duration: '3s',
   warmup: '1s',
-  gates: { p99: '< 250ms', errorRate: 0, throughput: '>= 200/s' },
+  // SHOP_P99_BUDGET overrides the latency budget: '< 1ms' shows a failing gate (exit 1).
+  gates: { p99: process.env.SHOP_P99_BUDGET ?? '< 250ms', errorRate: 0, throughput: '>= 200/s' },
   // The naive code paths are kept beside their fixes to show what fray finds: each is
   // expected to race (found, with its replay line); each fix must pass every schedule explored.
   races: {

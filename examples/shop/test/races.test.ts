@@ -59,10 +59,14 @@ async function teardown({ client, marketplace, view }: World): Promise<void> {
 }
 
 function oversell(database: TestDatabase, stock: StockStrategy, runs: number) {
+  // On a real server the fix's transactions wait on each other's row lock: each wait costs
+  // `blockedAfter` of real time before fray calls the task blocked, so fewer runs.
+  const onServer = database.info.engine === 'postgres';
   return explore({
     name: `shop: two buyers, one record (${stock})`,
     seed: SEED,
-    runs,
+    runs: onServer && stock === 'conditional' ? Math.min(runs, 30) : runs,
+    ...(onServer ? { blockedAfter: 400 } : {}),
     quiet: true,
     setup: (ctl) => world(ctl, database, { stock }),
     teardown,

@@ -62,6 +62,12 @@ export interface FrayFixtures {
   db: IsolatedView;
   /** The worker's test database (fray/db), shared by the worker's tests. */
   frayDatabase: TestDatabase;
+  /**
+   * For an app shared by every test (`app: buildApp()`, not a factory): the worker's client
+   * that started it — its start-up (Fastify `ready`, Nest `init`) runs once per worker and
+   * its shut-down when the worker ends, not after the first test. `undefined` otherwise.
+   */
+  frayApp: InjectClient | undefined;
 }
 
 /**
@@ -116,6 +122,8 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
       `pass it: createFrayTest({ ${example} }).`,
     );
 
+  const shared = options.app !== undefined && !isAppFactory(options.app) ? options.app : undefined;
+
   const openClient = async (view: IsolatedView | undefined): Promise<InjectClient> => {
     if (options.app === undefined) throw missing('client', 'app', 'app: buildApp()');
     const context: FrayAppContext = { db: view };
@@ -124,15 +132,20 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
       typeof options.overrides === 'function' ? options.overrides(context) : options.overrides;
     // Loaded on first use: fray/vitest stays light for suites that only use the matchers.
     const { inject } = await import('../http/index.ts');
-    return inject(app, overrides === undefined ? { ...options.inject } : { ...options.inject, overrides });
+    // A shared app was started by the worker's `frayApp`: the test's client must not run its
+    // start-up again, nor shut it down after this one test.
+    const lifespan = shared === undefined ? {} : { lifespan: false };
+    return inject(app, { ...lifespan, ...options.inject, ...(overrides === undefined ? {} : { overrides }) });
   };
 
   // Vitest reads each fixture's dependencies from its first parameter's destructuring, so
   // the client depends on `db` only when there is a database to give it.
   const client =
     database === undefined
-      ? // eslint-disable-next-line no-empty-pattern -- Vitest reads a fixture's dependencies from this pattern
-        async ({}: object, use: (value: InjectClient) => Promise<void>) => {
+      ? async (
+          { frayApp: _started }: { frayApp: InjectClient | undefined },
+          use: (value: InjectClient) => Promise<void>,
+        ) => {
           const opened = await openClient(undefined);
           try {
             await use(opened);
@@ -140,7 +153,10 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
             await opened.close();
           }
         }
-      : async ({ db }: { db: IsolatedView }, use: (value: InjectClient) => Promise<void>) => {
+      : async (
+          { db, frayApp: _started }: { db: IsolatedView; frayApp: InjectClient | undefined },
+          use: (value: InjectClient) => Promise<void>,
+        ) => {
           const opened = await openClient(db);
           try {
             await use(opened);
@@ -174,6 +190,24 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
         await view.dispose();
       }
     },
+    frayApp: [
+      // eslint-disable-next-line no-empty-pattern -- Vitest reads a fixture's dependencies from this pattern
+      async ({}, use) => {
+        if (shared === undefined) {
+          await use(undefined);
+          return;
+        }
+        // Started outside every test's leak scope: the app is the worker's, not a test's.
+        const { inject } = await import('../http/index.ts');
+        const started = await untracked(() => inject(shared, { ...options.inject }));
+        try {
+          await use(started);
+        } finally {
+          await untracked(() => started.close());
+        }
+      },
+      { scope: 'worker' },
+    ],
     client,
   });
 }

@@ -3,38 +3,13 @@
  * (`expect: 'race'`) beside race-free fixes, and a fray/leaks check of the whole run —
  * each able to fail the run with exit 1.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fray } from './support/cli.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-const bin = join(root, 'src/cli/bin.ts');
 const scenario = 'test/fixtures/load/audit.scenario.ts';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function fray(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: root, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 let out = '';
 beforeAll(async () => {

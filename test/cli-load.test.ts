@@ -11,33 +11,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asLoadReport, levelHistogram } from '../src/load/index.ts';
 import { lognormalSamples, syntheticLevel, syntheticReport } from './fixtures/load/synthetic.ts';
 import { createRandom } from '../src/load/random.ts';
+import { fray, type CliResult } from './support/cli.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-const bin = join(root, 'src/cli/bin.ts');
 const fixture = (name: string): string => join('test/fixtures/load', name);
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function fray(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: root, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
 /** A bad-input failure: exit 2, one line `fray: FRAY_…: … Fix: …`, no stack trace. */
-function expectUsageError(result: Result, code: string): void {
+function expectUsageError(result: CliResult, code: string): void {
   expect(result.code).toBe(2);
   const lines = result.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);

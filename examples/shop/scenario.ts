@@ -11,15 +11,14 @@ import { createTestDatabase, type TestDatabase } from 'fray/db';
 import { overrideScope } from 'fray/di';
 import { inject } from 'fray/http';
 import { defineScenario } from 'fray/load';
-import type { ExploreOptions, RaceControl, TaskSet } from 'fray/race';
 import { createFakeMeliProvider } from './fake-provider/meli-provider.ts';
-import { buildApp, type ShopConfig } from './src/app.ts';
+import { buildApp } from './src/app.ts';
 import { shopConfig } from './src/config.ts';
 import { migrationsDir } from './src/db/database.ts';
 import { Clock, Db, MeliFetch } from './src/deps.ts';
+import { oversellRace, tokenRefreshRace } from './test-support/races.ts';
 
 const config = shopConfig();
-const EPOCH = Date.UTC(2026, 0, 1);
 
 let database: Promise<TestDatabase> | undefined;
 
@@ -32,95 +31,6 @@ function shopDatabase(): Promise<TestDatabase> {
     name: 'shop-demo',
   });
   return database;
-}
-
-/** One exploration run's world: a rolled-back view, seeded, with the shop on it. */
-async function raceWorld(ctl: RaceControl, shop: Partial<ShopConfig>) {
-  const database = await shopDatabase();
-  // On a real server each run gets a whole database, so transactions race on separate
-  // connections and real row locks. On PGlite, isolated() views (which run transactions one
-  // at a time: there the fixed path is checked against every interleaving of statements).
-  const view = database.info.engine === 'postgres' ? await database.fresh() : await database.isolated();
-  const users = await view.query<{ id: number }>(
-    "insert into users (name, email) values ('Ada', 'ada@example.com'), ('Bob', 'bob@example.com') returning id::int",
-  );
-  const [ada, bob] = users.rows.map((row) => row.id) as [number, number];
-  const product = await view.query<{ id: number }>(
-    "insert into products (sku, name, price_cents, stock) values ('LP-1', 'Kind of Blue', 2999, 1) returning id::int",
-  );
-  const productId = (product.rows[0] as { id: number }).id;
-  const provider = createFakeMeliProvider();
-  const grant = provider.grant(ada);
-  await view.query(
-    'insert into meli_tokens (user_id, access_token, refresh_token, expires_at) values ($1, $2, $3, $4)',
-    [ada, grant.accessToken, grant.refreshToken, new Date(EPOCH - 3_600_000).toISOString()],
-  );
-  const marketplace = await inject(provider.app, { baseURL: config.meli.baseUrl });
-  const client = await inject(buildApp({ ...config, ...shop }), {
-    overrides: [
-      [Db, ctl.wrap(view.pool, 'db')],
-      [MeliFetch, (input: string, init?: RequestInit) => marketplace.fetch(input, init)],
-      [Clock, () => EPOCH],
-    ],
-  });
-  return { view, client, marketplace, provider, ada, bob, productId };
-}
-
-type RaceWorld = Awaited<ReturnType<typeof raceWorld>>;
-
-async function closeWorld({ client, marketplace, view }: RaceWorld): Promise<void> {
-  await client.close();
-  await marketplace.close();
-  await view.dispose();
-}
-
-/** A real server (DATABASE_URL) rather than embedded PGlite. */
-const onServer = process.env.DATABASE_URL !== undefined;
-
-function oversell(stock: ShopConfig['stock'] & string): ExploreOptions<RaceWorld, TaskSet> {
-  return {
-    name: `two buyers, one record in stock (${stock})`,
-    seed: 20_261_121,
-    // On a real server the fix's transactions wait on each other's row lock: each wait
-    // costs `blockedAfter` of real time before fray calls the task blocked, so fewer runs.
-    runs: onServer && stock === 'conditional' ? 30 : 200,
-    ...(onServer ? { blockedAfter: 400 } : {}),
-    setup: (ctl) => raceWorld(ctl, { stock }),
-    teardown: closeWorld,
-    tasks: ({ client, ada, bob, productId }) => ({
-      ada: async () =>
-        (await client.post('/api/v1/orders', { json: { userId: ada, productId, quantity: 1 } })).status,
-      bob: async () =>
-        (await client.post('/api/v1/orders', { json: { userId: bob, productId, quantity: 1 } })).status,
-    }),
-    check: async ({ view, productId }) => {
-      const { rows } = await view.query<{ sold: number }>(
-        'select coalesce(sum(quantity), 0)::int as sold from orders where product_id = $1',
-        [productId],
-      );
-      const sold = rows[0]?.sold ?? 0;
-      if (sold > 1) throw new Error(`sold ${sold} copies of a record with 1 in stock`);
-    },
-  };
-}
-
-function tokenRefresh(refresh: ShopConfig['refresh'] & string): ExploreOptions<RaceWorld, TaskSet> {
-  return {
-    name: `two requests refresh one marketplace token (${refresh})`,
-    seed: 20_261_121,
-    runs: 200,
-    setup: (ctl) => raceWorld(ctl, { refresh }),
-    teardown: closeWorld,
-    tasks: ({ client, ada }) => ({
-      profile: async () => (await client.get('/meli/user', { headers: { 'x-user-id': String(ada) } })).status,
-      products: async () =>
-        (await client.get('/meli/products', { headers: { 'x-user-id': String(ada) } })).status,
-    }),
-    check: ({ provider }) => {
-      const reused = provider.stats.reusedRefreshTokens;
-      if (reused.length > 0) throw new Error(`rotated refresh token presented again: ${reused.join(', ')}`);
-    },
-  };
 }
 
 export default defineScenario({
@@ -216,9 +126,9 @@ export default defineScenario({
   // The naive code paths are kept beside their fixes to show what fray finds: each is
   // expected to race (found, with its replay line); each fix must pass every schedule explored.
   races: {
-    oversellNaive: { ...oversell('naive'), expect: 'race' },
-    oversellFixed: oversell('conditional'),
-    tokenRefreshNaive: { ...tokenRefresh('naive'), expect: 'race' },
-    tokenRefreshFixed: tokenRefresh('single-flight'),
+    oversellNaive: { ...oversellRace(shopDatabase, 'naive'), expect: 'race' },
+    oversellFixed: oversellRace(shopDatabase, 'conditional'),
+    tokenRefreshNaive: { ...tokenRefreshRace(shopDatabase, 'naive'), expect: 'race' },
+    tokenRefreshFixed: tokenRefreshRace(shopDatabase, 'single-flight'),
   },
 });

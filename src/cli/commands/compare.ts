@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { CliFileError, CliUsageError } from '../../errors/index.ts';
-import { asLoadReport, compare, type CompareMetric, type LoadReport } from '../../load/index.ts';
+import { CliUsageError } from '../../errors/index.ts';
+import { compare, type CompareMetric, type LoadReport } from '../../load/index.ts';
+import { readReportFile } from '../report-file.ts';
 import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
 import { comparisonText, paintFor } from '../summary.ts';
@@ -45,28 +44,8 @@ ${flagHelp(FLAGS)}
 Exit codes: 0 no regression, 1 regression, 2 bad input.
 `;
 
-async function readReport(path: string, cwd: string): Promise<LoadReport> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, path), 'utf8');
-  } catch {
-    throw new CliFileError(
-      path,
-      'no such file (or it cannot be read).',
-      'pass the report.json files written by `fray run`.',
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliFileError(
-      path,
-      `is not JSON (${error instanceof Error ? error.message : String(error)}).`,
-      'pass the report.json files written by `fray run`.',
-    );
-  }
-  return asLoadReport(json, path);
+function readReport(path: string, cwd: string): Promise<LoadReport> {
+  return readReportFile(path, cwd, 'pass the report.json files written by `fray run`.');
 }
 
 function fraction(text: string, flag: string): number {

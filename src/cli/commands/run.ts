@@ -5,12 +5,11 @@
  *
  * @module
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { CliFileError, CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
+import { CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
 import type { InjectableApp } from '../../http/index.ts';
 import {
-  asLoadReport,
   checkGates,
   compare,
   load,
@@ -29,6 +28,7 @@ import {
   type RouteCheckSummary,
   type Scenario,
 } from '../../load/index.ts';
+import { readReportFile } from '../report-file.ts';
 import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
 import { liveProgressWanted, progressView } from '../progress-view.ts';
@@ -206,28 +206,8 @@ function fetchClientOf(target: string | FetchClient): FetchClient {
   };
 }
 
-async function readBaseline(path: string, cwd: string): Promise<LoadReport> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, path), 'utf8');
-  } catch {
-    throw new CliFileError(
-      path,
-      'cannot be read.',
-      'pass the report.json of an earlier `fray run` as --baseline.',
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliFileError(
-      path,
-      `is not JSON (${error instanceof Error ? error.message : String(error)}).`,
-      'pass the report.json of an earlier `fray run`.',
-    );
-  }
-  return asLoadReport(json, path);
+function readBaseline(path: string, cwd: string): Promise<LoadReport> {
+  return readReportFile(path, cwd, 'pass the report.json of an earlier `fray run` as --baseline.');
 }
 
 /** `fray run`. */

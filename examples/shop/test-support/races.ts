@@ -1,0 +1,144 @@
+/**
+ * The shop's two race scenarios as fray/race `explore()` options, shared by the test suite
+ * (`test/races.test.ts`) and the demo's audit (`scenario.ts`): two buyers for the last
+ * record in stock, and two requests that find the marketplace token expired.
+ *
+ * Each run builds a fresh world: a seeded database (a rolled-back `isolated()` view on
+ * PGlite; a whole `fresh()` database on a real server, so transactions race on separate
+ * connections and real row locks), a fresh in-process marketplace, and the shop on them,
+ * with its database calls controlled through `ctl.wrap`.
+ *
+ * @module
+ */
+import { inject } from 'fray/http';
+import type { TestDatabase } from 'fray/db';
+import type { ExploreOptions, RaceControl, TaskSet } from 'fray/race';
+import { createFakeMeliProvider } from '../fake-provider/meli-provider.ts';
+import { buildApp, type ShopConfig } from '../src/app.ts';
+import { shopConfig } from '../src/config.ts';
+import { Clock, Db, MeliFetch } from '../src/deps.ts';
+import type { RefreshStrategy } from '../src/meli/token-service.ts';
+import type { StockStrategy } from '../src/orders/order-service.ts';
+
+/** The seed both scenarios explore with: same schedules, run after run. */
+export const RACE_SEED = 20_261_121;
+
+/** The instant every run happens at: the marketplace token expired an hour before. */
+const EPOCH = Date.UTC(2026, 0, 1);
+
+const config = shopConfig();
+
+/** A real server (DATABASE_URL) rather than embedded PGlite. */
+const onServer = process.env.DATABASE_URL !== undefined;
+
+/** One run's world. */
+async function world(ctl: RaceControl, database: TestDatabase, shop: Partial<ShopConfig>) {
+  const view = database.info.engine === 'postgres' ? await database.fresh() : await database.isolated();
+  // Identity sequences are not transactional: ids keep growing across rolled-back views.
+  const users = await view.query<{ id: number }>(
+    "insert into users (name, email) values ('Ada', 'ada@example.com'), ('Bob', 'bob@example.com') returning id::int",
+  );
+  const [ada, bob] = users.rows.map((row) => row.id) as [number, number];
+  const product = await view.query<{ id: number }>(
+    "insert into products (sku, name, price_cents, stock) values ('LP-1', 'Kind of Blue', 2999, 1) returning id::int",
+  );
+  const productId = (product.rows[0] as { id: number }).id;
+  const provider = createFakeMeliProvider();
+  const grant = provider.grant(ada);
+  await view.query(
+    'insert into meli_tokens (user_id, access_token, refresh_token, expires_at) values ($1, $2, $3, $4)',
+    [ada, grant.accessToken, grant.refreshToken, new Date(EPOCH - 3_600_000).toISOString()],
+  );
+  const marketplace = await inject(provider.app, { baseURL: config.meli.baseUrl });
+  const client = await inject(buildApp({ ...config, ...shop }), {
+    overrides: [
+      [Db, ctl.wrap(view.pool, 'db')],
+      [MeliFetch, (input: string, init?: RequestInit) => marketplace.fetch(input, init)],
+      [Clock, () => EPOCH],
+    ],
+  });
+  return { view, client, marketplace, provider, ada, bob, productId };
+}
+
+/** What a run's tasks and checks see. */
+export type RaceWorld = Awaited<ReturnType<typeof world>>;
+
+async function teardown({ client, marketplace, view }: RaceWorld): Promise<void> {
+  await client.close();
+  await marketplace.close();
+  await view.dispose();
+}
+
+/** Options both scenarios accept. */
+export interface RaceScenarioOptions {
+  /** Exploration runs. Default 200 (30 for the transactional fix on a real server). */
+  readonly runs?: number;
+}
+
+/**
+ * Two buyers, one record in stock: with `naive` stock taking (read, check, write) both get
+ * it; with the `conditional` update the database decides and only one does.
+ */
+export function oversellRace(
+  database: () => Promise<TestDatabase>,
+  stock: StockStrategy,
+  options: RaceScenarioOptions = {},
+): ExploreOptions<RaceWorld, TaskSet> {
+  // On a real server the fix's transactions wait on each other's row lock: each wait costs
+  // `blockedAfter` of real time before fray calls the task blocked, so fewer runs.
+  const slow = onServer && stock === 'conditional';
+  return {
+    name: `two buyers, one record in stock (${stock})`,
+    seed: RACE_SEED,
+    runs: slow ? Math.min(options.runs ?? 200, 30) : (options.runs ?? 200),
+    ...(onServer ? { blockedAfter: 400 } : {}),
+    setup: async (ctl) => world(ctl, await database(), { stock }),
+    teardown,
+    tasks: ({ client, ada, bob, productId }) => ({
+      ada: async () =>
+        (await client.post('/api/v1/orders', { json: { userId: ada, productId, quantity: 1 } })).status,
+      bob: async () =>
+        (await client.post('/api/v1/orders', { json: { userId: bob, productId, quantity: 1 } })).status,
+    }),
+    check: async ({ view, productId }) => {
+      const { rows } = await view.query<{ sold: number }>(
+        'select coalesce(sum(quantity), 0)::int as sold from orders where product_id = $1',
+        [productId],
+      );
+      const sold = rows[0]?.sold ?? 0;
+      if (sold > 1) throw new Error(`sold ${sold} copies of a record with 1 in stock`);
+    },
+  };
+}
+
+/**
+ * Two requests find the marketplace token expired: with the `naive` refresh both present
+ * the same refresh token and the provider, which rotates them, refuses the second; with the
+ * `single-flight` refresh they share one.
+ *
+ * Timers are virtual: fray may also fire the client's 2 s timeout before the provider
+ * answers (a slow provider), and that request then fails with 502. That is not this race,
+ * so the invariant is about the tokens: none is presented again after its rotation.
+ */
+export function tokenRefreshRace(
+  database: () => Promise<TestDatabase>,
+  refresh: RefreshStrategy,
+  options: RaceScenarioOptions = {},
+): ExploreOptions<RaceWorld, TaskSet> {
+  return {
+    name: `two requests refresh one marketplace token (${refresh})`,
+    seed: RACE_SEED,
+    runs: options.runs ?? 200,
+    setup: async (ctl) => world(ctl, await database(), { refresh }),
+    teardown,
+    tasks: ({ client, ada }) => ({
+      profile: async () => (await client.get('/meli/user', { headers: { 'x-user-id': String(ada) } })).status,
+      products: async () =>
+        (await client.get('/meli/products', { headers: { 'x-user-id': String(ada) } })).status,
+    }),
+    check: ({ provider }) => {
+      const reused = provider.stats.reusedRefreshTokens;
+      if (reused.length > 0) throw new Error(`rotated refresh token presented again: ${reused.join(', ')}`);
+    },
+  };
+}

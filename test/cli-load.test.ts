@@ -39,7 +39,9 @@ describe('fray run', () => {
     const out = join(dir, 'basic');
     const result = await fray(['run', fixture('basic.scenario.ts'), '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^fray run test\/fixtures\/load\/basic\.scenario\.ts — closed model/);
+    expect(result.stdout).toMatch(
+      /^fray run test\/fixtures\/load\/basic\.scenario\.ts: basic — closed model/,
+    );
     expect(result.stdout).toMatch(
       /^level\s+requests\s+throughput\s+p50\s+p90\s+p99\s+p99\.9\s+max\s+errors\s+valid$/m,
     );
@@ -140,6 +142,65 @@ describe('fray run', () => {
     [['launch'], 'FRAY_CLI_USAGE'],
   ])('bad input %j: one line with the code and the fix, exit 2', async (args, code) => {
     expectUsageError(await fray(args), code);
+  });
+
+  test.each([
+    ['gate options', 'gateOptions: { confidence: 5 },', 'FRAY_LOAD_GATE'],
+    ['compare options', "compare: { noise: 'lots' },", 'FRAY_LOAD_COMPARE'],
+    ['a race without tasks', 'races: { r: { tasks: 5 } },', 'FRAY_CLI_SCENARIO'],
+  ])('bad %s exit 2 before the app starts, with nothing written', async (_what, line, code) => {
+    // Arrange: the basic scenario plus one bad field.
+    const file = join(dir, `bad-${code}.scenario.ts`);
+    await writeFile(
+      file,
+      `export default { app: () => (_req, res) => res.end('ok'), request: { path: '/' }, concurrency: 2, duration: '200ms', ${line} };\n`,
+    );
+    const out = join(dir, `bad-${code}`);
+
+    // Act
+    const result = await fray(['run', file, '--out', out]);
+
+    // Assert
+    expectUsageError(result, code);
+    await expect(readFile(join(out, 'report.json'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test('a baseline with no level in common exits 2 before the run', async () => {
+    // Arrange: a baseline measured at c=1 only; the scenario runs c=2 and c=4.
+    const baseline = join(dir, 'c1-baseline.json');
+    await writeFile(
+      baseline,
+      JSON.stringify(syntheticReport([syntheticLevel({ label: 'c=1', samplesMs: [1, 2, 3] })])),
+    );
+    const out = join(dir, 'no-common-level');
+
+    // Act
+    const result = await fray(['run', fixture('basic.scenario.ts'), '--out', out, '--baseline', baseline]);
+
+    // Assert
+    expectUsageError(result, 'FRAY_LOAD_COMPARE');
+    expect(result.stderr).toMatch(/no level in common \(baseline: c=1; current: c=2, c=4\)/);
+    await expect(readFile(join(out, 'report.json'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test('an app whose close() throws: the reports are still written, one line says why, exit 1', async () => {
+    // Arrange
+    const file = join(dir, 'close-throws.scenario.ts');
+    await writeFile(
+      file,
+      "export default { app: () => ({ app: (_req, res) => res.end('ok'), close: () => { throw new Error('close boom'); } }), request: { path: '/' }, concurrency: 2, duration: '200ms', leaks: false };\n",
+    );
+    const out = join(dir, 'close-throws');
+
+    // Act
+    const result = await fray(['run', file, '--out', out]);
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/the app failed to shut down: close boom/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const report = asLoadReport(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')));
+    expect(report.levels[0]?.requests).toBeGreaterThan(0);
   });
 
   test('a scenario that does not even parse is bad input too', async () => {

@@ -10,10 +10,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { postgresUrl } from '../src/db/fixtures/postgres.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin/fray.js');
 const built = existsSync(join(root, 'dist/cli/bin.js'));
+if (!built && /^(1|true)$/i.test(process.env['CI'] ?? '')) {
+  throw new Error('CI=true but dist/ is missing: the demo test must run in CI (npm test builds first).');
+}
 if (!built) process.stderr.write('test/demo.test.ts: skipped, dist/ is missing (run `npm run build`)\n');
 
 interface Result {
@@ -59,6 +63,7 @@ describe.skipIf(!built)('npm run demo', () => {
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^fray run examples\/shop\/scenario\.ts: shop audit on embedded PGlite/);
     expect(result.stdout).toContain('routes checked: 13/13 as expected');
     expect(result.stdout).toMatch(
       /⚠ oversellNaive: sold 2 copies of a record with 1 in stock — found on run \d+/,
@@ -80,6 +85,33 @@ describe.skipIf(!built)('npm run demo', () => {
     expect(report.levels.map((level) => level.concurrency)).toEqual([10, 20, 50, 100]);
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('<h2>Route checks</h2>');
   });
+
+  test.skipIf(postgresUrl === undefined)(
+    'with DATABASE_URL, the same audit runs on a real PostgreSQL server',
+    async () => {
+      // Arrange: shorter levels; the races and route checks are the point here.
+      const out = join(dir, 'postgres');
+
+      // Act
+      const result = await demo(out, ['--duration', '2s'], {
+        SHOP_P99_BUDGET: '< 5s',
+        DATABASE_URL: postgresUrl ?? '',
+      });
+
+      // Assert
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^fray run examples\/shop\/scenario\.ts: shop audit on PostgreSQL/);
+      expect(result.stdout).toContain('routes checked: 13/13 as expected');
+      expect(result.stdout).toMatch(/⚠ oversellNaive: sold 2 copies of a record with 1 in stock — found/);
+      expect(result.stdout).toMatch(/⚠ tokenRefreshNaive: rotated refresh token presented again/);
+      expect(result.stdout).toMatch(/✓ oversellFixed: passed 30 runs/);
+      expect(result.stdout).toMatch(/✓ tokenRefreshFixed: passed 200 runs/);
+      expect(result.stdout).toContain('leaks: none');
+      expect(result.stdout).toContain('gates (95% confidence bounds): all hold');
+    },
+    170_000,
+  );
 
   test('a gate that does not hold fails the run with exit 1', async () => {
     const result = await demo(join(dir, 'failing'), ['--no-races', '--duration', '1s'], {

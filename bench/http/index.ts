@@ -10,7 +10,7 @@
  * private copy of Express (the other tools' Express app stays untouched). For Hono it injects
  * into @hono/node-server's listener (without its global Request/Response override).
  *
- * The machine is shared: each suite runs in 5 rounds, the tasks in a different order each
+ * The machine is shared: each suite runs in ROUNDS (3) rounds, the tasks in a different order each
  * round, and every figure is the median over the rounds (one slow round does not decide).
  *
  * Also: the cost of fray/di's `use(token)` with no override, against a `Map` lookup.

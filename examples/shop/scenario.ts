@@ -34,7 +34,7 @@ function shopDatabase(): Promise<TestDatabase> {
 }
 
 export default defineScenario({
-  name: 'shop audit',
+  name: `shop audit on ${process.env.DATABASE_URL === undefined ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)'}`,
   app: async () => {
     const db = await shopDatabase();
     // A whole database for the load: its requests commit for real.

@@ -9,28 +9,25 @@ import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliFileError, CliScenarioError, isFrayError } from '../errors/index.ts';
-import { validateGates, validateRouteChecks, type Scenario } from '../load/index.ts';
+import {
+  LOAD_OPTION_NAMES,
+  validateCompareOptions,
+  validateGateOptions,
+  validateGates,
+  validateRouteChecks,
+  type CompareOptions,
+  type Scenario,
+} from '../load/index.ts';
 
-const KNOWN = new Set([
-  'name',
+/** load() options a scenario cannot set: the CLI decides them. */
+const CLI_DECIDES: ReadonlySet<string> = new Set(['thread', 'allowRemote', 'signal', 'onProgress']);
+
+/** A scenario's fields: load()'s options, less the CLI's, plus the scenario's own. */
+const KNOWN: ReadonlySet<string> = new Set([
+  ...LOAD_OPTION_NAMES.filter((option) => !CLI_DECIDES.has(option)),
   'app',
   'target',
   'transport',
-  'request',
-  'concurrency',
-  'rate',
-  'duration',
-  'requests',
-  'maxDuration',
-  'warmup',
-  'timeout',
-  'arrivals',
-  'maxInFlight',
-  'connections',
-  'expectStatus',
-  'headers',
-  'seed',
-  'validity',
   'gates',
   'gateOptions',
   'races',
@@ -83,6 +80,13 @@ export async function loadScenarioFile(file: string, cwd: string): Promise<Loade
       file,
       `has extension '${extname(path)}'.`,
       'scenario files are .ts, .mts, .js or .mjs modules.',
+    );
+  }
+  if (/\.m?ts$/.test(path) && !typeStrippingOn()) {
+    throw new CliScenarioError(
+      file,
+      `is TypeScript, and this Node.js (${process.version}) does not strip types by default.`,
+      'use Node.js 22.18 or later (or 23.6+), or run with NODE_OPTIONS=--experimental-strip-types, or write the scenario as .js/.mjs.',
     );
   }
   const url = pathToFileURL(path).href;
@@ -186,6 +190,8 @@ export async function loadScenarioFile(file: string, cwd: string): Promise<Loade
     );
   }
   if (merged['gates'] !== undefined) validateGates(merged['gates']);
+  if (merged['gateOptions'] !== undefined) validateGateOptions(merged['gateOptions']);
+  if (merged['compare'] !== undefined) validateCompareOptions(merged['compare'] as CompareOptions);
   if (merged['checks'] !== undefined) validateRouteChecks(merged['checks']);
   if (merged['leaks'] !== undefined && typeof merged['leaks'] !== 'boolean') {
     throw new CliScenarioError(
@@ -196,7 +202,24 @@ export async function loadScenarioFile(file: string, cwd: string): Promise<Loade
   }
   if (races !== undefined) {
     for (const [name, check] of Object.entries(races as Record<string, unknown>)) {
-      const expectation = (check as { expect?: unknown } | null)?.expect;
+      const shape = check as Record<string, unknown> | null;
+      if (typeof shape !== 'object' || shape === null || typeof shape['tasks'] !== 'function') {
+        throw new CliScenarioError(
+          file,
+          `races.${name} is not explore() options: it needs a tasks function.`,
+          `write races: { ${name}: { setup: (ctl) => world, tasks: (world) => ({ a: async () => …, b: async () => … }), check } }.`,
+        );
+      }
+      for (const key of ['setup', 'check', 'teardown']) {
+        if (shape[key] !== undefined && typeof shape[key] !== 'function') {
+          throw new CliScenarioError(
+            file,
+            `races.${name}.${key} is ${typeof shape[key]}, not a function.`,
+            `pass a function as ${key}, or leave it out.`,
+          );
+        }
+      }
+      const expectation = shape['expect'];
       if (expectation !== undefined && expectation !== 'race' && expectation !== 'race-free') {
         throw new CliScenarioError(
           file,
@@ -213,4 +236,14 @@ export async function loadScenarioFile(file: string, cwd: string): Promise<Loade
         : 'request'
       : undefined;
   return { file, path, url, scenario: merged as unknown as Scenario, requestExport };
+}
+
+/** Whether this Node.js loads .ts modules (type stripping on, by default from 22.18 / 23.6). */
+function typeStrippingOn(): boolean {
+  const features = process.features as { typescript?: unknown };
+  if (features.typescript !== undefined) return features.typescript !== false;
+  // Before process.features.typescript existed, only the flag turned it on.
+  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) =>
+    /strip-types|transform-types/.test(arg),
+  );
 }

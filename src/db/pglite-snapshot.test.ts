@@ -10,11 +10,11 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { isFrayError } from '../errors/index.ts';
 import { createTestDatabase } from './index.ts';
 import { installedPgliteVersion } from './pglite-runtime.ts';
-import { pruneSnapshots, type SnapshotMeta } from './pglite-snapshot.ts';
+import { pruneSnapshots, resolveCacheDir, type SnapshotMeta } from './pglite-snapshot.ts';
 
 const run = promisify(execFile);
 let root: string;
@@ -144,5 +144,25 @@ describe('pruning', () => {
     expect((await readdir(dir)).sort()).toEqual(
       ['a0', 'a1', 'a2', 'b0'].flatMap((key) => [`${key}.json`, `${key}.tar`]).sort(),
     );
+  });
+});
+
+describe('the cache directory', () => {
+  test('none writable: FRAY_DB_CACHE_UNWRITABLE lists what was tried and how to fix it', async () => {
+    // Arrange: paths below a regular file cannot be created, not even by root.
+    const file = join(root, 'not-a-directory');
+    await writeFile(file, '');
+    vi.stubEnv('TMPDIR', join(file, 'tmp'));
+    try {
+      // Act
+      const error: unknown = await resolveCacheDir(join(file, 'cache')).catch((caught: unknown) => caught);
+
+      // Assert
+      expect(isFrayError(error) && error.code).toBe('FRAY_DB_CACHE_UNWRITABLE');
+      expect((error as Error).message).toContain(join(file, 'cache'));
+      expect((error as Error).message).toMatch(/FRAY_DB_CACHE_DIR/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

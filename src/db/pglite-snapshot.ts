@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { DbCacheUnwritableError } from '../errors/index.ts';
 
 /** What `<hash>.json` records. */
 export interface SnapshotMeta {
@@ -99,7 +100,7 @@ export async function resolveCacheDir(explicit: string | undefined): Promise<str
       return dir;
     }
   }
-  throw new Error(`fray/db: no writable cache directory among ${candidates.join(', ')}`);
+  throw new DbCacheUnwritableError(candidates);
 }
 
 /**

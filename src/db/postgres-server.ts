@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { DbPermissionError, DbUnreachableError } from '../errors/index.ts';
+import { DbDropFailedError, DbPermissionError, DbUnreachableError } from '../errors/index.ts';
 import { Background } from './background.ts';
 import { applyMigrations, type MigrationPlan } from './migrations.ts';
 import { FrayPool } from './pg-pool.ts';
@@ -400,10 +400,7 @@ export class PostgresServer {
     while (this.drops.size > 0) await Promise.all([...this.drops]);
     await this.admin.session.close();
     if (this.dropFailures.length > 0) {
-      throw new AggregateError(
-        this.dropFailures,
-        `fray/db could not drop ${this.dropFailures.length} of its databases; the next run removes them as stale.`,
-      );
+      throw new DbDropFailedError(this.dropFailures);
     }
   }
 

@@ -50,12 +50,25 @@ describe('loopback hosts', () => {
 
   test('the refusal names the host but never the password', () => {
     const remote = parseUrl('postgres://app:secret@db.prod.internal:5432/app');
-    try {
-      assertLocalHost(remote, false, {});
-    } catch (error) {
-      expect((error as Error).message).toContain('db.prod.internal');
-      expect((error as Error).message).not.toContain('secret');
-    }
+    expect(() => assertLocalHost(remote, false, {})).toThrow(/db\.prod\.internal/);
+    expect(() => assertLocalHost(remote, false, {})).not.toThrow(/secret/);
+  });
+
+  test('a URL without a host is judged by PGHOST, where pg would connect', () => {
+    // Arrange: pg fills an empty host from PGHOST, so fray must judge that host.
+    const remoteEnv = { PGHOST: 'db.prod.example.invalid' };
+
+    // Act
+    const viaRemote = parseUrl('postgres://app@/app', remoteEnv);
+    const viaNothing = parseUrl('postgres:///app', {});
+    const viaSocket = parseUrl('postgres:///app', { PGHOST: '/var/run/postgresql' });
+
+    // Assert
+    expect(viaRemote.host).toBe('db.prod.example.invalid');
+    expect(codeOf(() => assertLocalHost(viaRemote, false, {}))).toBe('FRAY_DB_REMOTE');
+    expect(viaNothing.host).toBe('localhost');
+    expect(codeOf(() => assertLocalHost(viaNothing, false, {}))).toBeUndefined();
+    expect(codeOf(() => assertLocalHost(viaSocket, false, {}))).toBeUndefined();
   });
 
   test('a Unix socket given as ?host= is local, with or without credentials', () => {

@@ -96,7 +96,10 @@ function fromUrl(url: URL): string {
 /** The parts of a connection URL fray/db needs. */
 export interface ParsedUrl {
   readonly url: URL;
-  /** Host, or the socket directory from `?host=`. */
+  /**
+   * Host, or the socket directory from `?host=`; for a URL without one, `PGHOST` (else
+   * `localhost`), as `pg` itself resolves it.
+   */
   readonly host: string;
   readonly user: string;
   readonly database: string | undefined;
@@ -112,7 +115,7 @@ export interface ParsedUrl {
  * parseUrl('postgres://app:secret@127.0.0.1:5432/app').redacted; // 'postgres://app:***@127.0.0.1:5432/app'
  * ```
  */
-export function parseUrl(raw: string): ParsedUrl {
+export function parseUrl(raw: string, env: NodeJS.ProcessEnv = process.env): ParsedUrl {
   let url: URL;
   try {
     url = toUrl(raw);
@@ -129,12 +132,14 @@ export function parseUrl(raw: string): ParsedUrl {
     );
   }
   const socket = url.searchParams.get('host');
-  const host = socket ?? (url.hostname === SOCKET_PLACEHOLDER ? '' : decodeURIComponent(url.hostname));
+  const named = url.hostname === SOCKET_PLACEHOLDER ? '' : decodeURIComponent(url.hostname);
+  // No host in the URL: pg connects to PGHOST, so that is the host the safety rules judge.
+  const host = socket ?? (named === '' ? env['PGHOST'] || 'localhost' : named);
   const path = decodeURIComponent(url.pathname.replace(/^\//, ''));
   return {
     url,
     host,
-    user: decodeURIComponent(url.username) || process.env['PGUSER'] || process.env['USER'] || 'postgres',
+    user: decodeURIComponent(url.username) || env['PGUSER'] || env['USER'] || 'postgres',
     database: path === '' ? undefined : path,
     redacted: redactUrl(raw),
   };

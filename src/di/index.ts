@@ -33,3 +33,4 @@ export {
   type OverridePairs,
   type OverrideScope,
 } from './override.ts';
+export { overrideBoundary } from './scope.ts';

@@ -71,3 +71,25 @@ export function liveAncestor(layer: Layer | undefined): Layer | undefined {
   while (layer !== undefined && layer.disposed) layer = layer.parent;
   return layer;
 }
+
+/**
+ * Run `fn` in an override context of its own, starting from the current one: an
+ * `override()` made in `fn`'s synchronous part stays inside `fn` instead of reaching the
+ * caller's code after it. Runner integrations wrap each test body in it, so concurrent tests
+ * that override at the top of their bodies stay apart on every Node version (before Node 24,
+ * `enterWith` in the synchronous start of one test otherwise reached the tests started after
+ * it in the same turn). Unlike `withOverrides([], fn)` it adds no layer, so `use()` keeps its
+ * fast path.
+ *
+ * @example
+ * ```ts
+ * // A runner without fray's integration: keep each concurrent test's overrides its own.
+ * test.concurrent('acme', () => overrideBoundary(async () => {
+ *   using _ = override(Tenant, 'acme');
+ *   expect(await client.get('/me').then((r) => r.json())).toMatchObject({ tenant: 'acme' });
+ * }));
+ * ```
+ */
+export function overrideBoundary<R>(fn: () => R): R {
+  return slot.storage.run(slot.storage.getStore(), fn);
+}

@@ -143,3 +143,37 @@ export class DbUnsafeNameError extends FrayError {
     );
   }
 }
+
+/** No directory for PGlite snapshots could be created or written. */
+export class DbCacheUnwritableError extends FrayError {
+  /** The directories tried, in order. */
+  readonly candidates: readonly string[];
+  constructor(candidates: readonly string[]) {
+    super(
+      'FRAY_DB_CACHE_UNWRITABLE',
+      `fray/db found no writable directory for its PGlite snapshots; it tried ${candidates.join(', ')}.`,
+      {
+        fix: 'point the cacheDir option or FRAY_DB_CACHE_DIR at a writable directory (the snapshots are only a cache), or make the project directory or TMPDIR writable.',
+      },
+    );
+    this.candidates = candidates;
+  }
+}
+
+/** Databases fray/db created could not be dropped when it shut down. */
+export class DbDropFailedError extends FrayError {
+  /** Why each drop failed. */
+  readonly failures: readonly unknown[];
+  constructor(failures: readonly unknown[]) {
+    const first = failures[0] instanceof Error ? failures[0].message : String(failures[0]);
+    super(
+      'FRAY_DB_DROP_FAILED',
+      `fray/db could not drop ${failures.length} of its own databases (first: ${first}). Your data is untouched; only fray_… databases are involved.`,
+      {
+        cause: new AggregateError(failures, 'the failed drops'),
+        fix: 'nothing to do: the next run removes them as stale. To remove them now, drop the databases named fray_… (for example with dropdb), once no test run is using them.',
+      },
+    );
+    this.failures = failures;
+  }
+}

@@ -43,7 +43,9 @@ export {
   type UncontrolledSite,
 } from './race.ts';
 export {
+  DbCacheUnwritableError,
   DbClosedError,
+  DbDropFailedError,
   DbMigrationError,
   DbPermissionError,
   DbProductionError,

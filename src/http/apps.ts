@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { HttpUnsupportedAppError } from '../errors/index.ts';
+import { HttpUnsupportedAppError, HttpUsageError } from '../errors/index.ts';
 import type { NodeApp } from './node-exchange.ts';
 
 /** What kind of app `inject()` recognised. */
@@ -252,7 +252,11 @@ function nestApp(value: Record<string, unknown>): ResolvedApp {
       await app.close();
     },
     target: () => {
-      if (target === undefined) throw new Error('fray: the Nest application was not started');
+      if (target === undefined)
+        throw new HttpUsageError(
+          'the Nest application was used before fray/http started it.',
+          'send requests through the inject() client, which starts the app on its first request; this is a bug in fray/http if you did.',
+        );
       return target;
     },
     upgradeServer: () => app.getHttpServer(),

@@ -5,6 +5,8 @@
  * `keep-alive`) and body bytes. Large bodies are generated from a fixed seed (corpus.SEED).
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import connect from 'connect';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   corpus,
@@ -32,6 +34,19 @@ const frameworks = [
   { kind: 'koa', build: koaApp, ignored: IGNORED, statusText: true },
   { kind: 'fastify', build: fastifyApp, ignored: IGNORED, statusText: true },
   { kind: 'hono', build: honoApp, ignored: IGNORED_FOR_FETCH_APPS, statusText: false },
+  // The same routes through the other accepted shapes: Connect middleware, an http.Server
+  // (inject uses its request listeners; the real one listens), a bare fetch handler.
+  { kind: 'connect', build: () => connect().use(nodeApp()), ignored: IGNORED, statusText: true },
+  { kind: 'http-server', build: () => http.createServer(nodeApp()), ignored: IGNORED, statusText: true },
+  {
+    kind: 'fetch-handler',
+    build: () => {
+      const app = honoApp();
+      return (request: Request) => app.fetch(request);
+    },
+    ignored: IGNORED_FOR_FETCH_APPS,
+    statusText: false,
+  },
 ] as const;
 
 interface Captured {
@@ -84,7 +99,9 @@ describe.each(frameworks)(
       vi.restoreAllMocks();
     });
 
-    test.each(corpus.filter((request) => !request.skip?.includes(kind)))('$name', async (request) => {
+    // Connect and a bare http.Server carry the node listener's routes (no error handling).
+    const routesOf = kind === 'connect' || kind === 'http-server' ? 'node' : kind;
+    test.each(corpus.filter((request) => !request.skip?.includes(routesOf)))('$name', async (request) => {
       // Act
       const real = await fetch(`${served.origin}${request.path}`, request.init?.());
       const injected = await client.fetch(request.path, request.init?.());

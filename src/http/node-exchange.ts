@@ -461,6 +461,14 @@ export class NodeExchange {
     // _flush() writes what the response still buffers, then emits 'drain' and clears its
     // need-drain flag — the state the server's own drain handling leaves it in.
     res._flush();
+    if (!res.writableNeedDrain || res.finished) return;
+    // Node 22's _flush() emits 'drain' only when it had buffered output to write; with none
+    // it leaves the flag set. Do what Node's server does on a socket drain then (socketOnDrain:
+    // clear the response's kNeedDrain, emit 'drain').
+    const needDrain = Object.getOwnPropertySymbols(res).find((symbol) => symbol.description === 'kNeedDrain');
+    if (needDrain === undefined) return;
+    (res as unknown as Record<symbol, unknown>)[needDrain] = false;
+    res.emit('drain');
   }
 
   /** Node's socketOnTimeout: `'timeout'` on request, response, server; destroy if nobody listens. */

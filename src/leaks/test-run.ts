@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { overrideBoundary } from '../di/index.ts';
 import { LateLeaksError, LeaksFoundError, type LeakSummary } from '../errors/index.ts';
 import { formatLateReport, formatTestReport, type Leak, type TestInfo } from './leak.ts';
 import type { TestScope } from './scope.ts';
@@ -50,10 +51,14 @@ export class TestRun {
     this.scope = scope;
   }
 
-  /** Run `fn` (and everything it starts) inside the test's scope. */
+  /**
+   * Run `fn` (and everything it starts) inside the test's scope, and in a fray/di override
+   * context of its own: an `override()` at the top of one concurrent test never reaches the
+   * next.
+   */
   run<T>(fn: () => T): T {
     this.scope.entered = true;
-    return leaksSlot().storage.run(this.scope, fn);
+    return leaksSlot().storage.run(this.scope, () => overrideBoundary(fn));
   }
 
   /**

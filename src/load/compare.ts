@@ -275,6 +275,71 @@ function compareLevel(
 }
 
 /**
+ * Check compare options and apply the defaults, without comparing anything (what `fray run`
+ * does before a run starts). Throws `FRAY_LOAD_COMPARE` naming the option and the fix.
+ *
+ * @example
+ * ```ts
+ * validateCompareOptions({ metric: 'p99' }).noise; // 0.05
+ * ```
+ */
+export function validateCompareOptions(
+  options: CompareOptions,
+): Required<Pick<CompareOptions, 'metric' | 'confidence' | 'noise' | 'resamples'>> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new LoadCompareError(
+      `compare options must be an object, got ${JSON.stringify(options) ?? typeof options}.`,
+      "pass e.g. { metric: 'p99', noise: 0.05 }.",
+    );
+  const metric = options.metric ?? 'p50';
+  if (!METRICS.includes(metric)) {
+    throw new LoadCompareError(
+      `'${String(metric)}' is not a comparable metric.`,
+      `use one of ${METRICS.join(', ')}.`,
+    );
+  }
+  const confidence = options.confidence ?? 0.95;
+  if (!(typeof confidence === 'number' && confidence >= 0.5 && confidence < 1))
+    throw new LoadCompareError(
+      `confidence ${String(confidence)} is out of range.`,
+      'use a number from 0.5 to 0.999, e.g. 0.95.',
+    );
+  const noise = options.noise ?? 0.05;
+  if (!(typeof noise === 'number' && noise >= 0 && noise < 1))
+    throw new LoadCompareError(
+      `noise ${String(noise)} is out of range.`,
+      'use a fraction from 0 to 0.99, e.g. 0.05.',
+    );
+  const resamples = options.resamples ?? 10_000;
+  if (!Number.isInteger(resamples) || resamples < 1000 || resamples > 1_000_000) {
+    throw new LoadCompareError(
+      `resamples ${String(resamples)} is out of range.`,
+      'use a whole number from 1,000 to 1,000,000.',
+    );
+  }
+  return { metric, confidence, noise, resamples };
+}
+
+/**
+ * Throw `FRAY_LOAD_COMPARE` unless two runs with these level labels can be compared: they
+ * share a level (`c=10`, `200/s`), or each has exactly one.
+ *
+ * @example
+ * ```ts
+ * assertComparableLevels(['c=10', 'c=50'], ['c=50']); // fine
+ * assertComparableLevels(['c=10', 'c=50'], ['c=20', 'c=100']); // throws
+ * ```
+ */
+export function assertComparableLevels(baseline: readonly string[], current: readonly string[]): void {
+  if (current.some((label) => baseline.includes(label))) return;
+  if (baseline.length === 1 && current.length === 1) return;
+  throw new LoadCompareError(
+    `the reports have no level in common (baseline: ${baseline.join(', ')}; current: ${current.join(', ')}).`,
+    'run both with the same concurrency or rate levels.',
+  );
+}
+
+/**
  * Compare two load reports (or two levels) on one metric.
  *
  * @example
@@ -292,32 +357,7 @@ export function compare(
   current: LoadReport | LevelReport,
   options: CompareOptions = {},
 ): Comparison {
-  const metric = options.metric ?? 'p50';
-  if (!METRICS.includes(metric)) {
-    throw new LoadCompareError(
-      `'${String(metric)}' is not a comparable metric.`,
-      `use one of ${METRICS.join(', ')}.`,
-    );
-  }
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence >= 0.5 && confidence < 1))
-    throw new LoadCompareError(
-      `confidence ${String(confidence)} is out of range.`,
-      'use a number from 0.5 to 0.999, e.g. 0.95.',
-    );
-  const noise = options.noise ?? 0.05;
-  if (!(noise >= 0 && noise < 1))
-    throw new LoadCompareError(
-      `noise ${String(noise)} is out of range.`,
-      'use a fraction from 0 to 0.99, e.g. 0.05.',
-    );
-  const resamples = options.resamples ?? 10_000;
-  if (!Number.isInteger(resamples) || resamples < 1000 || resamples > 1_000_000) {
-    throw new LoadCompareError(
-      `resamples ${String(resamples)} is out of range.`,
-      'use a whole number from 1,000 to 1,000,000.',
-    );
-  }
+  const { metric, confidence, noise, resamples } = validateCompareOptions(options);
   const baseLevels = levelsOf(baseline, 'baseline');
   const currentLevels = levelsOf(current, 'current');
   const pairingA = (baseline as Partial<LoadReport>).pairing;
@@ -341,14 +381,11 @@ export function compare(
     if (match !== undefined) pairs.push([match, level]);
   }
   if (pairs.length === 0) {
-    if (baseLevels.length === 1 && currentLevels.length === 1)
-      pairs = [[baseLevels[0] as LevelReport, currentLevels[0] as LevelReport]];
-    else {
-      throw new LoadCompareError(
-        `the reports have no level in common (baseline: ${baseLevels.map((l) => l.label).join(', ')}; current: ${currentLevels.map((l) => l.label).join(', ')}).`,
-        'run both with the same concurrency or rate levels.',
-      );
-    }
+    assertComparableLevels(
+      baseLevels.map((l) => l.label),
+      currentLevels.map((l) => l.label),
+    );
+    pairs = [[baseLevels[0] as LevelReport, currentLevels[0] as LevelReport]];
   }
   const levels = pairs.map(([a, b]) =>
     compareLevel(a, b, paired, { metric, confidence, noise, resamples, random }),

@@ -322,6 +322,47 @@ function isLevelReport(value: unknown): value is LevelReport {
 }
 
 /**
+ * Check gate options without judging anything (what `fray run` does before a run starts).
+ * Throws `FRAY_LOAD_GATE` naming the option and the fix.
+ *
+ * @example
+ * ```ts
+ * validateGateOptions({ confidence: 0.99 }); // fine
+ * validateGateOptions({ confidence: 5 }); // throws FRAY_LOAD_GATE
+ * ```
+ */
+export function validateGateOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new LoadGateError(
+      'gateOptions',
+      `expected an object, got ${describe(options)}.`,
+      'pass e.g. { confidence: 0.95 }.',
+    );
+  }
+  const { confidence, level, allowInvalid } = options as Record<string, unknown>;
+  if (
+    confidence !== undefined &&
+    !(typeof confidence === 'number' && confidence >= 0.5 && confidence <= 0.9999)
+  ) {
+    throw new LoadGateError(
+      'confidence',
+      `expected a number from 0.5 to 0.9999, got ${describe(confidence)}.`,
+      'use e.g. 0.95.',
+    );
+  }
+  if (level !== undefined && !(typeof level === 'number' && Number.isInteger(level) && level >= 0)) {
+    throw new LoadGateError('level', `expected a level index, got ${describe(level)}.`, 'pass e.g. 0.');
+  }
+  if (allowInvalid !== undefined && typeof allowInvalid !== 'boolean') {
+    throw new LoadGateError(
+      'allowInvalid',
+      `expected true or false, got ${describe(allowInvalid)}.`,
+      'pass allowInvalid: true, or leave it out.',
+    );
+  }
+}
+
+/**
  * Judge `gates` on every level of a report (or on one level report).
  *
  * @example
@@ -335,14 +376,8 @@ export function checkGates(
   gates: Gates,
   options: GateOptions = {},
 ): GateCheck {
+  validateGateOptions(options);
   const confidence = options.confidence ?? 0.95;
-  if (!(confidence >= 0.5 && confidence <= 0.9999)) {
-    throw new LoadGateError(
-      'confidence',
-      `expected a number from 0.5 to 0.9999, got ${describe(confidence)}.`,
-      'use e.g. 0.95.',
-    );
-  }
   validateGates(gates);
   let levels: readonly LevelReport[];
   if (isLoadReport(report)) levels = report.levels;

@@ -26,9 +26,12 @@
  * @module
  */
 export { load, validateLoadOptions, type ClientOf } from './load.ts';
+export { LOAD_OPTION_NAMES, plannedLevelLabels } from './options.ts';
 export { abTest, type AbSide, type AbTestOptions, type AbTestResult } from './ab-test.ts';
 export {
+  assertComparableLevels,
   compare,
+  validateCompareOptions,
   type CompareMethod,
   type CompareMetric,
   type CompareOptions,
@@ -38,6 +41,7 @@ export {
 } from './compare.ts';
 export {
   checkGates,
+  validateGateOptions,
   validateGates,
   type GateCheck,
   type GateOptions,

@@ -76,3 +76,17 @@ test('a request function cannot be exported', () => {
   expect(isFrayError(caught) && caught.code).toBe('FRAY_LOAD_OPTIONS');
   expect((caught as Error).message).toMatch(/describe the requests declaratively/);
 });
+
+test.each([null, undefined, 'load.js', []])(
+  '%j is not a scenario: FRAY_LOAD_OPTIONS, not a TypeError',
+  (value) => {
+    let caught: unknown;
+    try {
+      toK6(value as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isFrayError(caught) && caught.code).toBe('FRAY_LOAD_OPTIONS');
+    expect((caught as Error).message).toMatch(/expected a scenario object/);
+  },
+);

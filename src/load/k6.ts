@@ -135,6 +135,13 @@ function levelLength(scenario: Record<string, unknown>): number {
  * ```
  */
 export function toK6(scenario: Scenario, options: K6Options = {}): K6Export {
+  if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario)) {
+    throw new LoadOptionsError(
+      'scenario',
+      `expected a scenario object, got ${scenario === null ? 'null' : Array.isArray(scenario) ? 'an array' : typeof scenario}.`,
+      "pass the object given to defineScenario(), e.g. toK6({ request: { path: '/' }, concurrency: 10, duration: '30s' }).",
+    );
+  }
   if (typeof scenario.request === 'function') {
     throw new LoadOptionsError(
       'request',

@@ -163,7 +163,15 @@ export interface LoadPlan {
   readonly validity: Required<{ [K in keyof ValidityThresholds]: number }>;
 }
 
-const KNOWN_OPTIONS = new Set([
+/**
+ * Every option `load()` accepts, by name (scenario files derive their fields from it).
+ *
+ * @example
+ * ```ts
+ * LOAD_OPTION_NAMES.includes('concurrency'); // true
+ * ```
+ */
+export const LOAD_OPTION_NAMES = [
   'request',
   'concurrency',
   'rate',
@@ -184,7 +192,9 @@ const KNOWN_OPTIONS = new Set([
   'signal',
   'onProgress',
   'validity',
-]);
+] as const satisfies readonly (keyof LoadOptions<unknown>)[];
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(LOAD_OPTION_NAMES);
 
 const HOUR = 3_600_000;
 
@@ -367,4 +377,17 @@ export function levelLabel(
   if ('concurrency' in level && level.concurrency !== undefined) return `c=${level.concurrency}`;
   if ('rate' in level && level.rate !== undefined) return `${Number(level.rate.toFixed(2))}/s`;
   return '?';
+}
+
+/**
+ * The labels (`c=10`, `200/s`) of the levels `options` would run, without running anything.
+ * Throws `FRAY_LOAD_OPTIONS` as `load()` would.
+ *
+ * @example
+ * ```ts
+ * plannedLevelLabels({ concurrency: [10, 50], duration: '5s' }); // ['c=10', 'c=50']
+ * ```
+ */
+export function plannedLevelLabels(options: LoadOptions<any>): string[] {
+  return planLoad(options).levels.map(levelLabel);
 }

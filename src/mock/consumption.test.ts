@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { asyncMock } from './index.ts';
 
@@ -113,6 +114,37 @@ describe('a mock promise records consumption', () => {
     const record = get.records[0];
     void record?.promise;
 
+    expect(get.awaitCount).toBe(0);
+  });
+
+  test('logging a promise does not consume it; reading .constructor does (documented)', () => {
+    // Arrange
+    const get = asyncMock().resolves(1);
+    const promise = get();
+
+    // Act
+    const shown = inspect(promise);
+    const afterInspect = get.awaitCount;
+    const name = (promise as { constructor: { name: string } }).constructor.name;
+
+    // Assert
+    expect(shown).toContain('Promise');
+    expect(afterInspect).toBe(0);
+    expect(name).toBe('Promise');
+    expect(get.awaitCount).toBe(1);
+  });
+
+  test("the prototype's constructor is the class, read without error or consumption", () => {
+    // Arrange
+    const get = asyncMock().resolves(1);
+    const promise = get();
+
+    // Act
+    const prototypeConstructor = (Object.getPrototypeOf(promise) as { constructor: unknown }).constructor;
+
+    // Assert
+    expect(typeof prototypeConstructor).toBe('function');
+    expect(promise).toBeInstanceOf(prototypeConstructor as new () => unknown);
     expect(get.awaitCount).toBe(0);
   });
 });

@@ -11,6 +11,10 @@
  * promises. A rejection nobody consumed stays unhandled and reaches `unhandledRejection`
  * exactly like a native one.
  *
+ * The cost of that design: reading `promise.constructor` yourself also counts as consuming
+ * it. `util.inspect` and `console.log` do not read it (they look at property descriptors),
+ * so logging a promise leaves it unconsumed.
+ *
  * @module
  */
 
@@ -41,6 +45,8 @@ export class MockPromise<T> extends NativePromise<T> {
       configurable: true,
       enumerable: false,
       get(this: MockPromise<unknown>) {
+        // Read on the prototype itself (or a foreign receiver): the class, consuming nothing.
+        if (!(#sink in this)) return MockPromise;
         const sink = this.#sink;
         if (sink !== undefined) {
           this.#sink = undefined;

@@ -11,7 +11,10 @@ import { describe, expect, test } from 'vitest';
 const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/unhandled-rejection.ts', import.meta.url));
 
-async function child(kind: 'mock' | 'native' | 'vitest', mode: 'crash' | 'observe') {
+async function child(
+  kind: 'mock' | 'native' | 'vitest' | 'jest-mock' | 'node-test' | 'sinon',
+  mode: 'crash' | 'observe',
+) {
   return run(process.execPath, [fixture, kind, mode]).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
@@ -52,4 +55,14 @@ describe('a rejected mock promise nobody consumed', () => {
     expect(vitest.code).toBe(0);
     expect(vitest.stderr).not.toContain('card declined');
   });
+
+  test.each(['jest-mock', 'node-test', 'sinon'] as const)(
+    'for comparison: %s surfaces it like a native promise (the process crashes)',
+    async (peer) => {
+      const result = await child(peer, 'crash');
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('card declined');
+    },
+  );
 });

@@ -76,4 +76,27 @@ describe('deadlocks', () => {
     // Assert
     expect(result.ok).toBe(true);
   });
+
+  it('real work slower than blockedAfter, with nothing left to decide, is waited for, not called a deadlock', async () => {
+    // Arrange: a wrapped client whose real I/O (a real timer in its own code) takes 150 ms,
+    // five times blockedAfter — a slow server, not a lock another task holds.
+    const slowStore = {
+      async get(): Promise<number> {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return 1;
+      },
+    };
+    // Act
+    const result = await explore({
+      setup: (ctl) => ({ store: ctl.wrap(slowStore, 'store') }),
+      tasks: ({ store }) => ({ reader: () => store.get() }),
+      blockedAfter: 30,
+      runs: 2,
+      seed: 1,
+      quiet: true,
+    });
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(result.notes.join('\n')).toMatch(/store\.get.*assumed it was blocked/);
+  });
 });

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { asyncMock } from '../mock/index.ts';
 import './fixtures/vitest-matchers.ts';
@@ -98,6 +101,24 @@ describe('explore: finding a race', () => {
     // Assert
     expect(result.failure?.error).toMatchObject({ code: 'FRAY_RACE_TASK_REJECTED', tasks: ['bad'] });
     expect(result.failure?.report).toContain('bad: TypeError: nope');
+  });
+});
+
+describe('explore: every failure prints its replay line', () => {
+  it('writes one line to stderr with the seed, the replay string and the fray replay command', async () => {
+    // Arrange: explore() without quiet, in a child process, so stderr is Node's own.
+    const fixture = fileURLToPath(new URL('./fixtures/prints/lost-update.ts', import.meta.url));
+
+    // Act
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [fixture]);
+
+    // Assert
+    const { ok, replay } = JSON.parse(stdout) as { ok: boolean; replay: string };
+    expect(ok).toBe(false);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`(seed 7). Replay: '${replay}'`);
+    expect(lines[0]).toMatch(/npx fray replay \S*lost-update\.ts 'fr1;[^']+'\)$/);
   });
 });
 

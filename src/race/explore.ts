@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { appendFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -26,7 +27,7 @@ import {
   type RaceFailure,
 } from './options.ts';
 import { fnv1a } from './prng.ts';
-import { decodeReplay, encodeReplay } from './replay-string.ts';
+import { checkpointsOf, decodeReplay, encodeReplay } from './replay-string.ts';
 import { failureReport, type FoundBy } from './report.ts';
 import { AbandonRun, Run, type Chooser, type RunRecord, type RunSpec } from './run.ts';
 import { shrink } from './shrink.ts';
@@ -248,17 +249,27 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     const fromEnv = explicit === undefined ? process.env['FRAY_RACE_REPLAY'] : undefined;
     const replay = explicit ?? (fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : undefined);
     if (replay !== undefined) {
-      const outcome = await replayOnce(
-        replay,
-        explicit !== undefined,
-        execute,
-        opts,
-        file,
-        absorb,
-        notes,
-        uncontrolled,
-      );
-      if (outcome !== undefined) return outcome;
+      let outcome: ExploreResult | undefined;
+      try {
+        outcome = await replayOnce(
+          replay,
+          explicit !== undefined,
+          execute,
+          opts,
+          file,
+          absorb,
+          notes,
+          uncontrolled,
+        );
+      } catch (error) {
+        if (explicit === undefined && error instanceof RaceReplayDivergedError)
+          reportReplayOutcome('diverged');
+        throw error;
+      }
+      if (outcome !== undefined) {
+        if (explicit === undefined) reportReplayOutcome(outcome.ok ? 'passed' : 'failed');
+        return outcome;
+      }
     }
 
     const strategy = makeStrategy(opts);
@@ -316,7 +327,11 @@ async function replayOnce(
   const strict = strictChooser(
     schedule.deviations,
     (step, what, expected, actual) => new RaceReplayDivergedError(step, what, expected, actual),
-    { steps: schedule.steps, hash: schedule.hash },
+    {
+      steps: schedule.steps,
+      hash: schedule.hash,
+      ...(schedule.checkpoints === undefined ? {} : { checkpoints: schedule.checkpoints }),
+    },
   );
   let checked = false;
   const chooser: Chooser = {
@@ -399,6 +414,7 @@ async function failed(
       steps: record.steps.length,
       hash: record.hash,
       deviations: record.deviations,
+      checkpoints: checkpointsOf(record.steps.map((step) => step.id)),
     });
   const verify = async (record: RunRecord): Promise<boolean> => {
     try {
@@ -409,6 +425,7 @@ async function failed(
           {
             steps: record.steps.length,
             hash: record.hash,
+            checkpoints: checkpointsOf(record.steps.map((step) => step.id)),
           },
         ),
         0,
@@ -495,4 +512,20 @@ function failureResult(
     uncontrolled: [...uncontrolled.values()],
     failure: raceFailure,
   };
+}
+
+/**
+ * `fray replay <test file>` asks, through `FRAY_RACE_REPLAY_OUTCOME` (a file path), what
+ * became of the replay string it set in `FRAY_RACE_REPLAY`: each exploration that took the
+ * string appends one line, so the CLI can tell a replay that passed, failed or left its
+ * schedule from one that no exploration in the file belonged to.
+ */
+function reportReplayOutcome(outcome: 'passed' | 'failed' | 'diverged'): void {
+  const path = process.env['FRAY_RACE_REPLAY_OUTCOME'];
+  if (path === undefined || path === '') return;
+  try {
+    appendFileSync(path, `${outcome}\n`);
+  } catch {
+    // The CLI then reports that no exploration took the string: a clear failure, not a lost one.
+  }
 }

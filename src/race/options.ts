@@ -40,8 +40,9 @@ export interface ExploreOptions<C, T extends TaskSet> {
   readonly name?: string;
   /**
    * Build a fresh world for one run: create mocks, wrap clients with `ctl.wrap`, reset the
-   * database. Called before every run; nothing it does is controlled, its timers are
-   * virtual. Default: `() => ({})`.
+   * database. Called before every run; nothing it does is controlled: its timers are real
+   * (a library's connect timeout works as usual), `Date` already reads the run's virtual
+   * clock. Default: `() => ({})`.
    */
   readonly setup?: (ctl: RaceControl) => C | Promise<C>;
   /** The logical tasks that race: a record of named async functions, or an array. */
@@ -79,7 +80,7 @@ export interface ExploreOptions<C, T extends TaskSet> {
   /**
    * Real I/O of a wrapped call still running after this many ms, with nothing controlled
    * pending, is assumed blocked (on a lock another task holds) and fray moves on (0 – 60,000).
-   * Default 500.
+   * When no decision is left to take, it is waited for instead, up to `timeout`. Default 500.
    */
   readonly blockedAfter?: number;
   /**

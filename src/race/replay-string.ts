@@ -2,11 +2,16 @@
  * Replay strings: one line that reproduces a schedule exactly.
  *
  * ```
- * fr1;3a9f01c2;14;b7e2d4a0;6=bob:repo.get#1:start<alice:repo.set#1:start
- * └┬┘ └──┬───┘ └┬┘ └──┬───┘ └─────────────────────┬─────────────────────┘
- * version │   steps  decisions'               deviations: at step 6, take
+ * fr1;3a9f01c2;14;b7e2d4a0;6=bob:repo.get#1:start<alice:repo.set#1:start;@e3
+ * └┬┘ └──┬───┘ └┬┘ └──┬───┘ └─────────────────────┬─────────────────────┘ └┬┘
+ * version │   steps  decisions'               deviations: at step 6, take     checkpoints
  *    scenario        fingerprint              `chosen` where first-come would take `instead`
  * ```
+ *
+ * Checkpoints hold one hex digit per block of steps (8 steps, larger blocks past 256 steps so
+ * there are never more than 32 digits): a replay whose run makes other decisions than the
+ * recorded one is stopped at the end of the first block that differs, so it says where it
+ * left the schedule even between deviations. Strings without them still decode.
  *
  * Everything else in the run is first-come order, so the string stays short. Decisions are
  * named by stable labels (`task:operation#occurrence:phase`), never by indices: a string
@@ -17,6 +22,7 @@
  * @module
  */
 import { RaceReplayInvalidError } from '../errors/index.ts';
+import { fnv1a } from './prng.ts';
 import type { Deviation } from './types.ts';
 
 /** A decoded replay string. */
@@ -28,6 +34,41 @@ export interface ReplaySchedule {
   /** Fingerprint of the run's decision sequence. */
   readonly hash: string;
   readonly deviations: readonly Deviation[];
+  /** One hex digit per block of {@link checkpointBlock} steps; absent in older strings. */
+  readonly checkpoints?: string;
+}
+
+/** Steps per checkpoint digit: 8, or more for long runs so there are at most 32 digits. */
+export function checkpointBlock(steps: number): number {
+  return Math.max(8, Math.ceil(steps / 32));
+}
+
+/**
+ * The checkpoint digit of one block of decision ids.
+ *
+ * @example
+ * ```ts
+ * checkpointDigit(['alice:repo.get#1:start', 'bob:repo.get#1:start']); // e.g. 'e'
+ * ```
+ */
+export function checkpointDigit(ids: readonly string[]): string {
+  return fnv1a(ids.join('\n')).charAt(0);
+}
+
+/**
+ * The checkpoints of a run's decision ids, in order.
+ *
+ * @example
+ * ```ts
+ * checkpointsOf(record.steps.map((step) => step.id)); // e.g. 'e3'
+ * ```
+ */
+export function checkpointsOf(ids: readonly string[]): string {
+  const block = checkpointBlock(ids.length);
+  let digits = '';
+  for (let start = 0; start < ids.length; start += block)
+    digits += checkpointDigit(ids.slice(start, start + block));
+  return digits;
 }
 
 const VERSION = 'fr1';
@@ -70,6 +111,9 @@ export function encodeReplay(schedule: ReplaySchedule): string {
     String(schedule.steps),
     schedule.hash,
     ...schedule.deviations.map((d) => `${d.step}=${escape(d.chosen)}<${escape(d.instead)}`),
+    ...(schedule.checkpoints === undefined || schedule.checkpoints === ''
+      ? []
+      : [`@${schedule.checkpoints}`]),
   ].join(';');
 }
 
@@ -91,6 +135,18 @@ export function decodeReplay(replay: string): ReplaySchedule {
     throw new RaceReplayInvalidError(replay, 'the step count is missing');
   if (hash === undefined || !/^[0-9a-f]{8}$/.test(hash))
     throw new RaceReplayInvalidError(replay, 'the decision fingerprint is missing');
+  let checkpoints: string | undefined;
+  const last = rest.at(-1);
+  if (last?.startsWith('@') === true) {
+    rest.pop();
+    checkpoints = last.slice(1);
+    const expected = Math.ceil(Number(steps) / checkpointBlock(Number(steps)));
+    if (!/^[0-9a-f]*$/.test(checkpoints) || checkpoints.length !== expected)
+      throw new RaceReplayInvalidError(
+        replay,
+        `the checkpoints '@${checkpoints}' should be ${expected} hex digits for ${steps} steps`,
+      );
+  }
   let previous = 0;
   const deviations = rest.map((item) => {
     const match = /^(\d+)=([^<]*)<(.*)$/.exec(item);
@@ -104,5 +160,11 @@ export function decodeReplay(replay: string): ReplaySchedule {
     previous = step;
     return { step, chosen: unescape(match[2] ?? '', replay), instead: unescape(match[3] ?? '', replay) };
   });
-  return { fingerprint, steps: Number(steps), hash, deviations };
+  return {
+    fingerprint,
+    steps: Number(steps),
+    hash,
+    deviations,
+    ...(checkpoints === undefined ? {} : { checkpoints }),
+  };
 }

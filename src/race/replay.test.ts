@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { asyncMock } from '../mock/index.ts';
 import { decodeReplay, encodeReplay, explore } from './index.ts';
+import { checkpointsOf } from './replay-string.ts';
 
 /** A read-modify-write race; `extraCall` adds an operation to alice (a "code change"). */
 function scenario(options: { fixed?: boolean; extraCall?: boolean; name?: string } = {}) {
@@ -62,6 +63,28 @@ describe('replay strings', () => {
     expect(decodeReplay(`'${text}'`)).toEqual(schedule);
   });
 
+  it('carry checkpoints, one hex digit per block of steps; older strings without them decode', () => {
+    // Arrange
+    const schedule = {
+      fingerprint: '0a1b2c3d',
+      steps: 20,
+      hash: 'deadbeef',
+      deviations: [{ step: 3, chosen: 'bob:get#1:start', instead: 'alice:get#1:start' }],
+      checkpoints: checkpointsOf(Array.from({ length: 20 }, (_, i) => `task:op#${i}:start`)),
+    };
+    // Act
+    const text = encodeReplay(schedule);
+    // Assert
+    expect(schedule.checkpoints).toMatch(/^[0-9a-f]{3}$/); // 8 + 8 + 4 steps
+    expect(text).toBe(
+      `fr1;0a1b2c3d;20;deadbeef;3=bob:get#1:start<alice:get#1:start;@${schedule.checkpoints}`,
+    );
+    expect(decodeReplay(text)).toEqual(schedule);
+    expect(decodeReplay('fr1;0a1b2c3d;20;deadbeef').checkpoints).toBeUndefined();
+    // Long runs use larger blocks: never more than 32 digits.
+    expect(checkpointsOf(Array.from({ length: 1000 }, (_, i) => `t:op#${i}:start`))).toHaveLength(32);
+  });
+
   it.each([
     ['', /start with 'fr1;'/],
     ['fr2;0a1b2c3d;9;deadbeef', /start with 'fr1;'/],
@@ -70,6 +93,8 @@ describe('replay strings', () => {
     ['fr1;0a1b2c3d;9;deadbeef;3:a<b', /step=chosen<instead/],
     ['fr1;0a1b2c3d;9;deadbeef;5=a<b;4=c<d', /must increase/],
     ['fr1;0a1b2c3d;9;deadbeef;3=a%ZZ<b', /broken %-escape/],
+    ['fr1;0a1b2c3d;9;deadbeef;@e', /should be 2 hex digits for 9 steps/],
+    ['fr1;0a1b2c3d;9;deadbeef;@eZ', /should be 2 hex digits/],
   ])('reject %j with FRAY_RACE_REPLAY_INVALID', (text, message) => {
     // Act / Assert
     expect(() => decodeReplay(text)).toThrow(
@@ -110,7 +135,23 @@ describe('explore({ replay })', () => {
     }
   });
 
-  it('passes once the bug is fixed, when the fix keeps the same decisions', async () => {
+  it('passes when the code under the schedule no longer breaks the invariant', async () => {
+    // Arrange — the same calls in the same order; only the invariant is now met (here: relaxed).
+    const found = await explore({ ...scenario(), seed: 4, quiet: true });
+    // Act
+    const result = await explore({
+      ...scenario(),
+      check: () => undefined,
+      replay: found.failure?.replay ?? '',
+      quiet: true,
+    });
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(result.strategy).toBe('replay');
+    expect(result.summary).toMatch(/ran exactly as recorded and every check held/);
+  });
+
+  it('a fix that makes other calls leaves the schedule: FRAY_RACE_REPLAY_DIVERGED', async () => {
     // Arrange — a schedule of the buggy counter whose decisions the fixed one cannot follow.
     const found = await explore({ ...scenario(), seed: 4, quiet: true });
     // Act
@@ -133,6 +174,44 @@ describe('explore({ replay })', () => {
       code: 'FRAY_RACE_REPLAY_DIVERGED',
       step: expect.any(Number),
       message: expect.stringMatching(/left its schedule at step \d+/),
+    });
+  });
+
+  it('between deviations, a checkpoint stops the run in the first block of steps that differs', async () => {
+    // Arrange — a failure found with no deviation at all (first-come order breaks it), in a
+    // scenario long enough for several checkpoint blocks; then a "code change" early in alice.
+    const long = (extraCall: boolean) => ({
+      ...scenario({ extraCall }),
+      tasks: (w: {
+        get: () => Promise<number>;
+        set: (n: number) => Promise<void>;
+        audit: () => Promise<void>;
+      }) => ({
+        alice: async () => {
+          if (extraCall) await w.audit();
+          const n = await w.get();
+          for (let i = 0; i < 6; i++) await w.audit();
+          await w.set(n + 1);
+        },
+        bob: async () => {
+          const n = await w.get();
+          for (let i = 0; i < 6; i++) await w.audit();
+          await w.set(n + 1);
+        },
+      }),
+    });
+    const found = await explore({ ...long(false), strategy: 'dfs', quiet: true });
+    const schedule = decodeReplay(found.failure?.replay ?? '');
+    // Act
+    const attempt = explore({ ...long(true), replay: found.failure?.replay ?? '', quiet: true });
+    // Assert — the recorded run had no deviation to trip on, and is far longer than one block.
+    expect(schedule.deviations).toEqual([]);
+    expect(schedule.steps).toBeGreaterThan(16);
+    expect(schedule.checkpoints).toMatch(/^[0-9a-f]{3,}$/);
+    await expect(attempt).rejects.toMatchObject({
+      code: 'FRAY_RACE_REPLAY_DIVERGED',
+      step: 8,
+      message: expect.stringMatching(/decisions of steps 1–8 differ from the recorded ones/),
     });
   });
 

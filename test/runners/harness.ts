@@ -28,6 +28,13 @@ const builtEntries = [
 /** Whether `dist/` is there (`npm test` builds before it runs the tests). */
 export const built = builtEntries.every((entry) => existsSync(join(root, entry)));
 
+// Under CI these suites must run: a missing dist/ is a broken pipeline, not a reason to skip.
+if (!built && /^(1|true)$/i.test(process.env['CI'] ?? '')) {
+  throw new Error(
+    'CI=true but dist/ is missing: the runner end-to-end tests must run in CI (npm test builds first).',
+  );
+}
+
 /** Printed once by each runner file when `dist/` is missing. */
 export const notBuilt =
   'test/runners: dist/ is missing, skipping the runner end-to-end tests; run `npm run build` first (npm test does).';

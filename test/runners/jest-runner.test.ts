@@ -77,6 +77,23 @@ describe.skipIf(!built)('Jest with fray/jest/environment (needs npm run build)',
     expect(run!.code).toBe(1);
   });
 
+  test("fray's matchers run under Jest: passes, .not, toBeRaceFree, and a failure in Jest's words", () => {
+    const matchers = file('matchers.sample.js');
+    const status = Object.fromEntries(
+      matchers.assertionResults.map((result) => [result.title, result.status]),
+    );
+
+    expect(status).toEqual({
+      'matchers: awaited once with equal arguments': 'passed',
+      'matchers: a mock never called is not awaited': 'passed',
+      'matchers: toBeRaceFree on an explored scenario': 'passed',
+      'matchers: fails on purpose when an awaited mock is said not to be': 'failed',
+    });
+    const failure = matchers.assertionResults.find((result) => result.status === 'failed');
+    expect(failure?.failureMessages.join('\n')).toMatch(/expected asyncMock not to have been awaited/);
+    expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('matchers.sample.js'))).toEqual([]);
+  });
+
   test('the clean suite (Express, Fastify, Koa, Hono, supertest, PGlite) reports nothing and passes', () => {
     const clean = file('clean.sample.js');
 

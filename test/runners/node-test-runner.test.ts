@@ -40,6 +40,7 @@ describe.skipIf(!built)('node:test with fray/node-test/setup (needs npm run buil
       '--test-reporter=spec',
       join(project, 'planted.sample.js'),
       join(project, 'clean.sample.js'),
+      join(project, 'matchers.sample.js'),
     ]);
   }, 170_000);
 
@@ -62,6 +63,15 @@ describe.skipIf(!built)('node:test with fray/node-test/setup (needs npm run buil
     expect(run!.stdout).toContain('LeaksFoundError');
     expect(`${run!.stdout}${run!.stderr}`).toContain('FRAY_LEAKS_LATE');
     expect(run!.code).toBe(1);
+  });
+
+  test("fray's assertions run on t.assert: a pass, and a failure in node:test's words", () => {
+    const seen = outcomes(run!.stdout);
+
+    expect(seen.get('assertions: awaited once with equal arguments')).toBe('passed');
+    expect(seen.get('assertions: fails on purpose when a mock was never awaited')).toBe('failed');
+    expect(run!.stdout).toMatch(/to have been awaited/i);
+    expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('matchers.sample.js'))).toEqual([]);
   });
 
   test('the clean suite (Express, Fastify, Koa, Hono, supertest, PGlite) reports nothing and passes', () => {

@@ -106,6 +106,18 @@ describe('fray replay', () => {
       'running src/race/fixtures/cli/replayable.test.ts with Vitest and FRAY_RACE_REPLAY set',
     );
     expect(`${out()}${err()}`).toContain(`fray-replay-fixture strategy=replay replay=${replay}`);
-    expect(code).toBe(0);
+    // The replay's exit code, not Vitest's: the test asserting the race passed, the schedule fails.
+    expect(code).toBe(1);
+  }, 120_000);
+
+  it('says so when no explore() in the test file takes the string (exit 2)', async () => {
+    // Arrange: a string recorded from another scenario than the file's.
+    const replay = await replayOf('racyIncrement', false);
+    const { io, err } = capture();
+    // Act
+    const code = await main(['replay', 'src/race/fixtures/cli/replayable.test.ts', replay], io);
+    // Assert
+    expect(code).toBe(2);
+    expect(err()).toMatch(/fray: FRAY_CLI_SCENARIO: .*no explore\(\) in it took the replay string/);
   }, 120_000);
 });

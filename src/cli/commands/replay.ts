@@ -13,7 +13,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +45,9 @@ result. The string is the one a failure printed (it starts with 'fr1;'); quote i
     one the string belongs to is found. A \`dispose\` export, if any, is called at the end
     (close what the scenarios opened: a database, a server). Or
   - a test file (*.test.ts, *.spec.ts): run with Vitest and FRAY_RACE_REPLAY set, so the
-    explore() the string belongs to replays it and every other explores as usual.
+    explore() the string belongs to replays it and every other explores as usual. The exit
+    code is the replay's, not Vitest's: a test asserting the race still exits 1 while the
+    schedule fails, and a file where no explore() takes the string exits 2.
 
 Options:
 ${flagHelp(FLAGS)}
@@ -126,17 +129,36 @@ async function replayTestFile(file: string, replay: string, io: CliIO): Promise<
   io.stderr.write(
     `fray replay: running ${file} with Vitest and FRAY_RACE_REPLAY set; the exploration this string belongs to replays it, the others explore as usual.\n`,
   );
-  return new Promise<number>((resolveExit, reject) => {
-    const child = spawn(process.execPath, [entry, 'run', file], {
-      cwd: io.cwd,
-      env: { ...io.env, FRAY_RACE_REPLAY: replay },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  // Each explore() that takes the string appends passed | failed | diverged here.
+  const dir = await mkdtemp(join(tmpdir(), 'fray-replay-'));
+  const outcomeFile = join(dir, 'outcome');
+  try {
+    const vitestCode = await new Promise<number | null>((resolveExit, reject) => {
+      const child = spawn(process.execPath, [entry, 'run', file], {
+        cwd: io.cwd,
+        env: { ...io.env, FRAY_RACE_REPLAY: replay, FRAY_RACE_REPLAY_OUTCOME: outcomeFile },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (chunk: Buffer) => io.stdout.write(chunk));
+      child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolveExit(code));
     });
-    child.stdout.on('data', (chunk: Buffer) => io.stdout.write(chunk));
-    child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolveExit(code === 0 ? 0 : 1));
-  });
+    const outcomes = (await readFile(outcomeFile, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    if (outcomes.length === 0)
+      throw new CliScenarioError(
+        file,
+        `no explore() in it took the replay string (Vitest exited with ${String(vitestCode)}): none of its explorations is the scenario the string was recorded from, or the test running it did not run.`,
+        'pass the test file the failure named, and make sure the test is not skipped or filtered out.',
+      );
+    if (outcomes.includes('diverged')) {
+      io.stderr.write('fray replay: the run left its schedule (FRAY_RACE_REPLAY_DIVERGED, above).\n');
+      return 2;
+    }
+    return outcomes.includes('failed') ? 1 : 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Point the report's replay line at the file that was replayed. */

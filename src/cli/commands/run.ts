@@ -10,10 +10,12 @@ import { basename, join, relative, resolve } from 'node:path';
 import { CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
 import type { InjectableApp } from '../../http/index.ts';
 import {
+  assertComparableLevels,
   checkGates,
   compare,
   load,
   parseDuration,
+  plannedLevelLabels,
   renderHtmlReport,
   validateLoadOptions,
   type CompareMetric,
@@ -261,9 +263,18 @@ export const runCommand: Command = {
     };
 
     // Bad options fail now, before any race check runs or the app starts.
-    validateLoadOptions(
-      loadOptionsOf(loaded, { duration: flags['duration'] as string | undefined, seed }, 'main'),
+    const planned = loadOptionsOf(
+      loaded,
+      { duration: flags['duration'] as string | undefined, seed },
+      'main',
     );
+    validateLoadOptions(planned);
+    if (baseline !== undefined) {
+      assertComparableLevels(
+        baseline.levels.map((level) => level.label),
+        plannedLevelLabels(planned),
+      );
+    }
 
     // Phase lines on a terminal (never under CI or when piped): the load has its own bars.
     const live = liveProgressWanted(io.stderr, io.env, flags['quiet'] === true);
@@ -271,6 +282,8 @@ export const runCommand: Command = {
       if (live) io.stderr.write(`${paint.dim('▸')} ${text}\n`);
     };
 
+    // Set when the app's shutdown throws: the run fails, its measurements are still reported.
+    let shutdownError: unknown;
     const audit = async (): Promise<{
       races: readonly RaceCheckSummary[];
       routes: readonly RouteCheckSummary[];
@@ -320,7 +333,10 @@ export const runCommand: Command = {
       } finally {
         view.close();
         process.off('SIGINT', onSignal);
-        await started.close();
+        // A shutdown that throws fails the run, but never costs the results already measured.
+        await started.close().catch((error: unknown) => {
+          shutdownError = error;
+        });
       }
     };
 
@@ -375,7 +391,7 @@ export const runCommand: Command = {
     }
 
     write(
-      paint.bold(`fray run ${loaded.file}`) +
+      paint.bold(`fray run ${loaded.file}${scenario.name === undefined ? '' : `: ${scenario.name}`}`) +
         paint.dim(` — ${report.model} model, target ${target}, seed ${report.seed}`),
     );
     write('');
@@ -387,6 +403,17 @@ export const runCommand: Command = {
     if (comparison !== undefined) write(`\nagainst ${baselinePath}:\n${comparisonText(comparison, paint)}`);
     if (report.aborted)
       write(paint.bad('\nthe run was interrupted; the report holds the levels measured so far.'));
+    if (shutdownError !== undefined) {
+      const reason =
+        shutdownError instanceof Error
+          ? shutdownError.message
+          : (JSON.stringify(shutdownError) ?? typeof shutdownError);
+      write(
+        paint.bad(
+          `\nthe app failed to shut down: ${reason.replace(/\s+/g, ' ').trim()} — fix the scenario's close() (the results above were measured before it).`,
+        ),
+      );
+    }
     const shown = (path: string): string => {
       const rel = relative(io.cwd, path);
       return rel === '' || rel.startsWith('..') ? path : rel;
@@ -395,6 +422,7 @@ export const runCommand: Command = {
 
     const failed =
       report.aborted ||
+      shutdownError !== undefined ||
       (gates !== undefined && !gates.pass) ||
       races.some((race) => race.status === 'failed' || race.status === 'error') ||
       routes.some((route) => route.status === 'failed') ||

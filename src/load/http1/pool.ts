@@ -2,9 +2,10 @@
  * Keep-alive HTTP/1.1 connections for the load generator, one request in flight per
  * connection, over raw `net`/`tls` sockets: request bytes are prepared once, responses are
  * parsed incrementally, and a connection that errs, is told to close, or is abandoned by a
- * timeout is destroyed and replaced on the next use. The pool hands connections out FIFO
- * and queues requests beyond its size; each request reports when it was actually written,
- * which is the open model's uncorrected start.
+ * timeout is destroyed and replaced on the next use. Plain-TCP connections read into one
+ * reused buffer (`onread`), so reading a response allocates nothing. The pool hands the most
+ * recently freed connection out first and queues requests beyond its size; each request
+ * reports when it was actually written, which is the open model's uncorrected start.
  *
  * @module
  */
@@ -14,6 +15,12 @@ import { ResponseParser, type ParsedResponse } from './response-parser.ts';
 import type { Endpoint, PreparedRequest, RequestHooks } from './types.ts';
 
 const now = performance.now.bind(performance);
+
+/**
+ * The one buffer every plain-TCP connection of this thread reads into. Safe to share: a
+ * read is handed to the parser synchronously, and the parser copies whatever it keeps.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** A network failure with a Node-style code. */
 export class ConnectionError extends Error {
@@ -36,16 +43,29 @@ class Connection {
 
   constructor(endpoint: Endpoint, onDead: (connection: Connection) => void) {
     this.#onDead = onDead;
-    this.#socket = endpoint.tls
-      ? tlsConnect({
-          host: endpoint.address,
-          port: endpoint.port,
-          servername: endpoint.servername ?? endpoint.host.replace(/:\d+$/, ''),
-          rejectUnauthorized: endpoint.rejectUnauthorized ?? true,
-        })
-      : netConnect({ host: endpoint.address, port: endpoint.port });
+    if (endpoint.tls) {
+      this.#socket = tlsConnect({
+        host: endpoint.address,
+        port: endpoint.port,
+        servername: endpoint.servername ?? endpoint.host.replace(/:\d+$/, ''),
+        rejectUnauthorized: endpoint.rejectUnauthorized ?? true,
+      });
+      this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    } else {
+      // Plain TCP reads straight into the shared buffer: no Buffer allocated per read.
+      this.#socket = netConnect({
+        host: endpoint.address,
+        port: endpoint.port,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (bytes: number, buffer: Uint8Array): boolean => {
+            this.#onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+            return true;
+          },
+        },
+      });
+    }
     this.#socket.setNoDelay(true);
-    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('error', (error: Error) => this.#fail(error));
     this.#socket.on('end', () => this.#onEnd());
     this.#socket.on('close', () => this.#fail(new ConnectionError('ECONNRESET', 'the connection closed')));

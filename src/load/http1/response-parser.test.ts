@@ -83,4 +83,33 @@ describe('ResponseParser', () => {
     cut.feed(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
     expect(() => cut.end()).toThrow(/before the response was complete/);
   });
+
+  test('keeps nothing of the bytes it is fed: one buffer reused for every read parses correctly', () => {
+    // Arrange: a chunked response with a trailing extra response, fed byte-range by byte-range
+    // through one buffer that is scribbled over after every feed (as a socket's onread does).
+    const wire = Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nNEXT',
+      'latin1',
+    );
+    const shared = Buffer.alloc(wire.length);
+    const parser = new ResponseParser();
+    parser.expect(false, true);
+    let response: ParsedResponse | undefined;
+    let end = 0;
+
+    // Act
+    for (let start = 0; start < wire.length && response === undefined; start += 7) {
+      end = Math.min(start + 7, wire.length);
+      wire.copy(shared, 0, start, end);
+      response = parser.feed(shared.subarray(0, end - start));
+      shared.fill(0x23); // '#'
+    }
+
+    // Assert
+    expect(response?.headers).toContainEqual(['X-A', 'b']);
+    expect(response && bodyOf(response)).toBe('hello world');
+    // The bytes after the response in the last chunk fed, intact.
+    expect(parser.takeLeftover()?.toString('latin1')).toBe('NEXT'.slice(0, end - wire.indexOf('NEXT')));
+    expect(end).toBeGreaterThan(wire.indexOf('NEXT'));
+  });
 });

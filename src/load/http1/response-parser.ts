@@ -4,6 +4,10 @@
  * connection. It counts body bytes and only keeps them (and the headers) when asked, so
  * the hot path of a declarative load run allocates almost nothing.
  *
+ * `feed()` never keeps a reference to the bytes it is given: what it must keep (a partial
+ * head, collected body bytes, bytes after the response) is copied, so the caller may read
+ * every chunk into one reused buffer.
+ *
  * @module
  */
 
@@ -92,7 +96,10 @@ export class ResponseParser {
     return leftover;
   }
 
-  /** Feed bytes; returns the response once complete. Throws {@link HttpParseError}. */
+  /**
+   * Feed bytes; returns the response once complete. Throws {@link HttpParseError}. The bytes
+   * may be overwritten as soon as this returns.
+   */
   feed(chunk: Buffer): ParsedResponse | undefined {
     let data = chunk;
     for (;;) {
@@ -101,7 +108,7 @@ export class ResponseParser {
         const end = joined.indexOf(CRLF_CRLF);
         if (end === -1) {
           if (joined.length > MAX_HEAD) throw new HttpParseError('response head larger than 64 KiB');
-          this.#head = joined;
+          this.#head = joined === data ? Buffer.from(joined) : joined;
           return undefined;
         }
         this.#head = undefined;
@@ -136,7 +143,7 @@ export class ResponseParser {
       bodyBytes: this.#bodyBytes,
       close: this.#close || this.#mode === 'eof',
     };
-    this.#leftover = rest.length > 0 ? rest : undefined;
+    this.#leftover = rest.length > 0 ? Buffer.from(rest) : undefined;
     this.#reset();
     return response;
   }
@@ -194,7 +201,7 @@ export class ResponseParser {
 
   #take(bytes: Buffer): void {
     this.#bodyBytes += bytes.length;
-    if (this.#collect && bytes.length > 0) this.#body.push(bytes);
+    if (this.#collect && bytes.length > 0) this.#body.push(Buffer.from(bytes));
   }
 
   /** Consume body bytes; returns the bytes after the body when it is complete. */

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Chooser } from '../run.ts';
+import { checkpointBlock, checkpointDigit } from '../replay-string.ts';
 import type { Deviation } from '../types.ts';
 
 /** Always the decision that has waited longest. */
@@ -19,10 +20,12 @@ export type DivergenceError = (
   actual: readonly string[],
 ) => Error;
 
-/** What a strict chooser checks once the run ends. */
+/** What a strict chooser checks as the run goes and once it ends. */
 export interface StrictExpectations {
   readonly steps?: number;
   readonly hash?: string;
+  /** Checkpoint digits of the recorded run (needs `steps`): checked at the end of each block. */
+  readonly checkpoints?: string;
 }
 
 /**
@@ -35,10 +38,33 @@ export function strictChooser(
   expect: StrictExpectations = {},
 ): Chooser {
   let next = 0;
+  const checkpoints = expect.steps === undefined ? undefined : expect.checkpoints;
+  const block = checkpointBlock(expect.steps ?? 0);
+  const taken: string[] = [];
+  /** After each decision: at the end of a block, its digit must match the recorded one. */
+  const checkpoint = (step: number, id: string): void => {
+    if (checkpoints === undefined) return;
+    taken.push(id);
+    if (step % block !== 0 && step !== expect.steps) return;
+    const index = Math.ceil(step / block) - 1;
+    const recorded = checkpoints.charAt(index);
+    const ids = taken.slice(index * block, step);
+    if (recorded !== '' && checkpointDigit(ids) !== recorded)
+      throw diverged(
+        step,
+        `the decisions of steps ${index * block + 1}–${step} differ from the recorded ones (no recorded deviation there: the code now makes other calls, or in another order)`,
+        `checkpoint ${recorded} for steps ${index * block + 1}–${step}`,
+        ids.map((each, i) => `${index * block + i + 1}. ${each}`),
+      );
+  };
+  const pick = (enabled: Parameters<Chooser['choose']>[0], step: number, at: number): number => {
+    checkpoint(step, enabled[at]?.id ?? '');
+    return at;
+  };
   return {
     choose(enabled, context) {
       const deviation = deviations[next];
-      if (deviation === undefined || deviation.step !== context.step) return 0;
+      if (deviation === undefined || deviation.step !== context.step) return pick(enabled, context.step, 0);
       next++;
       const ids = enabled.map((d) => d.id);
       if (ids[0] !== deviation.instead)
@@ -50,7 +76,7 @@ export function strictChooser(
         );
       const at = ids.indexOf(deviation.chosen);
       if (at < 0) throw diverged(context.step, 'the decision to take was not pending', deviation.chosen, ids);
-      return at;
+      return pick(enabled, context.step, at);
     },
     end(record) {
       const missing = deviations[next];

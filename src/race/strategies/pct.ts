@@ -56,6 +56,10 @@ export class PctStrategy implements Strategy {
   #k = 0;
   #n = 0;
   #runs = 0;
+  /** Runs whose change points were drawn from at least as many steps as they took. */
+  #boundedRuns = 0;
+  /** The `k` the change points of the run in flight were drawn from. */
+  #guess = 0;
 
   constructor(seed: number, depth: number) {
     this.depth = depth;
@@ -68,6 +72,7 @@ export class PctStrategy implements Strategy {
     const depth = this.depth;
     // Before any run has been seen, guess a short run; the estimate grows with experience.
     const k = Math.max(this.#k, 4);
+    this.#guess = k;
     const changes: number[] = [];
     while (changes.length < depth - 1 && changes.length < k) {
       const point = 1 + random.int(k);
@@ -123,13 +128,19 @@ export class PctStrategy implements Strategy {
 
   observe(record: RunRecord): void {
     this.#runs++;
+    // PCT's guarantee assumes change points drawn uniformly over the run's k steps: a run
+    // that took more steps than its draw covered (an early, too-small guess) does not count.
+    if (this.depth === 1 || this.#guess >= record.choicePoints) this.#boundedRuns++;
     this.#k = Math.max(this.#k, record.choicePoints);
     this.#n = Math.max(this.#n, record.taskLabels.length);
   }
 
-  /** The bound these runs give, with the largest `k` and `n` seen. */
+  /**
+   * The bound these runs give, with the largest `k` and `n` seen, counting only runs whose
+   * change points were drawn over at least the steps they took.
+   */
   bound(): PctBound {
-    return pctBound(this.depth, this.#runs, this.#n, this.#k);
+    return pctBound(this.depth, this.#boundedRuns, this.#n, this.#k);
   }
 
   coverage(): Coverage[] {

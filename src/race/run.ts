@@ -204,6 +204,8 @@ export class Run implements ResourceSink, VirtualWorld {
   #fingerprint = '';
   /** Real time of the latest decision: real work gets a fresh window after each one. */
   #decidedAt = 0;
+  /** `#seq` when the last decision was taken: later decisions arrived in this window. */
+  #seqAtDecision = 0;
 
   constructor(index: number, spec: RunSpec, chooser: Chooser) {
     this.index = index;
@@ -721,6 +723,7 @@ export class Run implements ResourceSink, VirtualWorld {
   async #loop(): Promise<RunRecord['failure']> {
     for (;;) {
       await this.#quiesce();
+      this.#orderRealArrivals();
       if (this.#hasUncaught) return { kind: 'uncaught', error: this.#uncaught };
       const enabled = this.enabled();
       const settled = this.#allSettled();
@@ -734,6 +737,15 @@ export class Run implements ResourceSink, VirtualWorld {
       }
       if (enabled.length === 0) {
         if (this.#spec.allowPending) return undefined;
+        // Nothing controlled can move, but real work assumed blocked after `blockedAfter` is
+        // still running: it was only slow (a busy machine, a server under load), since no
+        // decision is left that could release a lock it waits on. Wait for it, up to the run's
+        // timeout, before calling it a deadlock.
+        const now = realPerformanceNow();
+        if (now < this.#deadline && this.ops.some((op) => op.phase === 'running' && op.real)) {
+          await this.#sleepUntil(Math.min(now + Math.max(10, this.#spec.blockedAfter), this.#deadline));
+          continue;
+        }
         return { kind: 'deadlock', error: this.#deadlockError() };
       }
       if (this.step >= this.#spec.maxSteps)
@@ -762,8 +774,37 @@ export class Run implements ResourceSink, VirtualWorld {
       });
       this.#taken.add(decision.id);
       this.#decidedAt = realPerformanceNow();
+      this.#seqAtDecision = this.#seq;
       this.#take(decision);
     }
+  }
+
+  /**
+   * Real work (a query, a fetch) that finished in the same quiescent window arrives in the
+   * order the outside world answered — two connections released by one COMMIT answer in
+   * either order. Their deliveries take the order their operations started in instead, so
+   * the pending list, and with it a replay, does not depend on which socket was read first.
+   * Every other decision keeps its first-come place.
+   */
+  #orderRealArrivals(): void {
+    const slots: number[] = [];
+    const arrived: Decision[] = [];
+    this.#pending.forEach((decision, at) => {
+      if (decision.kind === 'deliver' && decision.op?.real === true && decision.seq > this.#seqAtDecision) {
+        slots.push(at);
+        arrived.push(decision);
+      }
+    });
+    if (arrived.length < 2) return;
+    arrived.sort(
+      (a, b) =>
+        (a.op?.startStep ?? -1) - (b.op?.startStep ?? -1) ||
+        (a.op?.actor.index ?? 0) - (b.op?.actor.index ?? 0) ||
+        (a.op?.id ?? 0) - (b.op?.id ?? 0),
+    );
+    slots.forEach((at, i) => {
+      this.#pending[at] = arrived[i] as Decision;
+    });
   }
 
   #recentSteps(): string[] {

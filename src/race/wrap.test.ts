@@ -139,6 +139,56 @@ describe('ctl.wrap', () => {
     expect(labels).toEqual(['query', '-', '-', 'connect']);
   });
 
+  it.each([
+    ['the first to start answers last', 25, 1],
+    ['the first to start answers first', 1, 25],
+  ])(
+    'delivers real work that finished in one window in the order it started: %s',
+    async (_case, slowFirst, slowSecond) => {
+      // Arrange — a real lock: the first call waits, in real time, for the second to take it,
+      // so both answer in the same window, in an order only the real timers decide.
+      const lock = (): { wait: Promise<void>; open: () => void } => {
+        let open = (): void => {};
+        const wait = new Promise<void>((resolve) => (open = resolve));
+        return { wait, open };
+      };
+      const delivered: string[] = [];
+      // Act
+      const result = await explore({
+        strategy: 'dfs',
+        runs: 1,
+        quiet: true,
+        setup: (ctl) => {
+          const gate = lock();
+          const rows = {
+            first: async () => {
+              await gate.wait;
+              await new Promise((resolve) => setTimeout(resolve, slowFirst));
+            },
+            second: async () => {
+              gate.open();
+              await new Promise((resolve) => setTimeout(resolve, slowSecond));
+            },
+          };
+          return { rows: ctl.wrap(rows, 'rows') };
+        },
+        tasks: ({ rows }) => ({
+          a: async () => {
+            await rows.first();
+            delivered.push('a');
+          },
+          b: async () => {
+            await rows.second();
+            delivered.push('b');
+          },
+        }),
+      });
+      // Assert — first-come order put a's delivery first both times.
+      expect(result.ok).toBe(true);
+      expect(delivered).toEqual(['a', 'b']);
+    },
+  );
+
   it('notes a wrapped method that turned out to be synchronous', async () => {
     // Arrange
     const api = { version: () => '1.2.3' };

@@ -4,14 +4,14 @@
  * record in stock, and two requests that find the marketplace token expired.
  *
  * Each run builds a fresh world: a seeded database (a rolled-back `isolated()` view on
- * PGlite; a whole `fresh()` database on a real server, so transactions race on separate
- * connections and real row locks), a fresh in-process marketplace, and the shop on them,
- * with its database calls controlled through `ctl.wrap`.
+ * PGlite; on a real server one `fresh()` database, so transactions race on separate
+ * connections and real row locks, emptied before each run), a fresh in-process marketplace,
+ * and the shop on them, with its database calls controlled through `ctl.wrap`.
  *
  * @module
  */
 import { inject } from 'fray/http';
-import type { TestDatabase } from 'fray/db';
+import type { FreshDatabase, IsolatedView, TestDatabase } from 'fray/db';
 import type { ExploreOptions, RaceControl, TaskSet } from 'fray/race';
 import { createFakeMeliProvider } from '../fake-provider/meli-provider.ts';
 import { buildApp, type ShopConfig } from '../src/app.ts';
@@ -31,9 +31,48 @@ const config = shopConfig();
 /** A real server (DATABASE_URL) rather than embedded PGlite. */
 const onServer = process.env.DATABASE_URL !== undefined;
 
+/**
+ * On a real server, the one `fresh()` database each test database's explorations share. A
+ * database per run would cost a CREATE and a DROP DATABASE per run, and on PostgreSQL 15
+ * every DROP waits for a checkpoint that syncs every file the clones wrote: hundreds of runs
+ * stretched a demo from under a minute to minutes on a busy machine. `end()` drops it.
+ */
+const serverDatabases = new WeakMap<TestDatabase, Promise<FreshDatabase>>();
+
+/** Every table of the shop, emptied (identities restarted) between runs on a real server. */
+const EMPTY_SHOP =
+  "begin; set local lock_timeout = '5s'; truncate users, artists, albums, products, orders, meli_tokens restart identity cascade; commit";
+
+/** A run's database and how to give it back once the run is over. */
+interface RunDatabase {
+  readonly view: IsolatedView | FreshDatabase;
+  readonly release: () => Promise<void>;
+}
+
+/** The run's database: a rolled-back view on PGlite, the shared, emptied database on a server. */
+async function runDatabase(database: TestDatabase, retry = true): Promise<RunDatabase> {
+  if (database.info.engine !== 'postgres') {
+    const view = await database.isolated();
+    return { view, release: () => view.dispose() };
+  }
+  const shared = serverDatabases.get(database) ?? database.fresh();
+  serverDatabases.set(database, shared);
+  const fresh = await shared;
+  try {
+    await fresh.query(EMPTY_SHOP);
+  } catch (error) {
+    // A failed run may have left a transaction holding its locks: start over, once, on a new one.
+    serverDatabases.delete(database);
+    await fresh.dispose();
+    if (!retry) throw error;
+    return runDatabase(database, false);
+  }
+  return { view: fresh, release: () => Promise.resolve() };
+}
+
 /** One run's world. */
 async function world(ctl: RaceControl, database: TestDatabase, shop: Partial<ShopConfig>) {
-  const view = database.info.engine === 'postgres' ? await database.fresh() : await database.isolated();
+  const { view, release } = await runDatabase(database);
   // Identity sequences are not transactional: ids keep growing across rolled-back views.
   const users = await view.query<{ id: number }>(
     "insert into users (name, email) values ('Ada', 'ada@example.com'), ('Bob', 'bob@example.com') returning id::int",
@@ -57,16 +96,16 @@ async function world(ctl: RaceControl, database: TestDatabase, shop: Partial<Sho
       [Clock, () => EPOCH],
     ],
   });
-  return { view, client, marketplace, provider, ada, bob, productId };
+  return { view, release, client, marketplace, provider, ada, bob, productId };
 }
 
 /** What a run's tasks and checks see. */
 export type RaceWorld = Awaited<ReturnType<typeof world>>;
 
-async function teardown({ client, marketplace, view }: RaceWorld): Promise<void> {
+async function teardown({ client, marketplace, release }: RaceWorld): Promise<void> {
   await client.close();
   await marketplace.close();
-  await view.dispose();
+  await release();
 }
 
 /** Options both scenarios accept. */

@@ -39,9 +39,24 @@ const onServer = process.env.DATABASE_URL !== undefined;
  */
 const serverDatabases = new WeakMap<TestDatabase, Promise<FreshDatabase>>();
 
-/** Every table of the shop, emptied (identities restarted) between runs on a real server. */
-const EMPTY_SHOP =
-  "begin; set local lock_timeout = '5s'; truncate users, artists, albums, products, orders, meli_tokens restart identity cascade; commit";
+/**
+ * Every table of the shop emptied and its identities restarted, between runs on a real server.
+ * DELETE and `setval`, not TRUNCATE … RESTART IDENTITY: that gives every table and
+ * sequence new files: ~120 ms a run on a busy machine, against ~2 ms for deleting the few
+ * rows a run wrote. Nothing here needs to be durable: the commit does not wait for its flush.
+ */
+const EMPTY_SHOP = [
+  'begin',
+  "set local lock_timeout = '5s'",
+  'set local synchronous_commit = off',
+  ...['orders', 'meli_tokens', 'albums', 'artists', 'products', 'users'].map(
+    (table) => `delete from ${table}`,
+  ),
+  `select ${['orders', 'albums', 'artists', 'products', 'users']
+    .map((table) => `setval(pg_get_serial_sequence('${table}', 'id'), 1, false)`)
+    .join(', ')}`,
+  'commit',
+].join('; ');
 
 /** A run's database and how to give it back once the run is over. */
 interface RunDatabase {

@@ -241,6 +241,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     for (const note of record.notes) notes.add(note);
     for (const work of record.uncontrolled) uncontrolled.set(`${work.type} ${work.site}`, work);
   };
+  const exploration: Exploration = { execute, opts, file, absorb, notes, uncontrolled };
 
   acquireGlobals();
   acquireTracker();
@@ -251,16 +252,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     if (replay !== undefined) {
       let outcome: ExploreResult | undefined;
       try {
-        outcome = await replayOnce(
-          replay,
-          explicit !== undefined,
-          execute,
-          opts,
-          file,
-          absorb,
-          notes,
-          uncontrolled,
-        );
+        outcome = await replayOnce(replay, explicit !== undefined, exploration);
       } catch (error) {
         if (explicit === undefined && error instanceof RaceReplayDivergedError)
           reportReplayOutcome('diverged');
@@ -282,16 +274,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
       strategy.observe(record);
       absorb(record);
       if (record.failure !== undefined)
-        return await failed(
-          record,
-          { run: runs, by: next.by, runs, strategy },
-          execute,
-          opts,
-          file,
-          absorb,
-          notes,
-          uncontrolled,
-        );
+        return await failed(record, { run: runs, by: next.by, runs, strategy }, exploration);
     }
     const exhaustive = isExhaustive(strategy);
     return {
@@ -313,16 +296,25 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
   }
 }
 
+/** What one `explore()` call's replay and failure handling share. */
+interface Exploration {
+  /** Execute one run with a chooser (index 0: shrinking and verification). */
+  readonly execute: (chooser: Chooser, index: number) => Promise<RunRecord>;
+  readonly opts: NormalizedOptions;
+  /** The file that called `explore()`, for the replay line. */
+  readonly file: string | undefined;
+  /** Collect a run's notes and uncontrolled work. */
+  readonly absorb: (record: RunRecord) => void;
+  readonly notes: Set<string>;
+  readonly uncontrolled: Map<string, UncontrolledWork>;
+}
+
 async function replayOnce(
   replay: string,
   explicit: boolean,
-  execute: (chooser: Chooser, index: number) => Promise<RunRecord>,
-  opts: NormalizedOptions,
-  file: string | undefined,
-  absorb: (record: RunRecord) => void,
-  notes: Set<string>,
-  uncontrolled: Map<string, UncontrolledWork>,
+  exploration: Exploration,
 ): Promise<ExploreResult | undefined> {
+  const { execute, opts, file, absorb, notes, uncontrolled } = exploration;
   const schedule = decodeReplay(replay);
   const strict = strictChooser(
     schedule.deviations,
@@ -393,13 +385,9 @@ async function replayOnce(
 async function failed(
   first: RunRecord,
   how: { run: number; by: string; runs: number; strategy: Strategy },
-  execute: (chooser: Chooser, index: number) => Promise<RunRecord>,
-  opts: NormalizedOptions,
-  file: string | undefined,
-  absorb: (record: RunRecord) => void,
-  notes: Set<string>,
-  uncontrolled: Map<string, UncontrolledWork>,
+  exploration: Exploration,
 ): Promise<ExploreResult> {
+  const { execute, opts, file, absorb, notes, uncontrolled } = exploration;
   let best = first;
   let shrinkRuns = 0;
   if (opts.shrinkBudget > 0 && first.deviations.length > 0) {

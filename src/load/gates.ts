@@ -176,14 +176,14 @@ function parseGate(name: string, raw: unknown): ParsedGate {
  * ```
  */
 export function validateGates(gates: unknown): void {
-  if (typeof gates !== 'object' || gates === null || Array.isArray(gates)) {
-    throw new LoadGateError(
-      'gates',
-      `expected an object, got ${describe(gates)}.`,
-      "write e.g. { p99: '< 50ms', errorRate: 0 }.",
-    );
-  }
+  assertObject('gates', gates, "write e.g. { p99: '< 50ms', errorRate: 0 }.");
   for (const [name, raw] of Object.entries(gates)) if (raw !== undefined) parseGate(name, raw);
+}
+
+/** `FRAY_LOAD_GATE` unless `value` is a plain object (not null, not an array). */
+function assertObject(name: string, value: unknown, fix: string): asserts value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new LoadGateError(name, `expected an object, got ${describe(value)}.`, fix);
 }
 
 function holds(value: number, op: Comparison, limit: number): boolean {
@@ -332,13 +332,7 @@ function isLevelReport(value: unknown): value is LevelReport {
  * ```
  */
 export function validateGateOptions(options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new LoadGateError(
-      'gateOptions',
-      `expected an object, got ${describe(options)}.`,
-      'pass e.g. { confidence: 0.95 }.',
-    );
-  }
+  assertObject('gateOptions', options, 'pass e.g. { confidence: 0.95 }.');
   const { confidence, level, allowInvalid } = options as Record<string, unknown>;
   if (
     confidence !== undefined &&

@@ -50,10 +50,13 @@ const tracked = new Map<number, ResourceSink>();
  * outside world, not by a decision, and the run records it.
  */
 const continuing = new Set<number>();
+/** Ticks and Immediates queued in a foreign turn continue it: the id of the turn's root. */
+const inherited = new Map<number, number>();
 let turnControlled = false;
 let turnResource: object | undefined;
 let turnId = 0;
 let startingBarrier = false;
+const HTTP_RESOURCE = /^HTTP(?:Client|Server)AsyncResource$/;
 
 /** Create fray's own barrier Immediate: the turn it starts is where decisions are taken. */
 export function startBarrier(schedule: () => void): void {
@@ -68,8 +71,10 @@ export function startBarrier(schedule: () => void): void {
 const hook = createHook({
   init(asyncId, type, _trigger, resource: object) {
     if (type === 'PROMISE') return;
-    if ((type === 'Immediate' || type === 'TickObject') && (startingBarrier || turnControlled))
-      continuing.add(asyncId);
+    if (type === 'Immediate' || type === 'TickObject') {
+      if (startingBarrier || turnControlled) continuing.add(asyncId);
+      else if (turnId !== 0) inherited.set(asyncId, turnId);
+    }
     const frame = frames.getStore();
     if (frame === undefined || !isSink(frame.run)) return;
     if (frame.run.resourceInit(asyncId, type, frame, resource)) tracked.set(asyncId, frame.run);
@@ -82,17 +87,22 @@ const hook = createHook({
       if (frame?.zone === 'task' && isSink(frame.run)) frame.run.resumedOutside(frame, turnResource, turnId);
       return;
     }
-    // An AsyncResource (AsyncLocalStorage.snapshot(), AsyncResource.bind, an http message)
-    // switches context synchronously inside the turn that is running: it begins no turn.
-    if (!(resource instanceof AsyncResource)) {
+    // An AsyncResource (AsyncLocalStorage.snapshot(), AsyncResource.bind) or Node's HTTP
+    // message resources switch context synchronously inside the turn that is running: they
+    // begin no turn.
+    if (!(resource instanceof AsyncResource) && !HTTP_RESOURCE.test(resource.constructor.name)) {
       turnControlled = continuing.has(asyncId);
-      turnResource = turnControlled ? undefined : resource;
-      turnId = asyncId;
+      const root = inherited.get(asyncId);
+      if (root === undefined) {
+        turnResource = turnControlled ? undefined : resource;
+        turnId = asyncId;
+      } else turnId = root;
     }
     tracked.get(asyncId)?.resourceBefore(asyncId);
   },
   destroy(asyncId) {
     continuing.delete(asyncId);
+    inherited.delete(asyncId);
     const sink = tracked.get(asyncId);
     if (sink === undefined) return;
     tracked.delete(asyncId);
@@ -113,7 +123,9 @@ export function releaseTracker(): void {
     hook.disable();
     tracked.clear();
     continuing.clear();
+    inherited.clear();
     turnControlled = false;
+    turnId = 0;
     turnResource = undefined;
   }
 }

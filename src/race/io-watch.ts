@@ -24,6 +24,7 @@ import type { Frame } from './frames.ts';
 import { realPerformanceNow } from './natives.ts';
 import type { OpState, TaskState } from './state.ts';
 import type { ControlGap, UncontrolledWork } from './types.ts';
+import { socketTarget } from './socket-patches.ts';
 import { framerFor, type Framer } from './wire-framing.ts';
 
 /** Async resource types that are one request in flight: done when their callback runs. */
@@ -42,9 +43,13 @@ const REQUEST_TYPES = new Set([
   'BLOBREADER',
 ]);
 
-/** Whether a resource type is a request with a callback: crypto jobs end in `REQUEST`. */
+/**
+ * Whether a resource type is a request with a callback: crypto jobs end in `REQUEST`
+ * (`RANDOMBYTESREQUEST`, `PBKDF2REQUEST`…) — but not `HTTPCLIENTREQUEST`, which lives as long
+ * as an HTTP exchange and whose traffic is watched on its socket.
+ */
 function isRequest(type: string): boolean {
-  return REQUEST_TYPES.has(type) || (type.endsWith('REQUEST') && /^[A-Z0-9]+$/.test(type));
+  return REQUEST_TYPES.has(type) || (/^[A-Z0-9]+REQUEST$/.test(type) && !type.startsWith('HTTP'));
 }
 
 /** What the watch needs from its run. */
@@ -58,21 +63,32 @@ export interface IoHost {
   poke(): void;
 }
 
-/** A socket a task wrote to in this run: its answers are held until delivered. */
+/** One request on a held socket: the operation its answer is delivered by. */
+interface Exchange {
+  readonly op: OpState;
+  /** Answers the request asks for (see `Framer.requests`); 0 while its last part is unwritten. */
+  expected: number;
+  /** Bytes the server sent unasked (a notification): not waiting for a request's end. */
+  readonly unsolicited: boolean;
+  /** The answer's bytes, once complete (`null`: the end of the stream). */
+  answer: [chunk: unknown, encoding: unknown][] | undefined;
+}
+
+/** A socket a task wrote to in this run: its answers are held until delivered, in order. */
 export interface HeldSocket {
   readonly socket: Socket;
   readonly host: IoHost;
   readonly watch: IoWatch;
   readonly label: string;
   readonly framer: Framer | undefined;
-  /** The operation of the answer being waited for or held, if any. */
-  op: OpState | undefined;
-  /** The frame of the last write: whose request the next answer belongs to. */
+  /** Requests whose answers are awaited or held, oldest first. */
+  readonly exchanges: Exchange[];
+  /** The frame of the last write: whose request an answer nobody asked for belongs to. */
   frame: Frame;
-  /** Held `push` arguments, in order (`[null]` is the end of the stream). */
-  readonly held: [chunk: unknown, encoding: unknown][];
-  /** Bytes of the current answer, for the framer. */
-  readonly received: Buffer[];
+  /** Bytes received and not yet assigned to an answer. */
+  pending: Buffer;
+  /** The stream ended (`push(null)`) after the pending bytes. */
+  ended: boolean;
   /** Barrier count when the latest chunk arrived (unknown protocols settle after a quiet one). */
   lastData: number;
 }
@@ -92,10 +108,9 @@ const originalPush: (this: Readable, chunk: unknown, encoding?: BufferEncoding) 
   Readable.prototype.push;
 
 function describeSocket(socket: Socket): { label: string; port: number | undefined } {
-  const address = socket.remoteAddress;
-  const port = socket.remotePort;
-  if (address === undefined) return { label: 'a socket', port };
-  return { label: `${address.includes(':') ? `[${address}]` : address}:${port ?? '?'}`, port };
+  const target = socketTarget(socket) ?? 'a socket';
+  const port = socket.remotePort ?? Number(/:(\d+)$/.exec(target)?.[1] ?? Number.NaN);
+  return { label: target, port: Number.isNaN(port) ? undefined : port };
 }
 
 /** A short, stable description of the resource that began a foreign turn. */
@@ -191,7 +206,7 @@ export class IoWatch {
 
   // ── sockets ────────────────────────────────────────────────────────────────
 
-  /** A task wrote to a real socket: the answer is on its way, and will be held. */
+  /** A task wrote to a real socket: an answer is on its way, and will be held. */
   taskWrite(socket: Socket, chunk: unknown, encoding: unknown, frame: Frame): void {
     if (!this.#host.live) return;
     const bytes = toBuffer(chunk, encoding);
@@ -205,43 +220,96 @@ export class IoWatch {
         watch: this,
         label: `${framer?.protocol ?? 'net'} ${label}`,
         framer,
-        op: undefined,
+        exchanges: [],
         frame,
-        held: [],
-        received: [],
+        pending: Buffer.alloc(0),
+        ended: false,
         lastData: 0,
       };
       heldSockets.set(socket, held);
       this.#sockets.add(held);
     }
     held.frame = frame;
-    held.framer?.written(bytes);
-    if (held.op === undefined) {
-      const current = held;
-      held.op = this.#host.openIo(frame, held.label, () => this.#flush(current));
+    const count = held.framer?.requests(bytes) ?? 1;
+    const last = held.exchanges.at(-1);
+    // The rest of a request: a body after its head, a Sync after its Parse.
+    if (
+      last !== undefined &&
+      last.answer === undefined &&
+      !last.unsolicited &&
+      (count === 0 || last.expected === 0)
+    ) {
+      last.expected += count;
+      return;
     }
+    held.exchanges.push({
+      op: this.#open(held, frame),
+      expected: count,
+      answer: undefined,
+      unsolicited: false,
+    });
+  }
+
+  #open(held: HeldSocket, frame: Frame): OpState {
+    return this.#host.openIo(frame, held.label, () => this.#deliver(held));
   }
 
   /** Bytes (or the end of the stream, `null`) arrived on a held socket. */
   data(held: HeldSocket, chunk: unknown, encoding: unknown): void {
-    held.held.push([chunk, encoding]);
-    if (chunk !== null && chunk !== undefined) held.received.push(toBuffer(chunk, encoding));
+    if (chunk === null || chunk === undefined) held.ended = true;
+    else held.pending = Buffer.concat([held.pending, toBuffer(chunk, encoding)]);
     held.lastData = this.#barriers;
-    // An answer nobody asked for in this run (a notification): it is an operation of the last writer.
-    held.op ??= this.#host.openIo(held.frame, held.label, () => this.#flush(held));
-    if (held.op.phase !== 'running') return;
-    const complete = chunk === null || (held.framer?.complete(held.received) ?? false);
-    if (complete) this.#host.settleIo(held.op);
+    if (held.framer !== undefined) this.#assign(held);
     else this.#host.poke();
   }
 
-  #flush(held: HeldSocket): void {
-    const chunks = held.held.splice(0);
-    held.received.length = 0;
-    held.op = undefined;
-    held.framer?.delivered();
-    for (const [chunk, encoding] of chunks)
+  /**
+   * Cut the bytes received into answers, oldest request first. Answers nobody asked for (a
+   * notification) become an exchange of the last writer. Only the oldest undelivered answer
+   * is settled — its delivery a decision — so a connection's bytes reach the client in order.
+   */
+  #assign(held: HeldSocket, quiet = false): void {
+    for (;;) {
+      const next = held.exchanges.find((e) => e.answer === undefined);
+      if (held.pending.length === 0 && !held.ended) break;
+      // A request still being written: its answer cannot be cut yet.
+      if (next !== undefined && !next.unsolicited && next.expected === 0 && !quiet) break;
+      const exchange = next ?? {
+        op: this.#open(held, held.frame),
+        expected: 0,
+        answer: undefined,
+        unsolicited: true,
+      };
+      if (next === undefined) held.exchanges.push(exchange);
+      const length = quiet
+        ? held.pending.length
+        : held.pending.length === 0
+          ? 0
+          : held.framer?.answer(held.pending, exchange.expected);
+      if (length === undefined && !held.ended) break;
+      const take = length ?? held.pending.length;
+      exchange.answer = take > 0 ? [[held.pending.subarray(0, take), undefined]] : [];
+      // Its answer is here: what it waits for now is the delivery of the answers before it.
+      exchange.op.didIO = false;
+      held.pending = held.pending.subarray(take);
+      if (held.pending.length === 0 && held.ended) {
+        exchange.answer.push([null, undefined]);
+        held.ended = false;
+      }
+      if (quiet) break;
+    }
+    const head = held.exchanges[0];
+    if (head?.answer !== undefined && head.op.phase === 'running') this.#host.settleIo(head.op);
+    else this.#host.poke();
+  }
+
+  /** Hand the oldest answer to the client library, then settle the next one if complete. */
+  #deliver(held: HeldSocket): void {
+    const exchange = held.exchanges.shift();
+    for (const [chunk, encoding] of exchange?.answer ?? [])
       originalPush.call(held.socket, chunk, encoding as BufferEncoding | undefined);
+    const head = held.exchanges[0];
+    if (head?.answer !== undefined && head.op.phase === 'running') this.#host.settleIo(head.op);
   }
 
   /**
@@ -253,11 +321,10 @@ export class IoWatch {
     for (const held of this.#sockets)
       if (
         held.framer === undefined &&
-        held.op?.phase === 'running' &&
-        held.received.length > 0 &&
+        (held.pending.length > 0 || held.ended) &&
         held.lastData < this.#barriers - 1
       )
-        this.#host.settleIo(held.op);
+        this.#assign(held, true);
   }
 
   /** When the oldest request a task started is in flight since (real ms), or undefined. */
@@ -271,7 +338,7 @@ export class IoWatch {
   /** An answer of an unknown protocol is still arriving: wait one more turn. */
   settling(): boolean {
     for (const held of this.#sockets)
-      if (held.framer === undefined && held.op?.phase === 'running' && held.received.length > 0) return true;
+      if (held.framer === undefined && (held.pending.length > 0 || held.ended)) return true;
     return false;
   }
 
@@ -284,7 +351,11 @@ export class IoWatch {
   release(): void {
     for (const held of this.#sockets) {
       if (heldSockets.get(held.socket) === held) heldSockets.delete(held.socket);
-      if (held.held.length > 0) this.#flush(held);
+      for (const exchange of held.exchanges.splice(0))
+        for (const [chunk, encoding] of exchange.answer ?? [])
+          originalPush.call(held.socket, chunk, encoding as BufferEncoding | undefined);
+      if (held.pending.length > 0) originalPush.call(held.socket, held.pending);
+      if (held.ended) originalPush.call(held.socket, null);
     }
     this.#sockets.clear();
   }

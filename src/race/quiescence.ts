@@ -59,6 +59,10 @@ export class Quiescence {
   /** Real time of the latest decision: real work gets a fresh window after each one. */
   #decidedAt = 0;
   #blockedNoted = false;
+  /** The step after which the quiet window before a deadlock was granted. */
+  #graceStep = -1;
+  /** How long the last quiet window before a deadlock lasted (ms), for its message. */
+  waited = 0;
 
   constructor(run: QuiescentRun, spec: RunSpec) {
     this.#run = run;
@@ -196,10 +200,20 @@ export class Quiescence {
     const running = run.ops.some((op) => op.phase === 'running' && op.real);
     const outside =
       running || run.io.busySince() !== undefined || run.gaps.length > 0 || run.uncontrolled.length > 0;
-    if (!outside) return false;
     const now = realPerformanceNow();
-    if (now >= this.#deadline) throw this.#timeoutError();
-    await this.#sleepUntil(Math.min(now + Math.max(10, this.#spec.blockedAfter), this.#deadline));
+    if (outside) {
+      if (now >= this.#deadline) throw this.#timeoutError();
+      await this.#sleepUntil(Math.min(now + Math.max(10, this.#spec.blockedAfter), this.#deadline));
+      return true;
+    }
+    // A run that talked to the outside world may be waiting on it in a way no bookkeeping
+    // shows (an answer to a request nobody saw leave): before calling it a deadlock, give the
+    // world one quiet window after this step. A run that never left the process needs none.
+    const touchedOutside = run.ops.some((op) => op.real || op.kind === 'io');
+    if (!touchedOutside || this.#graceStep === run.step) return false;
+    this.#graceStep = run.step;
+    this.waited = Math.max(10, this.#spec.blockedAfter);
+    await this.#sleepUntil(Math.min(now + this.waited, this.#deadline));
     return true;
   }
 

@@ -645,7 +645,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
         // (gaps), may yet settle something: wait for it, up to the run's timeout. Otherwise
         // nothing fray sees or controls can release the tasks: a deadlock.
         if (await this.quiescence.waitForOutside()) continue;
-        return { kind: 'deadlock', error: deadlockError(this, 0) };
+        return { kind: 'deadlock', error: deadlockError(this, this.quiescence.waited) };
       }
       if (this.step >= this.#spec.maxSteps)
         return {

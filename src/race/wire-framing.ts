@@ -17,49 +17,65 @@
 export interface Framer {
   /** The protocol's short name, for labels (`pg`, `redis`, `http`). */
   readonly protocol: string;
-  /** Bytes the client wrote (a request). */
-  written(chunk: Buffer): void;
-  /** Bytes the server sent so far for the current answer: is it complete? */
-  complete(received: readonly Buffer[]): boolean;
-  /** The current answer was delivered: start counting the next one. */
-  delivered(): void;
+  /**
+   * The client wrote `chunk`: how many answers it asks for (pipelined Redis commands, a
+   * PostgreSQL Sync or Query, an HTTP request). 0 for the first part of a request whose end
+   * comes in a later write.
+   */
+  requests(chunk: Buffer): number;
+  /**
+   * The length of the complete answer to `count` requests at the start of `data`, or
+   * `undefined` while part of it is still on its way. `count` 0: bytes the server sent
+   * unasked (a notification, a pub/sub message): the length of the whole messages there.
+   */
+  answer(data: Buffer, count: number): number | undefined;
 }
 
 const RESP_TYPES = new Set('+-:$*%~>_,#(!=|'.split('').map((c) => c.charCodeAt(0)));
 
-function concat(chunks: readonly Buffer[]): Buffer {
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-}
-
 /** PostgreSQL: messages are a type byte and a big-endian length that counts itself. */
 class PgFramer implements Framer {
   readonly protocol = 'pg';
-  /** The client asked for TLS: the answer is one byte, `S` or `N`. */
+  /** The client asked for TLS: the next answer is one byte, `S` or `N`. */
   #sslAsked = false;
 
-  written(chunk: Buffer): void {
-    // SSLRequest: length 8, code 80877103.
-    if (chunk.length >= 8 && chunk.readInt32BE(0) === 8 && chunk.readInt32BE(4) === 80877103)
+  requests(chunk: Buffer): number {
+    if (chunk.length >= 8 && chunk.readInt32BE(0) === 8 && chunk.readInt32BE(4) === 80877103) {
       this.#sslAsked = true;
-  }
-
-  complete(received: readonly Buffer[]): boolean {
-    const data = concat(received);
-    if (this.#sslAsked) return data.length >= 1;
+      return 1;
+    }
+    // A startup message (no type byte: length, then protocol 3.0) is answered up to ReadyForQuery.
+    if (chunk.length >= 8 && chunk.readInt32BE(0) === chunk.length && chunk.readInt32BE(4) === 196608)
+      return 1;
+    let count = 0;
     let at = 0;
-    let last = -1;
-    while (at + 5 <= data.length) {
-      const length = data.readInt32BE(at + 1);
-      if (length < 4) return true; // not the protocol after all: do not hold it back
-      if (at + 1 + length > data.length) return false;
-      last = data[at] ?? -1;
+    while (at + 5 <= chunk.length) {
+      const type = chunk[at];
+      if (type === 0x51 || type === 0x53) count++; // 'Q' (simple query), 'S' (Sync)
+      const length = chunk.readInt32BE(at + 1);
+      if (length < 4) break;
       at += 1 + length;
     }
-    return at === data.length && last === 0x5a; // 'Z'
+    return count;
   }
 
-  delivered(): void {
-    this.#sslAsked = false;
+  answer(data: Buffer, count: number): number | undefined {
+    if (this.#sslAsked && count > 0) {
+      if (data.length < 1) return undefined;
+      this.#sslAsked = false;
+      return 1;
+    }
+    let at = 0;
+    let ready = 0;
+    while (at + 5 <= data.length) {
+      const length = data.readInt32BE(at + 1);
+      if (length < 4) return data.length; // not the protocol after all: do not hold it back
+      if (at + 1 + length > data.length) break;
+      const type = data[at];
+      at += 1 + length;
+      if (type === 0x5a && ++ready >= count && count > 0) return at; // 'Z' ReadyForQuery
+    }
+    return count === 0 && at > 0 ? at : undefined;
   }
 }
 
@@ -101,95 +117,94 @@ function respEnd(data: Buffer, at: number): number {
   }
 }
 
-/** Redis: count the commands written and the whole replies received. */
+/** Redis: one reply per command, in order; RESP3 pushes answer nothing. */
 class RespFramer implements Framer {
   readonly protocol = 'redis';
-  #commands = 0;
 
-  written(chunk: Buffer): void {
-    // A command is a RESP array of bulk strings; several may be pipelined in one write.
+  requests(chunk: Buffer): number {
+    // Commands are RESP arrays of bulk strings (or inline lines); several may be pipelined.
+    let count = 0;
     let at = 0;
     while (at < chunk.length) {
+      count++;
       if (chunk[at] === 0x2a) {
         const end = respEnd(chunk, at);
-        if (end < 0) {
-          this.#commands++;
-          return;
-        }
-        this.#commands++;
+        if (end < 0) return count;
         at = end;
       } else {
-        // An inline command: one line.
         const eol = chunk.indexOf('\n', at);
-        this.#commands++;
-        if (eol < 0) return;
+        if (eol < 0) return count;
         at = eol + 1;
       }
     }
+    return count;
   }
 
-  complete(received: readonly Buffer[]): boolean {
-    const data = concat(received);
+  answer(data: Buffer, count: number): number | undefined {
     let at = 0;
     let replies = 0;
-    while (at < data.length) {
-      if (!RESP_TYPES.has(data[at] ?? 0)) return true; // not RESP: do not hold it back
+    while (at < data.length && (count === 0 || replies < count)) {
+      if (!RESP_TYPES.has(data[at] ?? 0)) return data.length; // not RESP: do not hold it back
       const end = respEnd(data, at);
-      if (end < 0) return false;
-      // Pushes (`>`, RESP3 pub/sub messages) are not answers to a command.
-      if (data[at] !== 0x3e) replies++;
+      if (end < 0) return count === 0 && at > 0 ? at : undefined;
+      if (data[at] !== 0x3e) replies++; // '>' pushes are not replies
       at = end;
     }
-    return replies >= this.#commands;
-  }
-
-  delivered(): void {
-    this.#commands = 0;
+    return count === 0 || replies >= count ? at : undefined;
   }
 }
 
 /** HTTP/1.x responses: the head, then a `content-length` body or chunks up to the last one. */
 class HttpFramer implements Framer {
   readonly protocol = 'http';
-  #head = false;
+  readonly #heads: boolean[] = [];
 
-  written(chunk: Buffer): void {
-    if (/^HEAD /.test(chunk.toString('latin1', 0, 5))) this.#head = true;
+  requests(chunk: Buffer): number {
+    const line = chunk.toString('latin1', 0, 16);
+    if (!/^[A-Z]+ \S/.test(line)) return 0; // a body, or the rest of a head
+    this.#heads.push(line.startsWith('HEAD '));
+    return 1;
   }
 
-  complete(received: readonly Buffer[]): boolean {
-    const data = concat(received);
+  answer(data: Buffer, count: number): number | undefined {
     let at = 0;
-    for (;;) {
-      const headEnd = data.indexOf('\r\n\r\n', at);
-      if (headEnd < 0) return false;
-      const head = data.toString('latin1', at, headEnd).toLowerCase();
-      const status = Number(/^http\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
-      let end = headEnd + 4;
-      if (status >= 100 && status < 200 && status !== 101) {
-        at = end; // an interim response: the real one follows
-        continue;
-      }
-      if (this.#head || status === 204 || status === 304 || status === 101) return end <= data.length;
-      const length = /\r\ncontent-length:\s*(\d+)/.exec(`\r\n${head}`)?.[1];
-      if (length !== undefined) return end + Number(length) <= data.length;
-      if (/\r\ntransfer-encoding:[^\r]*chunked/.test(`\r\n${head}`)) {
-        for (;;) {
-          const eol = data.indexOf('\r\n', end);
-          if (eol < 0) return false;
-          const size = Number.parseInt(data.toString('latin1', end, eol), 16);
-          if (Number.isNaN(size)) return true;
-          if (size === 0) return data.indexOf('\r\n\r\n', eol) >= 0 || data.length >= eol + 4;
-          end = eol + 2 + size + 2;
-          if (end > data.length) return false;
-        }
-      }
-      return false; // a body that ends when the connection closes
+    for (let answered = 0; answered < Math.max(1, count);) {
+      const end = this.#one(data, at, this.#heads[answered] === true);
+      if (end === undefined) return undefined;
+      at = end.at;
+      if (end.final) answered++;
     }
+    this.#heads.splice(0, Math.max(1, count));
+    return at;
   }
 
-  delivered(): void {
-    this.#head = false;
+  #one(data: Buffer, at: number, head: boolean): { at: number; final: boolean } | undefined {
+    const headEnd = data.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) return undefined;
+    const text = `\r\n${data.toString('latin1', at, headEnd).toLowerCase()}`;
+    const status = Number(/^\r\nhttp\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
+    const start = headEnd + 4;
+    if (status >= 100 && status < 200 && status !== 101) return { at: start, final: false };
+    if (head || status === 204 || status === 304 || status === 101) return { at: start, final: true };
+    const length = /\r\ncontent-length:\s*(\d+)/.exec(text)?.[1];
+    if (length !== undefined)
+      return start + Number(length) <= data.length ? { at: start + Number(length), final: true } : undefined;
+    if (/\r\ntransfer-encoding:[^\r]*chunked/.test(text)) {
+      let end = start;
+      for (;;) {
+        const eol = data.indexOf('\r\n', end);
+        if (eol < 0) return undefined;
+        const size = Number.parseInt(data.toString('latin1', end, eol), 16);
+        if (Number.isNaN(size)) return { at: data.length, final: true };
+        if (size === 0) {
+          const trailer = data.indexOf('\r\n\r\n', eol);
+          return trailer < 0 ? undefined : { at: trailer + 4, final: true };
+        }
+        end = eol + 2 + size + 2;
+        if (end > data.length) return undefined;
+      }
+    }
+    return undefined; // a body that ends when the connection closes
   }
 }
 
@@ -200,8 +215,8 @@ class HttpFramer implements Framer {
  * @example
  * ```ts
  * const framer = framerFor(Buffer.from('*1\r\n$4\r\nPING\r\n'), 6379);
- * framer?.written(request);
- * framer?.complete([Buffer.from('+PONG\r\n')]); // true
+ * const count = framer?.requests(request); // 1
+ * framer?.answer(Buffer.from('+PONG\r\n'), 1); // 7: the whole reply
  * ```
  */
 export function framerFor(firstWrite: Buffer, port: number | undefined): Framer | undefined {

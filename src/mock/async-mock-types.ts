@@ -163,4 +163,3 @@ export interface AsyncMock<F extends AnyFunction = (...args: any[]) => Promise<a
   /** The history in the shape of Vitest's and Jest's `fn.mock`, rebuilt on each read. */
   readonly mock: SpyState<Parameters<F>>;
 }
-

@@ -17,7 +17,13 @@ import {
   assertOnceWith,
 } from './assertions.ts';
 import { NO_SITE, STATE, AsyncMockState, stateOf } from './async-mock-state.ts';
-import type { AnyFunction, AsyncMock, AsyncMockOptions, PendingCall, WhenBuilder } from './async-mock-types.ts';
+import type {
+  AnyFunction,
+  AsyncMock,
+  AsyncMockOptions,
+  PendingCall,
+  WhenBuilder,
+} from './async-mock-types.ts';
 import type { Step } from './behaviour.ts';
 import type { CallResult, MockCall } from './call-record.ts';
 import { captureCallSite } from './call-site.ts';

@@ -12,7 +12,7 @@
  * @module
  */
 import { adaptiveMock } from './adaptive-mock.ts';
-import type { MockedMember } from './mock-object.ts';
+import type { MockedMember } from './mocked-types.ts';
 import { MOCK_MEMBERS } from './object-history.ts';
 import { isProbe } from './probes.ts';
 import { describeKey } from './spec-members.ts';

@@ -40,7 +40,13 @@ export {
   type SyncWhenBuilder,
   type YieldedBy,
 } from './sync-mock.ts';
-export { mockObject, type MockedMember, type MockedObject, type MockObjectOptions } from './mock-object.ts';
+export {
+  mockObject,
+  type MockedMember,
+  type MockedObject,
+  type MockObjectOptions,
+  type Unified,
+} from './mock-object.ts';
 export { autoMock, type AutoMember, type AutoMocked, type AutoMockOptions } from './auto-mock.ts';
 export { mockCalls, resetMocks, type MemberCall } from './object-history.ts';
 export { mockAsyncIterable, type MockAsyncIterable } from './async-iterable.ts';

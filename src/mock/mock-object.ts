@@ -10,27 +10,18 @@
  *
  * @module
  */
-import { MockSpecError, MockUnknownMemberError } from '../errors/index.ts';
+import { isFrayError, MockSpecError, MockUnknownMemberError } from '../errors/index.ts';
 import { adaptiveMock } from './adaptive-mock.ts';
 import { asyncMock } from './async-mock.ts';
-import type { AnyFunction, AsyncMock } from './async-mock-types.ts';
+import type { AnyFunction } from './async-mock-types.ts';
+import type { MockedObject } from './mocked-types.ts';
 import { functionKind } from './function-kind.ts';
 import { MOCK_MEMBERS } from './object-history.ts';
 import { isProbe } from './probes.ts';
 import { collectMembers, describeKey, instanceName, symbolKind, type MemberKind } from './spec-members.ts';
-import { syncMock, type SyncMock } from './sync-mock.ts';
+import { syncMock } from './sync-mock.ts';
 
-/** How a member of `T` is mocked. */
-export type MockedMember<V> = V extends (...args: any[]) => AsyncIterable<any>
-  ? SyncMock<V>
-  : V extends (...args: any[]) => PromiseLike<any>
-    ? AsyncMock<V>
-    : V extends (...args: any[]) => any
-      ? SyncMock<V>
-      : V;
-
-/** A mocked `T`: usable wherever `T` is, with every method's mock API on it. */
-export type MockedObject<T> = T & { -readonly [K in keyof T]: MockedMember<T[K]> };
+export type { MockedMember, MockedObject, Unified } from './mocked-types.ts';
 
 /** Options of {@link mockObject}. */
 export interface MockObjectOptions<T> {
@@ -94,7 +85,8 @@ function fromSpec(spec: unknown): Spec {
     return { members, values: new Map(), prototype, name: spec.name || 'mockObject', hint: CLASS_HINT };
   }
   if (typeof spec === 'object' && spec !== null) {
-    const label = instanceName(spec) ?? 'object';
+    const className = read(() => instanceName(spec), 'object');
+    const label = className ?? 'object';
     const members = read(() => collectMembers(spec, true), label);
     const values = new Map<PropertyKey, unknown>();
     for (const [key, kind] of members) {
@@ -118,6 +110,7 @@ function read<T>(collect: () => T, label: string): T {
   try {
     return collect();
   } catch (error) {
+    if (isFrayError(error)) throw error;
     throw new MockSpecError(
       `mockObject(${label}): its members could not be read (${error instanceof Error ? error.message : String(error)}).`,
       'pass the class instead of the instance (or the other way round), a plain object with the members to mock, or use autoMock<T>().',
@@ -168,7 +161,7 @@ export function mockObject<T extends object>(
 ): MockedObject<T>;
 export function mockObject<T extends object>(spec: T, options?: MockObjectOptions<T>): MockedObject<T>;
 export function mockObject(spec: unknown, options: MockObjectOptions<any> = {}): unknown {
-  const { members, values, prototype, hint, ...found } = fromSpec(spec);
+  const { members, values, prototype, hint, ...found } = read(() => fromSpec(spec), 'spec');
   const forced = new Map<PropertyKey, 'async' | 'sync'>();
   for (const key of options.async ?? []) forced.set(key, 'async');
   for (const key of options.sync ?? []) forced.set(key, 'sync');

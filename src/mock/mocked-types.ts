@@ -28,6 +28,12 @@ type ArgsOf<S> = S extends [infer A extends any[], unknown] ? A : never;
 type ResultOf<S> = S extends [unknown, infer R] ? R : never;
 
 /**
+ * What any overload of `F` returns. Some generic signatures (Prisma's model methods) do not
+ * match the overload pattern at all; their `ReturnType` is the answer then.
+ */
+type Results<F extends AnyFunction> = [Signatures<F>] extends [never] ? ReturnType<F> : ResultOf<Signatures<F>>;
+
+/**
  * `F` with its overloads merged into one signature: any overload's arguments, any
  * overload's result. A function with one signature is itself.
  *
@@ -59,8 +65,8 @@ type Builtin =
 
 /** How a member of `T` is mocked. */
 export type MockedMember<V> = V extends AnyFunction
-  ? [Extract<ResultOf<Signatures<V>>, AsyncIterable<any>>] extends [never]
-    ? [Extract<ResultOf<Signatures<V>>, PromiseLike<any>>] extends [never]
+  ? [Extract<Results<V>, AsyncIterable<any>>] extends [never]
+    ? [Extract<Results<V>, PromiseLike<any>>] extends [never]
       ? SyncMock<Unified<V>>
       : AsyncMock<Unified<V>>
     : SyncMock<Unified<V>>

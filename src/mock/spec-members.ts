@@ -42,9 +42,11 @@ export function hasMethods(value: unknown): boolean {
   if (proto === Object.prototype || proto === null) {
     return Object.values(value).some((member) => typeof member === 'function');
   }
+  // The nearest class decides: a user class (even one extending Map) is mocked, a built-in
+  // (Map, Date, Buffer…) stays a value.
   for (let at: unknown = proto; at !== null && at !== Object.prototype; at = Object.getPrototypeOf(at)) {
     const ctor = Object.getOwnPropertyDescriptor(at, 'constructor')?.value as unknown;
-    if (typeof ctor === 'function' && isNative(ctor)) return false;
+    if (typeof ctor === 'function') return !isNative(ctor);
   }
   return true;
 }
@@ -58,8 +60,8 @@ function kindOf(key: PropertyKey, value: unknown, instance: boolean): MemberKind
 
 /**
  * Collect members from a class prototype chain or an object (own and inherited). On an
- * instance, values are read to tell objects with methods from data; a getter that throws
- * reads as a plain value.
+ * instance, values are read through it to tell objects with methods from data; a getter
+ * that throws reads as a plain value.
  */
 export function collectMembers(source: object, instance: boolean): Map<PropertyKey, MemberKind> {
   const members = new Map<PropertyKey, MemberKind>();
@@ -73,11 +75,11 @@ export function collectMembers(source: object, instance: boolean): Map<PropertyK
       if (key === 'constructor' || members.has(key)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(proto, key);
       if (descriptor === undefined) continue;
-      if (descriptor.get !== undefined || descriptor.set !== undefined) {
-        members.set(key, instance ? kindOf(key, safeRead(source, key), true) : 'value');
-        continue;
-      }
-      members.set(key, kindOf(key, descriptor.value, instance));
+      // On an instance, read through it: a getter answers, and so does a Proxy whose
+      // descriptors say less than its `get` (Prisma Client's model delegates).
+      if (instance) members.set(key, kindOf(key, safeRead(source, key), true));
+      else if (descriptor.get !== undefined || descriptor.set !== undefined) members.set(key, 'value');
+      else members.set(key, kindOf(key, descriptor.value, false));
     }
   }
   return members;

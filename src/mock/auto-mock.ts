@@ -50,6 +50,9 @@ export interface AutoMockOptions<T> {
   callSiteLimit?: number;
 }
 
+/** Protocol members every autoMock has: `for await`, `await using` and `using` work on it. */
+const PROTOCOL = new Set<PropertyKey>([Symbol.asyncIterator, Symbol.asyncDispose, Symbol.dispose]);
+
 /** The members of one level (the root, or a member's namespace), in creation order. */
 type Level = Map<PropertyKey, unknown>;
 
@@ -114,8 +117,7 @@ export function autoMock<T extends object = any>(options: AutoMockOptions<T> = {
   const root: Level = new Map(Object.entries(options.values ?? {}));
   const target = Object.create(Object.prototype) as Record<PropertyKey, unknown>;
   Object.defineProperty(target, MOCK_MEMBERS, { value: listing(root) });
-  const creates = (key: PropertyKey): boolean =>
-    key === Symbol.asyncIterator || key === Symbol.asyncDispose || key === Symbol.dispose || !isProbe(key);
+  const creates = (key: PropertyKey): boolean => PROTOCOL.has(key) || !isProbe(key);
 
   return new Proxy(target, {
     get(object, key, receiver) {
@@ -128,7 +130,8 @@ export function autoMock<T extends object = any>(options: AutoMockOptions<T> = {
       return true;
     },
     has(object, key) {
-      return root.has(key) || key in object;
+      // The protocol members exist before first touch, as `for await` and `await using` see them.
+      return root.has(key) || key in object || PROTOCOL.has(key);
     },
     ownKeys(object) {
       return [...new Set([...Reflect.ownKeys(object), ...root.keys()])].filter(

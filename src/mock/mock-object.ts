@@ -92,13 +92,10 @@ function fromSpec(spec: unknown): Spec {
     for (const [key, kind] of members) {
       if (kind === 'value' || kind === 'object') values.set(key, readValue(spec, key));
     }
-    return {
-      members,
-      values,
-      prototype: Object.prototype,
-      name: instanceName(spec) ?? 'mockObject',
-      hint: OBJECT_HINT,
-    };
+    // The instance's own prototype, so the mock passes `instanceof`; every member up the
+    // chain is shadowed by a mock or a value, so nothing real is reachable through it.
+    const prototype = read(() => Object.getPrototypeOf(spec) as object | null, label);
+    return { members, values, prototype, name: className ?? 'mockObject', hint: OBJECT_HINT };
   }
   throw new MockSpecError(
     `mockObject() needs a class, an object or a list of member names; got ${spec === null ? 'null' : typeof spec}.`,
@@ -133,7 +130,8 @@ function readValue(spec: object, key: PropertyKey): unknown {
  *
  * - A class: its prototype methods (inherited ones too); the mock passes `instanceof`.
  * - An instance or object: its own and inherited members; data members keep their values,
- *   objects with methods (`stripe.customers`) are mocked in turn on first touch.
+ *   objects with methods (`stripe.customers`) are mocked in turn on first touch; the mock
+ *   passes `instanceof` for the instance's class.
  * - A list of member names: each one an async mock (use `options.sync` for the others).
  *
  * Methods declared `async` are async mocks; plain functions become async or sync by what the

@@ -81,7 +81,7 @@ export interface SyncMock<F extends AnyFunction = (...args: any[]) => any> {
    * For functions returning an async iterable (async generator methods,
    * `[Symbol.asyncIterator]`): every call returns a fresh `mockAsyncIterable(items)`.
    */
-  yields(items: readonly (YieldedBy<F> | Error)[]): this;
+  yields(items: Iterable<YieldedBy<F> | Error>): this;
   /** Behaviour for calls whose arguments match. */
   when(...args: ArgMatchers<Parameters<F>>): SyncWhenBuilder<F>;
 
@@ -221,7 +221,7 @@ class SyncMockApi {
     stateOf(this).behaviour.pushOnce({ kind: 'implement', fn });
     return this;
   }
-  yields(items: readonly unknown[]): this {
+  yields(items: Iterable<unknown>): this {
     const name = stateOf(this).name;
     const list = [...items];
     return this.implement(() => mockAsyncIterable(list, { name }));

@@ -31,7 +31,9 @@ type ResultOf<S> = S extends [unknown, infer R] ? R : never;
  * What any overload of `F` returns. Some generic signatures (Prisma's model methods) do not
  * match the overload pattern at all; their `ReturnType` is the answer then.
  */
-type Results<F extends AnyFunction> = [Signatures<F>] extends [never] ? ReturnType<F> : ResultOf<Signatures<F>>;
+type Results<F extends AnyFunction> = [Signatures<F>] extends [never]
+  ? ReturnType<F>
+  : ResultOf<Signatures<F>>;
 
 /**
  * `F` with its overloads merged into one signature: any overload's arguments, any

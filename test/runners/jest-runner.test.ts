@@ -107,6 +107,18 @@ describe.skipIf(!built)('Jest with fray/jest/environment (needs npm run build)',
     expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('spies.sample.js'))).toEqual([]);
   });
 
+  test('fray mocks under jest.useFakeTimers(): a backoff retry and a timeout driven by the clock', () => {
+    const timers = file('fake-timers.sample.js');
+
+    expect(
+      Object.fromEntries(timers.assertionResults.map((result) => [result.title, result.status])),
+    ).toEqual({
+      'fake timers: a backoff retry advances one attempt per delay': 'passed',
+      'fake timers: a held call loses the race against the clock': 'passed',
+    });
+    expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('fake-timers.sample.js'))).toEqual([]);
+  });
+
   test('the clean suite (Express, Fastify, Koa, Hono, supertest, PGlite) reports nothing and passes', () => {
     const clean = file('clean.sample.js');
 

@@ -115,6 +115,8 @@ describe.skipIf(!built)('Jest with fray/jest/environment (needs npm run build)',
     ).toEqual({
       'fake timers: a backoff retry advances one attempt per delay': 'passed',
       'fake timers: a held call loses the race against the clock': 'passed',
+      'fake timers: inject answers an Express app under the default fake timers (nextTick faked too)':
+        'passed',
     });
     expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('fake-timers.sample.js'))).toEqual([]);
   });

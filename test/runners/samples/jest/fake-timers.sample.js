@@ -1,6 +1,8 @@
 // fray mocks under Jest's modern fake timers (jest.useFakeTimers()): a backoff retry driven
 // by the test's clock, and a held call timed out by it.
 import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
+import express from 'express';
+import { inject } from 'fray/http';
 import { asyncMock } from 'fray/mock';
 
 async function withRetry(attempt, delays) {
@@ -9,7 +11,7 @@ async function withRetry(attempt, delays) {
       return await attempt();
     } catch (error) {
       if (delays[i] === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delays[i]));
+      await new Promise((resolve) => globalThis.setTimeout(resolve, delays[i]));
     }
   }
 }
@@ -39,7 +41,7 @@ test('fake timers: a held call loses the race against the clock', async () => {
   const charge = asyncMock().hold();
   const outcome = Promise.race([
     charge(10),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 5000)),
+    new Promise((_, reject) => globalThis.setTimeout(() => reject(new Error('timed out')), 5000)),
   ]);
   const call = await charge.nextCall();
   const failed = expect(outcome).rejects.toThrow('timed out');
@@ -49,4 +51,19 @@ test('fake timers: a held call loses the race against the clock', async () => {
   call.resolve('late');
 
   expect(charge).toHaveBeenAwaitedOnceWith(10);
+});
+
+test('fake timers: inject answers an Express app under the default fake timers (nextTick faked too)', async () => {
+  const audit = asyncMock();
+  const app = express();
+  app.get('/slow', (req, res) => {
+    void audit(req.path).then(() => globalThis.setTimeout(() => res.json({ ok: true }), 2000));
+  });
+  await using client = await inject(app);
+
+  const slow = client.get('/slow');
+  await jest.advanceTimersByTimeAsync(2000);
+
+  expect((await slow).status).toBe(200);
+  expect(audit).toHaveBeenAwaitedOnceWith('/slow');
 });

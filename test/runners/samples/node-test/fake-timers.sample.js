@@ -9,7 +9,7 @@ async function withRetry(attempt, delays) {
       return await attempt();
     } catch (error) {
       if (delays[i] === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delays[i]));
+      await new Promise((resolve) => globalThis.setTimeout(resolve, delays[i]));
     }
   }
 }
@@ -23,7 +23,7 @@ test('fake timers: a backoff retry under t.mock.timers', async (t) => {
   const second = fetchRates.nextCall();
   // setImmediate is not mocked: it runs once the retry's promise chain has drained and its
   // setTimeout is registered.
-  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => globalThis.setImmediate(resolve));
   t.mock.timers.tick(100);
   (await second).resolve(1.08);
 

@@ -19,6 +19,7 @@ import { asyncMock } from './async-mock.ts';
 import type { AnyFunction, AsyncMock } from './async-mock-types.ts';
 import { functionKind } from './function-kind.ts';
 import { ASYNC_ONLY, SYNC_ONLY } from './kind-guards.ts';
+import { MOCK_VIEW, type MockView } from './mock-view.ts';
 import { MOCK_MEMBERS, type MemberListing } from './object-history.ts';
 import { syncMock, type SyncMock } from './sync-mock.ts';
 
@@ -99,6 +100,11 @@ export function adaptiveMock(options: AdaptiveOptions): Inner {
     },
     get(target, key) {
       if (key === MOCK_MEMBERS) return options.children;
+      // Never called and undecided: to the await matchers it is an async mock with no awaits
+      // (true whatever it becomes), not a sync mock they would refuse.
+      if (key === MOCK_VIEW && !decided && inner.callCount === 0) {
+        return { kind: 'async', name: inner.mockName, records: [], events: [], calls: [] } satisfies MockView;
+      }
       // What was defined on the proxy itself (a spy's restore/original/[Symbol.dispose]).
       if (Object.hasOwn(target, key)) return Reflect.get(target, key) as unknown;
       if (typeof key === 'string') {

@@ -28,7 +28,14 @@ export type AutoMember<V> = V extends (...args: any[]) => any
 /** A spec-less mock of `T`: every member, at any depth, mocked on first touch. */
 export type AutoMocked<T> = T & { -readonly [K in keyof T]: AutoMember<T[K]> };
 
-/** Options of {@link autoMock}. */
+/**
+ * Options of {@link autoMock}.
+ *
+ * @example
+ * ```ts
+ * const redis = autoMock<Redis>({ name: 'redis', sync: ['pipeline', 'on'], values: { status: 'ready' } });
+ * ```
+ */
 export interface AutoMockOptions<T> {
   /** Name used in messages (`redis.get`). Default: `autoMock`. */
   name?: string;
@@ -38,11 +45,11 @@ export interface AutoMockOptions<T> {
    * whatever this says, `resolves()`/`rejects()` make it async.
    */
   kind?: 'async' | 'sync';
-  /** Member paths that are async from the start (`'get'`, `'user.findUnique'`). */
+  /** Member paths that are async from the start (`'get'`, `'user.findUnique'`). Default: none. */
   async?: readonly string[];
-  /** Member paths that are sync from the start (`'pipeline'`, `'on'`). */
+  /** Member paths that are sync from the start (`'pipeline'`, `'on'`). Default: none. */
   sync?: readonly string[];
-  /** Plain values for data members (`{ status: 'ready' }`); taken as they are. */
+  /** Plain values for data members (`{ status: 'ready' }`), taken as they are. Default: none. */
   values?: Partial<T>;
   /** Capture call sites for async members; see `asyncMock`'s option. */
   callSites?: boolean;

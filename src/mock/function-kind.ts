@@ -12,7 +12,16 @@ import { mockView } from './mock-view.ts';
 /** The kind of a function value. */
 export type FunctionKind = 'async' | 'stream' | 'sync' | 'unknown';
 
-/** The kind of `fn` (see the module comment). */
+/**
+ * The kind of `fn` (see the module comment).
+ *
+ * @example
+ * ```ts
+ * functionKind(async () => 1); // 'async'
+ * functionKind(asyncMock()); // 'async'
+ * functionKind(pool.query); // 'unknown': a plain function that returns a promise
+ * ```
+ */
 export function functionKind(fn: (...args: any[]) => unknown): FunctionKind {
   const view = mockView(fn);
   if (view !== undefined) return view.kind;
@@ -22,9 +31,4 @@ export function functionKind(fn: (...args: any[]) => unknown): FunctionKind {
   if (tag === '[object AsyncFunction]') return 'async';
   if (tag === '[object AsyncGeneratorFunction]') return 'stream';
   return 'unknown';
-}
-
-/** Whether `value` is a function the runtime knows to be async (see {@link functionKind}). */
-export function isAsyncFunctionLike(value: unknown): boolean {
-  return typeof value === 'function' && functionKind(value as (...args: any[]) => unknown) === 'async';
 }

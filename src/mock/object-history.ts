@@ -23,7 +23,14 @@ interface MemberMock {
 /** What a mock object lists under {@link MOCK_MEMBERS}: its member mocks by path. */
 export type MemberListing = () => Iterable<readonly [path: string, mock: unknown]>;
 
-/** One call in a mock object's history. */
+/**
+ * One call in a mock object's history.
+ *
+ * @example
+ * ```ts
+ * const [first] = mockCalls(session); // { member: 'begin', args: [], order: 41, awaited: true }
+ * ```
+ */
 export interface MemberCall {
   /** The member's path: `getById`, `db.query` for a nested member, `''` for the mock itself. */
   readonly member: string;

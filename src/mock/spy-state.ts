@@ -24,6 +24,14 @@ export interface SpySettledResult {
 /**
  * A fray mock's history in the shape of Vitest's and Jest's `fn.mock`. Read-only: it is
  * rebuilt from the mock's records on every read (`mock.calls.length` is always current).
+ *
+ * @example
+ * ```ts
+ * await save('1');
+ * save.mock.calls; // [['1']]
+ * save.mock.settledResults; // [{ type: 'fulfilled', value: undefined }]
+ * expect(save).toHaveBeenCalledOnce(); // Vitest's own matcher reads this
+ * ```
  */
 export interface SpyState<Args extends readonly unknown[] = unknown[]> {
   /** Argument lists of every call, in call order. */

@@ -35,7 +35,14 @@ export interface AsyncSpy<F extends AnyFunction> extends AsyncMock<F>, SpyContro
 /** A sync mock installed over a real method; disposing it puts the original back. */
 export interface SyncSpy<F extends AnyFunction> extends SyncMock<F>, SpyControls<F> {}
 
-/** The spy `spyOn` gives for `F`: async for a promise-returning method, sync otherwise. */
+/**
+ * The spy `spyOn` gives for `F`: async for a promise-returning method, sync otherwise.
+ *
+ * @example
+ * ```ts
+ * const send: Spy<Mailer['send']> = spyOn(mailer, 'send'); // AsyncSpy: send returns a promise
+ * ```
+ */
 export type Spy<F extends AnyFunction> = F extends (...args: any[]) => PromiseLike<any>
   ? AsyncSpy<F>
   : SyncSpy<F>;

@@ -3,6 +3,7 @@
  * connected. Its model delegates (`prisma.user`) are made per instance, so an instance or
  * `autoMock<PrismaClient>()` is the spec to use; the class alone cannot show them.
  */
+import { inspect } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { PrismaClient } from './fixtures/prisma/generated/client.ts';
@@ -62,5 +63,14 @@ describe('Prisma Client', () => {
     expect(() => prisma['user']).toThrow(
       /prisma\.user is not part of the mock's spec[\s\S]*pass an instance[\s\S]*autoMock<T>\(\)/,
     );
+  });
+});
+
+describe('printing a mocked Prisma delegate', () => {
+  test('console.log shows the mock, not what a mocked custom inspector returned', () => {
+    const prisma = mockObject(real, { name: 'prisma' });
+
+    expect(inspect(prisma.user)).not.toBe('undefined');
+    expect(inspect(prisma.user)).toContain('findUnique');
   });
 });

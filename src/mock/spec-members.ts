@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { inspect } from 'node:util';
 import { functionKind } from './function-kind.ts';
 
 /**
@@ -72,7 +73,9 @@ export function collectMembers(source: object, instance: boolean): Map<PropertyK
   ) {
     if (proto === Function.prototype) break;
     for (const key of Reflect.ownKeys(proto)) {
-      if (key === 'constructor' || members.has(key)) continue;
+      // `constructor` stays the spec's (instanceof, names); a mocked custom inspector would
+      // make console.log print `undefined` for the mock.
+      if (key === 'constructor' || key === inspect.custom || members.has(key)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(proto, key);
       if (descriptor === undefined) continue;
       // On an instance, read through it: a getter answers, and so does a Proxy whose

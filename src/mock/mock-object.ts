@@ -175,58 +175,46 @@ export function mockObject(spec: unknown, options: MockObjectOptions<any> = {}):
     // Defined, not assigned: the spec's prototype may have a getter-only accessor by that name.
     Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: true });
   };
-  const lazy = new Map<PropertyKey, unknown>();
-  for (const [key, kind] of members) {
+  /** The member's mock (or value), made on first touch: a class like ioredis's has hundreds. */
+  const create = (key: PropertyKey, kind: MemberKind): unknown => {
     const label = `${name}.${describeKey(key)}`;
     const chosen = kind === 'value' || kind === 'object' ? kind : (forced.get(key) ?? kind);
     switch (chosen) {
       case 'async':
-        install(
-          key,
-          asyncMock<AnyFunction>(undefined, {
-            name: label,
-            ...(options.callSites === undefined ? {} : { callSites: options.callSites }),
-            ...(options.callSiteLimit === undefined ? {} : { callSiteLimit: options.callSiteLimit }),
-          }),
-        );
-        break;
+        return asyncMock<AnyFunction>(undefined, {
+          name: label,
+          ...(options.callSites === undefined ? {} : { callSites: options.callSites }),
+          ...(options.callSiteLimit === undefined ? {} : { callSiteLimit: options.callSiteLimit }),
+        });
       case 'sync':
-        install(key, syncMock(undefined, { name: label }));
-        break;
+        return syncMock(undefined, { name: label });
       case 'unknown':
-        install(
-          key,
-          adaptiveMock({
-            name: label,
-            defaultKind: 'sync',
-            callSites: options.callSites,
-            callSiteLimit: options.callSiteLimit,
-          }),
-        );
-        break;
+        return adaptiveMock({
+          name: label,
+          defaultKind: 'sync',
+          callSites: options.callSites,
+          callSiteLimit: options.callSiteLimit,
+        });
       case 'stream':
-        install(key, syncMock(undefined, { name: label }).yields([]));
-        break;
+        return syncMock(undefined, { name: label }).yields([]);
       case 'value':
-        install(key, values.get(key));
-        break;
+        return values.get(key);
       case 'object':
-        lazy.set(key, values.get(key));
-        install(key, undefined);
-        break;
+        return mockObject(values.get(key) as object, { name: label });
     }
-  }
-  const known = (): string[] => [...members.keys()].map(describeKey);
-  const materialise = (key: PropertyKey): void => {
-    if (!lazy.has(key)) return;
-    const raw = lazy.get(key) as object;
-    lazy.delete(key);
-    install(key, mockObject(raw, { name: `${name}.${describeKey(key)}` }));
   };
+  const installed = new Set<PropertyKey>();
+  const ensure = (key: PropertyKey): void => {
+    if (installed.has(key)) return;
+    const kind = members.get(key);
+    if (kind === undefined) return;
+    installed.add(key);
+    install(key, create(key, kind));
+  };
+  const known = (): string[] => [...members.keys()].map(describeKey);
   Object.defineProperty(target, MOCK_MEMBERS, {
     value: function* () {
-      for (const key of members.keys()) {
-        if (lazy.has(key)) continue;
+      for (const key of installed) {
         const value = target[key];
         if (typeof value === 'function' || (typeof value === 'object' && value !== null))
           yield [describeKey(key), value] as const;
@@ -237,7 +225,7 @@ export function mockObject(spec: unknown, options: MockObjectOptions<any> = {}):
   return new Proxy(target, {
     get(object, key, receiver) {
       if (members.has(key)) {
-        materialise(key);
+        ensure(key);
         return Reflect.get<object, PropertyKey>(object, key, receiver);
       }
       if (key in object || isProbe(key)) return Reflect.get<object, PropertyKey>(object, key, receiver);
@@ -245,12 +233,21 @@ export function mockObject(spec: unknown, options: MockObjectOptions<any> = {}):
     },
     set(_object, key, value) {
       if (!members.has(key)) throw new MockUnknownMemberError(name, describeKey(key), known(), hint);
-      lazy.delete(key);
+      installed.add(key);
       install(key, value);
       return true;
     },
     has(object, key) {
       return members.has(key) || key in object;
+    },
+    ownKeys(object) {
+      return [...new Set([...Reflect.ownKeys(object), ...members.keys()])].filter(
+        (key): key is string | symbol => typeof key !== 'number',
+      );
+    },
+    getOwnPropertyDescriptor(object, key) {
+      if (members.has(key)) ensure(key);
+      return Reflect.getOwnPropertyDescriptor(object, key);
     },
   });
 }

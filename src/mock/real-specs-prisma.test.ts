@@ -70,7 +70,10 @@ describe('printing a mocked Prisma delegate', () => {
   test('console.log shows the mock, not what a mocked custom inspector returned', () => {
     const prisma = mockObject(real, { name: 'prisma' });
 
+    prisma.user.findUnique.resolves(null);
+
     expect(inspect(prisma.user)).not.toBe('undefined');
+    // Members are made on first touch; the ones touched are printed.
     expect(inspect(prisma.user)).toContain('findUnique');
   });
 });

@@ -59,6 +59,13 @@ describe('mockObject(Class)', () => {
     repo.save.assertAwaitedOnceWith({ id: '1', name: 'Nina' });
   });
 
+  test('members are made on first touch, yet Object.keys and in list every spec member', () => {
+    const repo = mockObject(ArtistRepository);
+
+    expect('save' in repo).toBe(true);
+    expect(Object.keys(repo)).toEqual(['getById', 'save', 'count', 'cacheKey', 'stream']);
+  });
+
   test('the mock passes instanceof for its class', () => {
     const repo = mockObject(ArtistRepository);
 

@@ -9,6 +9,7 @@ export {
   MockAssertionError,
   MockExhaustedError,
   MockFloatingError,
+  MockSpecError,
   MockUnknownMemberError,
   MockUsageError,
 } from './mock.ts';

@@ -25,13 +25,13 @@ export class MockExhaustedError extends FrayError {
 export class MockUnknownMemberError extends FrayError {
   /** The member that was touched. */
   readonly member: string;
-  constructor(mockName: string, member: string, known: readonly string[]) {
+  constructor(mockName: string, member: string, known: readonly string[], hint?: string) {
     const list = known.length === 0 ? '(none)' : known.join(', ');
     super(
       'FRAY_MOCK_UNKNOWN_MEMBER',
       `${mockName}.${member} is not part of the mock's spec. Known members: ${list}.`,
       {
-        fix: `fix the typo in the code under test, or add '${member}' to the spec passed to mockObject().`,
+        fix: `fix the typo in the code under test, or add '${member}' to the spec passed to mockObject()${hint === undefined ? '.' : `; ${hint}`}`,
       },
     );
     this.member = member;
@@ -66,7 +66,18 @@ export class MockFloatingError extends FrayError {
 
 /** A mock helper received something it cannot work with (not a function, not an object…). */
 export class MockUsageError extends FrayError {
-  constructor(message: string, fix: string) {
-    super('FRAY_MOCK_USAGE', message, { fix });
+  constructor(message: string, fix: string, options: { cause?: unknown } = {}) {
+    super('FRAY_MOCK_USAGE', message, { fix, ...options });
+  }
+}
+
+/**
+ * `mockObject(spec)` got a spec it cannot mock from: a function that is not a class, a
+ * class or object whose members cannot be read, or one that lists no members at all. The
+ * message names what to pass instead.
+ */
+export class MockSpecError extends FrayError {
+  constructor(message: string, fix: string, options: { cause?: unknown } = {}) {
+    super('FRAY_MOCK_SPEC', message, { fix, ...options });
   }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { nextCallOrder } from './call-order.ts';
 import type { CallSite } from './call-site.ts';
 import type { ConsumptionSink } from './mock-promise.ts';
 
@@ -19,6 +20,8 @@ export interface MockCall<Args extends readonly unknown[] = unknown[], R = unkno
   readonly mockName: string;
   /** 1-based position among the mock's calls since the last `reset()`. */
   readonly index: number;
+  /** Process-wide order of the call among every fray mock's calls (increasing). */
+  readonly order: number;
   /** The arguments of the call. */
   readonly args: Args;
   /** The promise handed to the caller (a `Promise`; reading it here does not consume it). */
@@ -38,7 +41,10 @@ export type ConsumeListener = (record: CallRecord) => void;
 export class CallRecord implements MockCall<any[], any>, ConsumptionSink {
   readonly mockName: string;
   readonly index: number;
+  readonly order: number;
   readonly args: any[];
+  /** The `this` of the call (Vitest/Jest `mock.contexts`). */
+  readonly thisArg: unknown;
   readonly callSite: CallSite | undefined;
   promise!: Promise<any>;
   result: CallResult<any> = { status: 'pending' };
@@ -49,12 +55,15 @@ export class CallRecord implements MockCall<any[], any>, ConsumptionSink {
     mockName: string,
     index: number,
     args: any[],
+    thisArg: unknown,
     callSite: CallSite | undefined,
     onConsume: ConsumeListener,
   ) {
     this.mockName = mockName;
     this.index = index;
+    this.order = nextCallOrder();
     this.args = args;
+    this.thisArg = thisArg;
     this.callSite = callSite;
     this.#onConsume = onConsume;
   }

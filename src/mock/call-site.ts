@@ -7,6 +7,8 @@
  * @module
  */
 
+import { fileURLToPath } from 'node:url';
+
 // Captured at module load so a test that stubs Error cannot break fray's bookkeeping.
 const ErrorCtor = Error;
 
@@ -23,6 +25,15 @@ const FRAMES = 6;
 /** fray's own frames at the top of every capture: `captureCallSite` and the mock callable. */
 const OWN_FRAMES = 2;
 
+// fray's own modules that forward a call to a mock (the proxy of a member whose kind is
+// decided late): their frames sit between the mock and the caller.
+const OWN_DIR = fileURLToPath(new URL('.', import.meta.url));
+const FORWARDERS = ['adaptive-mock.ts', 'adaptive-mock.js'].map((file) => `${OWN_DIR}${file}`);
+
+function isForwarder(frame: string): boolean {
+  return FORWARDERS.some((file) => frame.includes(file));
+}
+
 class LazyCallSite implements CallSite {
   readonly #error: Error;
   constructor(error: Error) {
@@ -35,7 +46,7 @@ class LazyCallSite implements CallSite {
   get location(): string | undefined {
     for (const line of this.stack.split('\n')) {
       const frame = line.trim();
-      if (!frame.startsWith('at ') || frame.includes('node:internal')) continue;
+      if (!frame.startsWith('at ') || frame.includes('node:internal') || isForwarder(frame)) continue;
       const paren = frame.lastIndexOf('(');
       return paren === -1 ? frame.slice(3) : frame.slice(paren + 1, -1);
     }

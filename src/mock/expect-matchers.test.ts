@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { asyncMock, mockMatchers } from './index.ts';
+import { asyncMock, mockMatchers, mockObject } from './index.ts';
 import '../vitest/index.ts';
 
 expect.extend(mockMatchers);
@@ -50,5 +50,30 @@ describe('Vitest matchers (expect.extend(mockMatchers))', () => {
     expect(() => expect(() => undefined).toHaveBeenAwaited()).toThrow(
       /toHaveBeenAwaited\(\) needs a fray async mock, got a plain function/,
     );
+  });
+});
+
+describe('matchers on members whose kind the test decides', () => {
+  class Pool {
+    query(sql: string): Promise<unknown> {
+      return Promise.resolve(sql);
+    }
+  }
+
+  test('never called: not awaited, whatever it becomes', () => {
+    const pool = mockObject(Pool);
+
+    expect(pool.query).not.toHaveBeenAwaited();
+  });
+
+  test('called as a sync function: the matcher says why it cannot count awaits', () => {
+    const pool = mockObject(Pool, { name: 'pool' });
+
+    void pool.query('select 1');
+
+    expect(() => expect(pool.query).toHaveBeenAwaited()).toThrow(
+      'toHaveBeenAwaited() needs a fray async mock, but pool.query is a sync mock',
+    );
+    expect(pool.query).toHaveBeenCalledWith('select 1');
   });
 });

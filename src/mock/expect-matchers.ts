@@ -24,6 +24,12 @@ export interface MatcherResult {
 
 function viewOf(received: unknown, matcher: string): MockView {
   const view = mockView(received);
+  if (view?.kind === 'sync') {
+    throw new MockUsageError(
+      `${matcher}() needs a fray async mock, but ${view.name} is a sync mock: its calls return plain values, so there are no awaits to count.`,
+      'assert its calls (toHaveBeenCalled…), or give it async behaviour (resolves()…) before the code under test calls it, or declare it with { async: [...] }.',
+    );
+  }
   if (view === undefined || view.kind !== 'async') {
     throw new MockUsageError(
       `${matcher}() needs a fray async mock, got ${typeof received === 'function' ? 'a plain function' : typeof received}.`,

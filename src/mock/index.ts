@@ -1,10 +1,12 @@
 /**
  * fray/mock — mocks that know whether a promise was awaited.
  *
- * `asyncMock`, `mockObject`, `spyOnAsync` and `mockAsyncIterable` record every call *and*
- * whether its promise was consumed, with the assertions of Python's `AsyncMock`
- * (`assertAwaitedOnceWith`…) and `assertNoFloating()` for calls nobody awaited. A
- * rejection nobody awaited is never swallowed.
+ * `asyncMock`, `mockObject`, `autoMock`, `spyOn`/`spyOnAsync` and `mockAsyncIterable` record
+ * every call *and* whether its promise was consumed, with the assertions of Python's
+ * `AsyncMock` (`assertAwaitedOnceWith`, `assertCalledOnceWith`…), a whole object's history
+ * (`mockCalls`, `resetMocks`) and `assertNoFloating()` for calls nobody awaited. A rejection
+ * nobody awaited is never swallowed. Every fray mock is also a spy to Vitest's and Jest's
+ * matchers (`toHaveBeenCalledOnce`…).
  *
  * @example
  * ```ts
@@ -38,9 +40,27 @@ export {
   type SyncWhenBuilder,
   type YieldedBy,
 } from './sync-mock.ts';
-export { mockObject, type MockedMember, type MockedObject, type MockObjectOptions } from './mock-object.ts';
+export {
+  mockObject,
+  type MockedMember,
+  type MockedObject,
+  type MockObjectOptions,
+  type Unified,
+} from './mock-object.ts';
+export { autoMock, type AutoMember, type AutoMocked, type AutoMockOptions } from './auto-mock.ts';
+export { mockCalls, resetMocks, type MemberCall } from './object-history.ts';
 export { mockAsyncIterable, type MockAsyncIterable } from './async-iterable.ts';
-export { spyOnAsync, type AsyncSpy, type MethodKeys } from './spy.ts';
+export {
+  spyOn,
+  spyOnAsync,
+  type AsyncSpy,
+  type MethodKeys,
+  type Spy,
+  type SpyControls,
+  type SyncSpy,
+} from './spy.ts';
+export type { SpyResult, SpySettledResult, SpyState } from './spy-state.ts';
+export { useCallOrderSource } from './call-order.ts';
 export { match, type AsymmetricMatcher } from './equality.ts';
 export type { CallResult, MockCall } from './call-record.ts';
 export type { CallSite } from './call-site.ts';

@@ -59,6 +59,13 @@ describe('mockObject(Class)', () => {
     repo.save.assertAwaitedOnceWith({ id: '1', name: 'Nina' });
   });
 
+  test('members are made on first touch, yet Object.keys and in list every spec member', () => {
+    const repo = mockObject(ArtistRepository);
+
+    expect('save' in repo).toBe(true);
+    expect(Object.keys(repo)).toEqual(['getById', 'save', 'count', 'cacheKey', 'stream']);
+  });
+
   test('the mock passes instanceof for its class', () => {
     const repo = mockObject(ArtistRepository);
 
@@ -112,13 +119,24 @@ describe('mockObject(Class)', () => {
     repo.count.assertAwaitedOnce();
   });
 
-  test('treating such a method as async without declaring it says how to fix it', () => {
+  test('a method not declared async becomes async when the test gives it async behaviour', async () => {
     const repo = mockObject(ArtistRepository);
+
+    repo.count.resolves(3);
+
+    await expect(repo.count()).resolves.toBe(3);
+    repo.count.assertAwaitedOnce();
+  });
+
+  test('such a method called before it was given a kind stays sync, and async use says how to fix it', () => {
+    const repo = mockObject(ArtistRepository);
+
+    void repo.count();
 
     expect(() => repo.count.resolves(3)).toThrow(
       'ArtistRepository.count.resolves() is for async mocks, but ArtistRepository.count was mocked as a sync function',
     );
-    expect(() => repo.count.resolves(3)).toThrow("pass { async: ['count'] } to mockObject()");
+    expect(() => repo.count.assertAwaited()).toThrow("pass { async: ['count'] } to mockObject()");
   });
 
   test('class fields a spec cannot see are given as values', () => {

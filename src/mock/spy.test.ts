@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { isFrayError } from '../errors/index.ts';
-import { spyOnAsync } from './index.ts';
+import { spyOn, spyOnAsync } from './index.ts';
 
 class Mailer {
+  static async create(): Promise<void> {
+    await Promise.resolve();
+  }
   sent: string[] = [];
   async send(to: string): Promise<string> {
     await Promise.resolve();
@@ -73,5 +76,93 @@ describe('spyOnAsync', () => {
 
     expect(isFrayError(error) && error.code).toBe('FRAY_MOCK_USAGE');
     expect((error as Error).message).toContain('spyOnAsync: Object.url is a string, not a method.');
+  });
+});
+
+describe('spyOn keeps the method’s kind', () => {
+  class Invoice {
+    static formatNumber(n: number): string {
+      return `INV-${n}`;
+    }
+    total(): number {
+      return 42;
+    }
+    async send(): Promise<string> {
+      await Promise.resolve();
+      return 'sent';
+    }
+    fetchPdf(): Promise<string> {
+      return Promise.resolve('%PDF');
+    }
+  }
+
+  test('a sync method stays sync and is called through', () => {
+    const invoice = new Invoice();
+    using total = spyOn(invoice, 'total');
+
+    const value = invoice.total();
+
+    expect(value).toBe(42);
+    total.assertCalledOnce();
+  });
+
+  test('a static method stays sync and is named after its class, not Function', () => {
+    using format = spyOn(Invoice, 'formatNumber');
+
+    expect(Invoice.formatNumber(7)).toBe('INV-7');
+
+    format.assertCalledOnceWith(7);
+    expect(format.mockName).toBe('Invoice.formatNumber');
+  });
+
+  test('an async method gets an async spy', async () => {
+    const invoice = new Invoice();
+    using send = spyOn(invoice, 'send');
+
+    await expect(invoice.send()).resolves.toBe('sent');
+
+    send.assertAwaitedOnce();
+  });
+
+  test('a plain method returning a promise becomes async when given async behaviour', async () => {
+    const invoice = new Invoice();
+    using pdf = spyOn(invoice, 'fetchPdf');
+    pdf.resolvesOnce('%FAKE');
+
+    await expect(invoice.fetchPdf()).resolves.toBe('%FAKE');
+    await expect(invoice.fetchPdf()).resolves.toBe('%PDF');
+
+    pdf.assertAwaited();
+    expect(pdf.awaitCount).toBe(2);
+  });
+
+  test('restore() and using put the original back', () => {
+    const invoice = new Invoice();
+
+    {
+      using _total = spyOn(invoice, 'total');
+      expect(Object.hasOwn(invoice, 'total')).toBe(true);
+    }
+
+    expect(Object.hasOwn(invoice, 'total')).toBe(false);
+    expect(invoice.total()).toBe(42);
+  });
+
+  test('spyOnAsync on a sync method rejects the call with FRAY_MOCK_USAGE instead of returning a promise silently', async () => {
+    const invoice = new Invoice();
+    using _spy = spyOnAsync(invoice, 'total' as never);
+
+    const outcome = (invoice.total as unknown as () => Promise<unknown>)();
+
+    await expect(outcome).rejects.toMatchObject({ code: 'FRAY_MOCK_USAGE' });
+    await expect(outcome).rejects.toThrow(
+      'spyOnAsync: Invoice.total() returned a plain value, 42, not a promise: it is a sync method',
+    );
+  });
+
+  test('spyOnAsync on a static method is named after its class', () => {
+    using create = spyOnAsync(Mailer as unknown as { create(): Promise<void> }, 'create');
+
+    expect(create.mockName).toBe('Mailer.create');
   });
 });

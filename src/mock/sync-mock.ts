@@ -14,7 +14,9 @@ import {
   assertOnceWith,
   type AssertionSubject,
 } from './assertions.ts';
-import { MockUsageError } from '../errors/index.ts';
+import { nextCallOrder } from './call-order.ts';
+import { ASYNC_ONLY, installKindGuards } from './kind-guards.ts';
+import { spyState, type SpyState } from './spy-state.ts';
 import { mockAsyncIterable } from './async-iterable.ts';
 import type { AnyFunction, ArgMatchers } from './async-mock.ts';
 import { Behaviour, runStep, type Step } from './behaviour.ts';
@@ -25,7 +27,11 @@ import { MOCK_VIEW, type MockView } from './mock-view.ts';
 export interface SyncCall<Args extends readonly unknown[] = unknown[], R = unknown> {
   /** 1-based position among the mock's calls since the last `reset()`. */
   readonly index: number;
+  /** Process-wide order of the call among every fray mock's calls (increasing). */
+  readonly order: number;
   readonly args: Args;
+  /** The `this` of the call. */
+  readonly thisArg: unknown;
   /** `fulfilled` with the returned value, or `rejected` with what was thrown. */
   readonly result: Exclude<CallResult<R>, { status: 'pending' }>;
 }
@@ -75,7 +81,7 @@ export interface SyncMock<F extends AnyFunction = (...args: any[]) => any> {
    * For functions returning an async iterable (async generator methods,
    * `[Symbol.asyncIterator]`): every call returns a fresh `mockAsyncIterable(items)`.
    */
-  yields(items: readonly (YieldedBy<F> | Error)[]): this;
+  yields(items: Iterable<YieldedBy<F> | Error>): this;
   /** Behaviour for calls whose arguments match. */
   when(...args: ArgMatchers<Parameters<F>>): SyncWhenBuilder<F>;
 
@@ -93,6 +99,13 @@ export interface SyncMock<F extends AnyFunction = (...args: any[]) => any> {
   assertHasCalls(calls: readonly ArgMatchers<Parameters<F>>[], options?: { anyOrder?: boolean }): void;
   /** Never called. */
   assertNotCalled(): void;
+
+  /** Always `true`: Vitest's and Jest's spy matchers accept the mock (`toHaveBeenCalledOnce`…). */
+  readonly _isMockFunction: true;
+  /** The name, for Vitest's and Jest's messages. */
+  getMockName(): string;
+  /** The history in the shape of Vitest's and Jest's `fn.mock`, rebuilt on each read. */
+  readonly mock: SpyState<Parameters<F>>;
 }
 
 const STATE = Symbol('fray.syncMock.state');
@@ -107,13 +120,14 @@ class SyncMockState {
   }
   invoke(thisArg: unknown, args: unknown[]): unknown {
     const index = this.records.length + 1;
+    const order = nextCallOrder();
     const step = this.behaviour.pick(args);
     try {
       const value = runStep(step, thisArg, args, this.name, index);
-      this.records.push({ index, args, result: { status: 'fulfilled', value } });
+      this.records.push({ index, order, args, thisArg, result: { status: 'fulfilled', value } });
       return value;
     } catch (error) {
-      this.records.push({ index, args, result: { status: 'rejected', reason: error } });
+      this.records.push({ index, order, args, thisArg, result: { status: 'rejected', reason: error } });
       throw error;
     }
   }
@@ -147,6 +161,26 @@ class SyncMockApi {
   }
   get records(): readonly SyncCall[] {
     return [...stateOf(this).records];
+  }
+  getMockName(): string {
+    return stateOf(this).name;
+  }
+  get mock(): SpyState<readonly unknown[]> {
+    return spyState(
+      stateOf(this).records.map((record) => ({
+        args: record.args,
+        order: record.order,
+        thisArg: record.thisArg,
+        result:
+          record.result.status === 'fulfilled'
+            ? { type: 'return', value: record.result.value }
+            : { type: 'throw', value: record.result.reason },
+        settled:
+          record.result.status === 'fulfilled'
+            ? { type: 'fulfilled', value: record.result.value }
+            : { type: 'rejected', value: record.result.reason },
+      })),
+    );
   }
   get [MOCK_VIEW](): MockView {
     const state = stateOf(this);
@@ -187,7 +221,7 @@ class SyncMockApi {
     stateOf(this).behaviour.pushOnce({ kind: 'implement', fn });
     return this;
   }
-  yields(items: readonly unknown[]): this {
+  yields(items: Iterable<unknown>): this {
     const name = stateOf(this).name;
     const list = [...items];
     return this.implement(() => mockAsyncIterable(list, { name }));
@@ -228,38 +262,11 @@ class SyncMockApi {
   }
 }
 
-// A member mocked as sync whose test treats it as async: almost always a method that
-// returns a promise without the `async` keyword. Say so instead of "is not a function".
-for (const method of [
-  'resolves',
-  'rejects',
-  'resolvesOnce',
-  'rejectsOnce',
-  'sequence',
-  'nextCall',
-  'hold',
-  'assertAwaited',
-  'assertAwaitedOnce',
-  'assertAwaitedWith',
-  'assertAwaitedOnceWith',
-  'assertAnyAwait',
-  'assertHasAwaits',
-  'assertNotAwaited',
-  'assertNoFloating',
-]) {
-  Object.defineProperty(SyncMockApi.prototype, method, {
-    configurable: true,
-    writable: true,
-    value(this: unknown): never {
-      const name = stateOf(this).name;
-      const member = name.includes('.') ? name.slice(name.indexOf('.') + 1) : name;
-      throw new MockUsageError(
-        `${name}.${method}() is for async mocks, but ${name} was mocked as a sync function (its spec is not declared \`async\`).`,
-        `declare the method \`async\`, or pass { async: ['${member}'] } to mockObject(); for a plain function use asyncMock().`,
-      );
-    },
-  });
-}
+installKindGuards(SyncMockApi.prototype, ASYNC_ONLY, 'sync', (mock) => stateOf(mock).name);
+Object.defineProperties(SyncMockApi.prototype, {
+  constructor: { value: Function, configurable: true, writable: true, enumerable: false },
+  _isMockFunction: { value: true, configurable: true, writable: false, enumerable: false },
+});
 Object.setPrototypeOf(SyncMockApi.prototype, Function.prototype);
 
 /**

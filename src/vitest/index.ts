@@ -22,6 +22,7 @@ import { mockMatchers, type AwaitedMatchers } from '../mock/index.ts';
 import { raceMatchers, type RaceMatchers } from '../race/index.ts';
 
 export { installFrayLeaks } from './install-leaks.ts';
+export { useVitestCallOrder } from './call-order.ts';
 export {
   createFrayTest,
   type FrayAppContext,

@@ -1,7 +1,8 @@
 /**
  * `fray/vitest/setup` — list it in `test.setupFiles` and every test file gets fray's
- * matchers (`toHaveBeenAwaited`…) and fray/leaks (each test fails with `FRAY_LEAKS_FOUND`
- * when it leaves something behind).
+ * matchers (`toHaveBeenAwaited`…), fray mocks numbered on Vitest's spy clock (so
+ * `toHaveBeenCalledBefore` compares them with `vi.fn()` spies) and fray/leaks (each test
+ * fails with `FRAY_LEAKS_FOUND` when it leaves something behind).
  *
  * Levels come from `FRAY_LEAKS` (`FRAY_LEAKS=timers=warn,lateActivity=off`) and from
  * `test.provide: { frayLeaks: { checks, allow } }` in the Vitest config; for functions or
@@ -23,6 +24,7 @@
  *
  * @module
  */
+import { useVitestCallOrder } from './call-order.ts';
 import { frayMatchers } from './index.ts';
 import { installFrayLeaks } from './install-leaks.ts';
 import { insideVitest, vitest } from './runtime.ts';
@@ -34,6 +36,8 @@ function apply(): boolean {
   if (!insideVitest()) return false;
   const { expect, aroundEach } = vitest('fray/vitest/setup');
   expect.extend(frayMatchers);
+  // fray mocks and vi.fn() spies numbered on one clock (toHaveBeenCalledBefore); for the run.
+  useVitestCallOrder();
   if (typeof aroundEach !== 'function') {
     // Vitest before 4.1: the matchers work, the leak checks cannot attach.
     consoleWarn(

@@ -94,6 +94,33 @@ describe.skipIf(!built)('Jest with fray/jest/environment (needs npm run build)',
     expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('matchers.sample.js'))).toEqual([]);
   });
 
+  test('fray mocks are spies to Jest’s own matchers: passes, and a failure naming the mock', () => {
+    const spies = file('spies.sample.js');
+    const status = Object.fromEntries(spies.assertionResults.map((result) => [result.title, result.status]));
+
+    expect(status).toEqual({
+      'spies: jest.isMockFunction and the toHaveBeenCalled family on fray mocks': 'passed',
+      'spies: fails on purpose, to show Jest naming the fray mock': 'failed',
+    });
+    const failure = spies.assertionResults.find((result) => result.status === 'failed');
+    expect(failure?.failureMessages.join('\n')).toMatch(/expect\(repo\.save\)\.toHaveBeenCalledWith/);
+    expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('spies.sample.js'))).toEqual([]);
+  });
+
+  test('fray mocks under jest.useFakeTimers(): a backoff retry and a timeout driven by the clock', () => {
+    const timers = file('fake-timers.sample.js');
+
+    expect(
+      Object.fromEntries(timers.assertionResults.map((result) => [result.title, result.status])),
+    ).toEqual({
+      'fake timers: a backoff retry advances one attempt per delay': 'passed',
+      'fake timers: a held call loses the race against the clock': 'passed',
+      'fake timers: inject answers an Express app under the default fake timers (nextTick faked too)':
+        'passed',
+    });
+    expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('fake-timers.sample.js'))).toEqual([]);
+  });
+
   test('the clean suite (Express, Fastify, Koa, Hono, supertest, PGlite) reports nothing and passes', () => {
     const clean = file('clean.sample.js');
 

@@ -41,6 +41,7 @@ describe.skipIf(!built)('node:test with fray/node-test/setup (needs npm run buil
       join(project, 'planted.sample.js'),
       join(project, 'clean.sample.js'),
       join(project, 'matchers.sample.js'),
+      join(project, 'fake-timers.sample.js'),
     ]);
   }, 170_000);
 
@@ -72,6 +73,13 @@ describe.skipIf(!built)('node:test with fray/node-test/setup (needs npm run buil
     expect(seen.get('assertions: fails on purpose when a mock was never awaited')).toBe('failed');
     expect(run!.stdout).toMatch(/to have been awaited/i);
     expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('matchers.sample.js'))).toEqual([]);
+  });
+
+  test('fray mocks under t.mock.timers: a backoff retry driven by tick()', () => {
+    const seen = outcomes(run!.stdout);
+
+    expect(seen.get('fake timers: a backoff retry under t.mock.timers')).toBe('passed');
+    expect(run!.leaks.filter((leak) => leak.test.file?.endsWith('fake-timers.sample.js'))).toEqual([]);
   });
 
   test('the clean suite (Express, Fastify, Koa, Hono, supertest, PGlite) reports nothing and passes', () => {

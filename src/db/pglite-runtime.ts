@@ -19,6 +19,7 @@ import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { PgliteExtensions } from './options.ts';
 import pg from 'pg';
 import { lockAny, unlockFile } from './file-lock.ts';
+import { pgliteTransport } from './raw-exchange.ts';
 import { Session } from './session.ts';
 
 const now = performance.now.bind(performance);
@@ -192,5 +193,5 @@ export async function pgliteSession(
   connection.parse = (message) =>
     parse(Array.isArray(message.types) ? message : { ...message, types: undefined });
   const client = new pg.Client(types === undefined ? config : { ...config, types });
-  return Session.connect(client, label);
+  return Session.connect(client, label, pgliteTransport(pglite));
 }

@@ -13,7 +13,6 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { PGlite } from '@electric-sql/pglite';
 import { Framer, readyStatus, type Frame } from './wire-protocol.ts';
 
 /** One exchange on a session: messages out, backend messages back until ReadyForQuery. */
@@ -83,6 +82,14 @@ export function serverTransport(): RawTransport {
 }
 
 /**
+ * The one PGlite method the transport uses (typed here: PGlite's own declarations need
+ * Emscripten's types, which fray's users should not have to install).
+ */
+export interface PgliteProtocol {
+  execProtocolRaw(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
  * PGlite: bytes go to the instance's protocol entry point; its answer comes back whole. The
  * final ReadyForQuery is also given to `pg`'s client (through its adapter connection), so
  * it knows the session is idle again and what its transaction status is.
@@ -92,7 +99,7 @@ export function serverTransport(): RawTransport {
  * const transport = pgliteTransport(pglite);
  * ```
  */
-export function pgliteTransport(pglite: PGlite): RawTransport {
+export function pgliteTransport(pglite: PgliteProtocol): RawTransport {
   return {
     copyIn: false,
     open(connection, onFrame, onReady, onFail) {

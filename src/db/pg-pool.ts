@@ -22,7 +22,7 @@
  */
 import { EventEmitter } from 'node:events';
 import pg, { type TransactionStatus } from 'pg';
-import { DbClosedError } from '../errors/index.ts';
+import { DbClosedError, DbUsageError } from '../errors/index.ts';
 import type { Owner } from './gate.ts';
 import type { PoolCore } from './pool-core.ts';
 import type { PgResult } from './runners.ts';
@@ -271,5 +271,20 @@ export function frayPoolOptions(Client: FrayClientClass): pg.PoolConfig {
  * ```
  */
 export function createFrayPool(core: PoolCore, Client: FrayClientClass = clientClass(core)): pg.Pool {
-  return new pg.Pool(frayPoolOptions(Client));
+  const pool = new pg.Pool(frayPoolOptions(Client));
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  // pg-pool takes a third argument for a callback only; PGlite's drivers pass an options
+  // object there (drizzle-orm/pglite: `query(sql, params, { rowMode, parsers })`), which
+  // pg-pool would call as a function long after — an uncaught TypeError and NaN counts.
+  pool.query = ((...args: unknown[]) => {
+    const third = args[2];
+    if (third === undefined || typeof third === 'function') return query(...args);
+    return Promise.reject(
+      new DbUsageError(
+        `${core.label}'s pool is a pg.Pool, and it was called with PGlite's query signature query(sql, params, { rowMode, parsers }) — the way drizzle-orm/pglite calls a PGlite instance.`,
+        "use drizzle-orm/node-postgres on the same pool, `drizzle({ client: view.pool })`: it is the same PostgreSQL, isolated per test. fray does not hand out its PGlite instance: the worker's tests share it, and a driver's BEGIN/COMMIT on it would escape the test's transaction.",
+      ),
+    );
+  }) as pg.Pool['query'];
+  return pool;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { frayRace } from './src/race/vite.ts';
 
 // `fray/<subpath>` (as the examples import it) resolves to the sources through the same
 // table TypeScript uses (tsconfig.json `paths`), so tests run on one copy of fray, unbuilt.
@@ -14,6 +15,8 @@ const alias = Object.entries(tsconfig.compilerOptions.paths).map(([specifier, [t
 // Two projects: fast unit tests next to the code, and end-to-end tests under test/
 // (the packed package, the CLI) that need `npm run build` first.
 export default defineConfig({
+  // Automatic control: the awaits of the code under test are scheduling points in explore().
+  plugins: [frayRace()],
   resolve: { alias },
   test: {
     projects: [

@@ -50,10 +50,27 @@ export interface OperationController {
    * once, whenever the controller chooses.
    */
   run<T>(operation: Operation, start: () => T | PromiseLike<T>): Promise<T>;
+  /**
+   * Tell the scheduler that something beneath the code it controls limits what it can
+   * explore — fray/db's `isolated()` runs transactions one at a time, so a race between two
+   * transactions cannot show. The scheduler lists it with its results and claims no proof.
+   */
+  report?(limit: ControlLimit): void;
+}
+
+/** Something that limits what a scheduler can explore (see {@link OperationController.report}). */
+export interface ControlLimit {
+  /** `serialized`: work ran one at a time underneath, so races between those pieces cannot show. */
+  readonly kind: 'serialized';
+  /** What was limited, in plain words (one line). */
+  readonly what: string;
+  /** How to lift the limit. */
+  readonly fix: string;
 }
 
 interface ControlSlot {
   storage: AsyncLocalStorage<OperationController | undefined>;
+  controlled?: WeakSet<object>;
 }
 
 // One storage per process, shared by every copy of fray (dist and src, two versions), so a
@@ -86,4 +103,36 @@ export function activeController(): OperationController | undefined {
  */
 export function runWithController<T>(controller: OperationController | undefined, fn: () => T): T {
   return slot.storage.run(controller, fn);
+}
+
+const controlledPromises: WeakSet<object> = (slot.controlled ??= new WeakSet());
+
+/**
+ * Declare that `promise` settles at a decision of the active controller — it is what a
+ * controlled operation hands its caller, or follows such a promise within the same turn (a
+ * mock's tracking promise, a wrapped client's result). A scheduler that makes every `await` a
+ * scheduling point does not add a second one for it. Returns `promise`.
+ *
+ * @example
+ * ```ts
+ * const delivered = controller.run(op, start);
+ * return markControlled(delivered.then(wrapClient));
+ * ```
+ */
+export function markControlled<T extends object>(promise: T): T {
+  controlledPromises.add(promise);
+  return promise;
+}
+
+/**
+ * Whether `value` was declared with {@link markControlled}: awaiting it is already a
+ * scheduling point.
+ *
+ * @example
+ * ```ts
+ * if (isControlled(value)) return value; // no second decision for it
+ * ```
+ */
+export function isControlled(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && controlledPromises.has(value);
 }

@@ -31,8 +31,11 @@ export {
 } from './leaks.ts';
 export {
   RaceDeadlockError,
+  RaceHookError,
+  RaceHookTimeoutError,
   RaceNondeterminismError,
   RaceNotLinearizableError,
+  RaceOptionsError,
   RaceReplayDivergedError,
   RaceReplayInvalidError,
   RaceStepLimitError,
@@ -40,8 +43,11 @@ export {
   RaceTimeoutError,
   RaceUncontrolledError,
   RaceUsageError,
+  type RaceHook,
+  type UncontrolledGap,
   type UncontrolledSite,
 } from './race.ts';
+export { closestName } from './closest-name.ts';
 export {
   DbCacheUnwritableError,
   DbClosedError,

@@ -37,6 +37,64 @@ export class RaceUsageError extends FrayError {
   }
 }
 
+/**
+ * `explore()` options that cannot be right: an unknown option (a typo such as `chek` would
+ * silently drop the invariant), a value out of range, tasks that are not functions or none at
+ * all. Thrown before anything runs.
+ */
+export class RaceOptionsError extends FrayError {
+  /** The option at fault (`check`, `runs`, `tasks`…). */
+  readonly option: string;
+  constructor(option: string, message: string, fix: string) {
+    super('FRAY_RACE_OPTIONS', message, { fix });
+    this.option = option;
+  }
+}
+
+/** Which scenario hook ran: `setup`, `tasks` (the function returning them), `check`, `teardown`. */
+export type RaceHook = 'setup' | 'tasks' | 'check' | 'teardown';
+
+/** A scenario hook (`setup`, `tasks()`, `teardown`) threw: nothing could be explored. */
+export class RaceHookError extends FrayError {
+  readonly hook: RaceHook;
+  /** The run it happened in (1-based; 0 while shrinking or replaying). */
+  readonly run: number;
+  constructor(hook: RaceHook, run: number, cause: unknown) {
+    const what =
+      cause instanceof Error ? `${cause.name}: ${cause.message.split('\n')[0] ?? ''}` : String(cause);
+    super(
+      'FRAY_RACE_HOOK_FAILED',
+      `${hook === 'tasks' ? 'tasks()' : `${hook}()`} threw in run ${run}: ${what}`,
+      {
+        cause,
+        fix:
+          hook === 'teardown'
+            ? 'teardown must release what setup acquired without failing; the cause below shows where it threw.'
+            : `${hook === 'tasks' ? 'tasks()' : `${hook}()`} runs before every run and must build the same world each time; the cause below shows where it threw.`,
+      },
+    );
+    this.hook = hook;
+    this.run = run;
+  }
+}
+
+/** A scenario hook did not settle within the run's `timeout`: it waits on something that never happens. */
+export class RaceHookTimeoutError extends FrayError {
+  readonly hook: RaceHook;
+  readonly run: number;
+  constructor(hook: RaceHook, run: number, timeout: number) {
+    super(
+      'FRAY_RACE_HOOK_TIMEOUT',
+      `${hook === 'tasks' ? 'tasks()' : `${hook}()`} did not settle within ${timeout.toLocaleString('en-US')} ms in run ${run}.`,
+      {
+        fix: `look for a promise ${hook}() awaits that nothing settles (a connection that never opens, a lock, an event that never fires); raise \`timeout\` if it is merely slow.`,
+      },
+    );
+    this.hook = hook;
+    this.run = run;
+  }
+}
+
 /** A replay string could not be parsed. */
 export class RaceReplayInvalidError extends FrayError {
   readonly replay: string;
@@ -92,18 +150,32 @@ export class RaceNondeterminismError extends FrayError {
   }
 }
 
-/** A task created async work fray does not control (a socket, a file read, a real timer). */
+/** What fray could not control, as `RaceUncontrolledError` lists it. */
+export interface UncontrolledGap {
+  readonly task: string | undefined;
+  readonly what: string;
+  readonly fix: string;
+}
+
+/**
+ * A task was driven by async work fray does not control — a reply on a connection it cannot
+ * hold, a real timer — so schedules could not be reproduced, and a pass would prove nothing.
+ */
 export class RaceUncontrolledError extends FrayError {
   readonly work: readonly UncontrolledSite[];
-  constructor(work: readonly UncontrolledSite[]) {
+  /** Each thing that escaped control, with how to bring it under control. */
+  readonly gaps: readonly UncontrolledGap[];
+  constructor(work: readonly UncontrolledSite[], gaps: readonly UncontrolledGap[] = []) {
+    const lines = gaps.length > 0 ? gaps.map((g) => `  - ${g.what} — ${g.fix}`).join('\n') : sites(work);
     super(
       'FRAY_RACE_UNCONTROLLED',
-      `a task created async work fray does not control, so schedules could not be reproduced:\n${sites(work)}`,
+      `${gaps.length > 0 ? 'a task was driven by work fray does not control' : 'a task created async work fray does not control'}, so schedules could not be reproduced:\n${lines}`,
       {
-        fix: "route it through something fray controls — a fray mock, ctl.wrap(client, 'label') for a pool or client, inject() for HTTP, global fetch — or pass `uncontrolled: 'report'` to explore anyway (results may not replay).",
+        fix: "bring it under control as each line says — automatic control (frayRace() in vitest.config, or node --import fray/race/register), a fray mock, ctl.wrap(client, 'label'), inject() for HTTP, global fetch — or pass `uncontrolled: 'report'` to explore anyway (results may not replay and prove nothing).",
       },
     );
     this.work = work;
+    this.gaps = gaps;
   }
 }
 
@@ -129,10 +201,15 @@ export class RaceTimeoutError extends FrayError {
 /** Every task still pending, and nothing left that fray could run: the tasks wait on each other. */
 export class RaceDeadlockError extends FrayError {
   readonly waiting: readonly string[];
-  constructor(step: number, waiting: readonly string[], uncontrolled: readonly UncontrolledSite[]) {
+  constructor(
+    step: number,
+    waiting: readonly string[],
+    uncontrolled: readonly UncontrolledSite[],
+    waitedMs = 0,
+  ) {
     super(
       'FRAY_RACE_DEADLOCK',
-      `after step ${step} no decision was left but tasks had not finished:\n${waiting.map((w) => `  - ${w}`).join('\n')}${uncontrolled.length > 0 ? `\n  uncontrolled work:\n${sites(uncontrolled)}` : ''}`,
+      `after step ${step} no decision was left but tasks had not finished${waitedMs > 0 ? ` (and nothing arrived from outside for ${waitedMs} ms)` : ''}:\n${waiting.map((w) => `  - ${w}`).join('\n')}${uncontrolled.length > 0 ? `\n  uncontrolled work:\n${sites(uncontrolled)}` : ''}`,
       {
         fix: 'look for a lock, queue or promise that one task waits on and only another task would release; if a task is meant to stay pending, pass `allowPending: true`.',
       },

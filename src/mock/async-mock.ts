@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { activeController } from '../control/index.ts';
+import { activeController, markControlled } from '../control/index.ts';
 import { MockFloatingError } from '../errors/index.ts';
 import {
   assertAny,
@@ -247,7 +247,7 @@ class AsyncMockState {
         const delivered = controller.run({ kind: 'mock', label: this.name, args }, () =>
           runStep(step, thisArg, args, this.name, record.index),
         );
-        promise = forward(record, delivered);
+        promise = markControlled(forward(record, delivered));
       }
     }
     record.promise = promise;

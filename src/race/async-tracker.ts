@@ -10,9 +10,10 @@
  *
  * @module
  */
-import { createHook } from 'node:async_hooks';
+import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isPromise } from 'node:util/types';
 import { frames, type Frame } from './frames.ts';
 
 /** A run that wants to hear about the async resources its code creates. */
@@ -26,6 +27,12 @@ export interface ResourceSink {
   resourceBefore(asyncId: number): void;
   /** The resource is gone. */
   resourceDestroy(asyncId: number): void;
+  /**
+   * Code of one of the run's tasks is running in a turn fray did not start: a promise it
+   * awaits was settled by work fray does not control. `turn` is the resource whose callback
+   * began the turn (a TCP handle, a file request, a real timer), when known.
+   */
+  resumedOutside(frame: Frame, turn: object | undefined, turnId: number): void;
 }
 
 function isSink(value: unknown): value is ResourceSink {
@@ -34,17 +41,58 @@ function isSink(value: unknown): value is ResourceSink {
 
 const tracked = new Map<number, ResourceSink>();
 
+/*
+ * Turns. A turn is one macrotask callback and the microtasks it queues. fray takes every
+ * decision in a turn it started itself (the Immediate of its quiescence barrier), and
+ * Immediates or ticks queued during such a turn continue it deterministically. Every other
+ * callback — socket data, a file request, DNS, a real timer, a handle older than the
+ * exploration — starts a *foreign* turn: task code that runs there was resumed by the
+ * outside world, not by a decision, and the run records it.
+ */
+const continuing = new Set<number>();
+let turnControlled = false;
+let turnResource: object | undefined;
+let turnId = 0;
+let startingBarrier = false;
+
+/** Create fray's own barrier Immediate: the turn it starts is where decisions are taken. */
+export function startBarrier(schedule: () => void): void {
+  startingBarrier = true;
+  try {
+    schedule();
+  } finally {
+    startingBarrier = false;
+  }
+}
+
 const hook = createHook({
   init(asyncId, type, _trigger, resource: object) {
     if (type === 'PROMISE') return;
+    if ((type === 'Immediate' || type === 'TickObject') && (startingBarrier || turnControlled))
+      continuing.add(asyncId);
     const frame = frames.getStore();
     if (frame === undefined || !isSink(frame.run)) return;
     if (frame.run.resourceInit(asyncId, type, frame, resource)) tracked.set(asyncId, frame.run);
   },
   before(asyncId) {
+    const resource = executionAsyncResource();
+    if (isPromise(resource)) {
+      if (turnControlled) return;
+      const frame = frames.getStore();
+      if (frame?.zone === 'task' && isSink(frame.run)) frame.run.resumedOutside(frame, turnResource, turnId);
+      return;
+    }
+    // An AsyncResource (AsyncLocalStorage.snapshot(), AsyncResource.bind, an http message)
+    // switches context synchronously inside the turn that is running: it begins no turn.
+    if (!(resource instanceof AsyncResource)) {
+      turnControlled = continuing.has(asyncId);
+      turnResource = turnControlled ? undefined : resource;
+      turnId = asyncId;
+    }
     tracked.get(asyncId)?.resourceBefore(asyncId);
   },
   destroy(asyncId) {
+    continuing.delete(asyncId);
     const sink = tracked.get(asyncId);
     if (sink === undefined) return;
     tracked.delete(asyncId);
@@ -64,6 +112,9 @@ export function releaseTracker(): void {
   if (users > 0 && --users === 0) {
     hook.disable();
     tracked.clear();
+    continuing.clear();
+    turnControlled = false;
+    turnResource = undefined;
   }
 }
 

@@ -49,8 +49,8 @@ describe('deadlocks', () => {
     expect(result.failure?.error).toMatchObject({
       code: 'FRAY_RACE_DEADLOCK',
       waiting: [
-        '1 → 2: awaiting a promise no controlled operation will settle (last operation: 1 → 2:accounts.load#1)',
-        '2 → 1: awaiting a promise no controlled operation will settle (last operation: 2 → 1:accounts.load#1)',
+        '1 → 2: waiting on await at src/race/deadlock.test.ts:32 (the awaited promise never settled)',
+        '2 → 1: waiting on await at src/race/deadlock.test.ts:32 (the awaited promise never settled)',
       ],
     });
     expect(result.failure?.outcomes.map((o) => o.status)).toEqual(['pending', 'pending']);

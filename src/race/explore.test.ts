@@ -207,12 +207,19 @@ describe('explore: determinism', () => {
 
 describe('explore: usage', () => {
   it.each([
-    [{}, 'FRAY_RACE_USAGE', /tasks/],
-    [{ tasks: () => [], runs: 0 }, 'FRAY_RACE_USAGE', /runs/],
-    [{ tasks: () => [], seed: -1 }, 'FRAY_RACE_USAGE', /seed/],
-    [{ tasks: () => [], strategy: 'bfs' }, 'FRAY_RACE_USAGE', /unknown strategy/],
-    [{ tasks: () => [], strategy: { kind: 'pct', depth: 4 } }, 'FRAY_RACE_USAGE', /depth/],
-    [{ tasks: () => [], uncontrolled: 'ignore' }, 'FRAY_RACE_USAGE', /uncontrolled/],
+    [{}, 'FRAY_RACE_OPTIONS', /tasks/],
+    [{ tasks: () => [], runs: 0 }, 'FRAY_RACE_OPTIONS', /runs/],
+    [{ tasks: () => [], seed: -1 }, 'FRAY_RACE_OPTIONS', /seed/],
+    [{ tasks: () => [], strategy: 'bfs' }, 'FRAY_RACE_OPTIONS', /unknown strategy/],
+    [{ tasks: () => [], strategy: { kind: 'pct', depth: 4 } }, 'FRAY_RACE_OPTIONS', /depth/],
+    [{ tasks: () => [], uncontrolled: 'ignore' }, 'FRAY_RACE_OPTIONS', /uncontrolled/],
+    [
+      { tasks: () => [], chek: () => undefined },
+      'FRAY_RACE_OPTIONS',
+      /'chek' is not an option of explore\(\) — did you mean 'check'\?/,
+    ],
+    [{ tasks: () => ({}) }, 'FRAY_RACE_OPTIONS', /tasks\(\) returned no tasks/],
+    [{ tasks: () => ({ a: 1 }) }, 'FRAY_RACE_OPTIONS', /task 'a' is not a function \(got number\)/],
     [{ tasks: () => [], replay: 'nope' }, 'FRAY_RACE_REPLAY_INVALID', /fr1/],
   ])('rejects bad options %j', async (options, code, message) => {
     // Act

@@ -29,7 +29,8 @@ import {
 import { fnv1a } from './prng.ts';
 import { checkpointsOf, decodeReplay, encodeReplay } from './replay-string.ts';
 import { failureReport, type FoundBy } from './report.ts';
-import { AbandonRun, Run, type Chooser, type RunRecord, type RunSpec } from './run.ts';
+import { Run } from './run.ts';
+import { AbandonRun, type Chooser, type RunRecord, type RunSpec } from './run-types.ts';
 import { shrink } from './shrink.ts';
 import { strictChooser } from './strategies/chooser.ts';
 import { DfsStrategy } from './strategies/dfs.ts';
@@ -37,7 +38,8 @@ import { PctStrategy, type PctBound } from './strategies/pct.ts';
 import { PortfolioStrategy } from './strategies/portfolio.ts';
 import { RandomStrategy } from './strategies/random.ts';
 import type { Strategy } from './strategies/strategy.ts';
-import type { TaskSet, UncontrolledWork } from './types.ts';
+import type { ControlGap, TaskSet, UncontrolledWork } from './types.ts';
+import { awaitsInstrumented } from './await-control.ts';
 import { acquireGlobals, releaseGlobals } from './virtual-globals.ts';
 import { wrap } from './wrap.ts';
 
@@ -46,6 +48,9 @@ const stderrWrite = process.stderr.write.bind(process.stderr);
 /** Codes that mean "this exploration cannot be trusted", not "this schedule found a bug". */
 const FATAL = new Set([
   'FRAY_RACE_USAGE',
+  'FRAY_RACE_OPTIONS',
+  'FRAY_RACE_HOOK_FAILED',
+  'FRAY_RACE_HOOK_TIMEOUT',
   'FRAY_RACE_REPLAY_INVALID',
   'FRAY_RACE_REPLAY_DIVERGED',
   'FRAY_RACE_NONDETERMINISTIC',
@@ -125,12 +130,20 @@ function schedulesExplored(strategy: Strategy): number {
   return strategy.coverage().find((c) => c.name === 'dfs')?.runs ?? 0;
 }
 
+/** Why a pass is not a proof: one line per gap. */
+function gapLines(gaps: readonly ControlGap[]): string {
+  return gaps.map((gap) => `\n  - ${gap.what} — ${gap.fix}`).join('');
+}
+
 function passSummary(
   strategy: Strategy,
   runs: number,
   options: NormalizedOptions,
   exhaustive: boolean,
+  gaps: readonly ControlGap[],
 ): string {
+  if (gaps.length > 0)
+    return `passed ${plural(runs, 'run')} (${strategyName(options)}, seed ${options.seed}), but this is not a proof: fray did not control everything the tasks did, so schedules it could not reach were never tried:${gapLines(gaps)}`;
   if (exhaustive) {
     const schedules = schedulesExplored(strategy);
     return `passed: all ${plural(schedules, 'schedule')} explored (exhaustive${schedules === runs ? '' : `; ${plural(runs, 'run')} in all`}).`;
@@ -217,7 +230,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     tasks: options.tasks as RunSpec['tasks'],
     check: (options.check ?? defaultCheck) as RunSpec['check'],
     teardown: options.teardown as RunSpec['teardown'],
-    makeControl: (run: Run): RaceControl => ({
+    makeControl: (run: { monotonic(): number }): RaceControl => ({
       wrap: (target, label, wrapOptions) => wrap(target, label, wrapOptions),
       now: () => run.monotonic(),
       run: runIndex,
@@ -227,6 +240,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     blockedAfter: opts.blockedAfter,
     uncontrolled: opts.uncontrolled,
     allowPending: opts.allowPending,
+    awaitsControlled: awaitsInstrumented(),
     restore,
     fingerprint,
     fatal: isFatal,
@@ -237,11 +251,20 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
   };
   const notes = new Set<string>();
   const uncontrolled = new Map<string, UncontrolledWork>();
+  const gaps = new Map<string, ControlGap>();
+  if (!spec.awaitsControlled)
+    gaps.set('awaits', {
+      kind: 'awaits',
+      task: undefined,
+      what: "the tasks' awaits were not scheduling points (automatic control is off), so no interleaving between two awaits of one task was tried",
+      fix: "add frayRace() from 'fray/race/vite' to the Vitest config's plugins, or run node with --import fray/race/register",
+    });
   const absorb = (record: RunRecord): void => {
     for (const note of record.notes) notes.add(note);
     for (const work of record.uncontrolled) uncontrolled.set(`${work.type} ${work.site}`, work);
+    for (const gap of record.gaps) gaps.set(`${gap.kind}\u0000${gap.task ?? ''}\u0000${gap.what}`, gap);
   };
-  const exploration: Exploration = { execute, opts, file, absorb, notes, uncontrolled };
+  const exploration: Exploration = { execute, opts, file, absorb, notes, uncontrolled, gaps };
 
   acquireGlobals();
   acquireTracker();
@@ -276,7 +299,9 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
       if (record.failure !== undefined)
         return await failed(record, { run: runs, by: next.by, runs, strategy }, exploration);
     }
-    const exhaustive = isExhaustive(strategy);
+    // A proof (exhaustive) or a probability bound holds only for what fray controlled.
+    const complete = gaps.size === 0;
+    const exhaustive = complete && isExhaustive(strategy);
     return {
       ok: true,
       name: opts.name,
@@ -285,10 +310,11 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
       strategy: strategyName(opts),
       seed: opts.seed,
       coverage: strategy.coverage(),
-      pct: pctBounds(strategy),
-      summary: passSummary(strategy, runs, opts, exhaustive),
+      pct: complete ? pctBounds(strategy) : [],
+      summary: passSummary(strategy, runs, opts, exhaustive, [...gaps.values()]),
       notes: [...notes],
       uncontrolled: [...uncontrolled.values()],
+      gaps: [...gaps.values()],
     };
   } finally {
     releaseTracker();
@@ -307,6 +333,7 @@ interface Exploration {
   readonly absorb: (record: RunRecord) => void;
   readonly notes: Set<string>;
   readonly uncontrolled: Map<string, UncontrolledWork>;
+  readonly gaps: Map<string, ControlGap>;
 }
 
 async function replayOnce(
@@ -314,7 +341,7 @@ async function replayOnce(
   explicit: boolean,
   exploration: Exploration,
 ): Promise<ExploreResult | undefined> {
-  const { execute, opts, file, absorb, notes, uncontrolled } = exploration;
+  const { execute, opts, file, absorb, notes, uncontrolled, gaps } = exploration;
   const schedule = decodeReplay(replay);
   const strict = strictChooser(
     schedule.deviations,
@@ -362,9 +389,10 @@ async function replayOnce(
       seed: opts.seed,
       coverage: [{ name: 'replay', runs: 1 }],
       pct: [],
-      summary: `passed: the replayed schedule (${plural(record.steps.length, 'step')}) ran exactly as recorded and every check held.`,
+      summary: `passed: the replayed schedule (${plural(record.steps.length, 'step')}) ran exactly as recorded and every check held.${gaps.size > 0 ? ` Fray did not control everything the tasks did:${gapLines([...gaps.values()])}` : ''}`,
       notes: [...notes],
       uncontrolled: [...uncontrolled.values()],
+      gaps: [...gaps.values()],
     };
   const found: FoundBy = {
     name: opts.name,
@@ -379,7 +407,7 @@ async function replayOnce(
     file,
     replayed: true,
   };
-  return failureResult(record, found, true, 1, 'replay', opts, notes, uncontrolled, []);
+  return failureResult(record, found, true, 1, 'replay', opts, exploration, []);
 }
 
 async function failed(
@@ -387,7 +415,7 @@ async function failed(
   how: { run: number; by: string; runs: number; strategy: Strategy },
   exploration: Exploration,
 ): Promise<ExploreResult> {
-  const { execute, opts, file, absorb, notes, uncontrolled } = exploration;
+  const { execute, opts, file, absorb, notes } = exploration;
   let best = first;
   let shrinkRuns = 0;
   if (opts.shrinkBudget > 0 && first.deviations.length > 0) {
@@ -448,7 +476,7 @@ async function failed(
     file,
     replayed: false,
   };
-  return failureResult(best, found, reproduced, how.runs, strategyName(opts), opts, notes, uncontrolled, [
+  return failureResult(best, found, reproduced, how.runs, strategyName(opts), opts, exploration, [
     ...how.strategy.coverage(),
   ]);
 }
@@ -460,10 +488,10 @@ function failureResult(
   runs: number,
   strategy: string,
   opts: NormalizedOptions,
-  notes: Set<string>,
-  uncontrolled: Map<string, UncontrolledWork>,
+  exploration: Pick<Exploration, 'notes' | 'uncontrolled' | 'gaps'>,
   coverage: ExploreResult['coverage'],
 ): ExploreResult {
+  const { notes, uncontrolled, gaps } = exploration;
   const failure = record.failure;
   if (failure === undefined) throw new Error('fray/race: failureResult without a failure');
   const report = failureReport({ ...record, notes: [...notes] }, found);
@@ -498,6 +526,7 @@ function failureResult(
     summary: `${title} after ${plural(runs, 'run')} (seed ${opts.seed}). Replay: '${found.replay}'`,
     notes: [...notes],
     uncontrolled: [...uncontrolled.values()],
+    gaps: [...gaps.values()],
     failure: raceFailure,
   };
 }

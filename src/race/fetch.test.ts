@@ -77,7 +77,7 @@ describe('global fetch under explore()', () => {
 
   it('leaves fetch alone outside a run', async () => {
     // Act
-    await explore({ runs: 1, tasks: () => [] });
+    await explore({ runs: 1, tasks: () => ({ idle: () => undefined }) });
     const response = await fetch('https://api.example.test/x');
     // Assert
     expect(await response.json()).toEqual({ url: 'https://api.example.test/x' });

@@ -43,4 +43,4 @@ export { raceMatchers, type RaceMatchers } from './matchers.ts';
 export { decodeReplay, encodeReplay, type ReplaySchedule } from './replay-string.ts';
 export { pctBound, type PctBound } from './strategies/pct.ts';
 export type { Coverage } from './strategies/strategy.ts';
-export type { RunFailureKind } from './run.ts';
+export type { RunFailureKind } from './run-types.ts';

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { startBarrier } from './async-tracker.ts';
 
 export const NativePromise = Promise;
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(promise)
@@ -16,10 +17,14 @@ export const realClearTimeout = clearTimeout;
 export const realPerformanceNow = performance.now.bind(performance);
 export const realRandom = Math.random.bind(Math);
 
-/** Resolve after the current macrotask: every microtask queued before it has run. */
+/**
+ * Resolve after the current macrotask: every microtask queued before it has run. The turn the
+ * barrier's Immediate starts is a controlled one (see `async-tracker.ts`): fray's decisions
+ * are taken there.
+ */
 export function macrotaskBarrier(): Promise<void> {
   return new NativePromise<void>((resolve) => {
-    realSetImmediate(resolve);
+    startBarrier(() => realSetImmediate(resolve));
   });
 }
 

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { RaceUsageError } from '../errors/index.ts';
-import type { RunFailureKind } from './run.ts';
+import { closestName, RaceOptionsError } from '../errors/index.ts';
+import type { RunFailureKind } from './run-types.ts';
 import type { PctBound } from './strategies/pct.ts';
 import type { Coverage } from './strategies/strategy.ts';
-import type { Deviation, Outcomes, TaskOutcome, TaskSet, UncontrolledWork } from './types.ts';
+import type { ControlGap, Deviation, Outcomes, TaskOutcome, TaskSet, UncontrolledWork } from './types.ts';
 import type { WrapOptions } from './wrap.ts';
 
 /** What `setup` receives: the run's control over the world it builds. */
@@ -132,7 +132,10 @@ export interface ExploreResult {
   readonly name: string | undefined;
   /** Exploration runs (shrinking and verification excluded). */
   readonly runs: number;
-  /** Every schedule was explored (DFS exhausted the tree): a pass is a proof for this scenario. */
+  /**
+   * Every schedule was explored (DFS exhausted the tree) and fray controlled everything the
+   * tasks did (`gaps` is empty): a pass is a proof for this scenario.
+   */
   readonly exhaustive: boolean;
   /** The strategy option used: `portfolio`, `random`, `pct(d=2)`, `dfs`, `replay`. */
   readonly strategy: string;
@@ -147,6 +150,11 @@ export interface ExploreResult {
   readonly notes: readonly string[];
   /** Uncontrolled async work seen (with `uncontrolled: 'report'`). */
   readonly uncontrolled: readonly UncontrolledWork[];
+  /**
+   * What fray did not control — each with what to do about it. While this is not empty,
+   * `exhaustive` is false and `pct` is empty: a pass covers only what fray controlled.
+   */
+  readonly gaps: readonly ControlGap[];
   /** The failure, when `ok` is false. */
   readonly failure?: RaceFailure;
 }
@@ -170,7 +178,8 @@ export interface NormalizedOptions {
 function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw new RaceUsageError(
+    throw new RaceOptionsError(
+      name,
       `explore({ ${name} }) must be an integer from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got ${JSON.stringify(value) ?? typeof value}.`,
       `pass a ${name} within the limits, or leave it out for the default (${fallback.toLocaleString('en-US')}).`,
     );
@@ -185,7 +194,8 @@ function strategyOf(value: unknown): StrategyOption {
     if (kind === 'pct') {
       const depth = (value as { depth?: unknown }).depth;
       if (depth !== undefined && depth !== 1 && depth !== 2 && depth !== 3)
-        throw new RaceUsageError(
+        throw new RaceOptionsError(
+          'strategy',
           `PCT depth must be 1, 2 or 3, got ${JSON.stringify(depth)}.`,
           "use { kind: 'pct', depth: 2 }.",
         );
@@ -194,7 +204,8 @@ function strategyOf(value: unknown): StrategyOption {
     if (kind === 'dfs') {
       const bound = (value as { bound?: unknown }).bound;
       if (bound !== undefined && (typeof bound !== 'number' || !(bound >= 0) || !Number.isInteger(bound)))
-        throw new RaceUsageError(
+        throw new RaceOptionsError(
+          'strategy',
           `the DFS bound must be a whole number of deviations, got ${JSON.stringify(bound)}.`,
           "use { kind: 'dfs', bound: 2 }, or 'dfs' for no bound.",
         );
@@ -202,11 +213,32 @@ function strategyOf(value: unknown): StrategyOption {
     }
     if (kind === 'random' || kind === 'portfolio') return value as StrategyOption;
   }
-  throw new RaceUsageError(
+  throw new RaceOptionsError(
+    'strategy',
     `unknown strategy ${JSON.stringify(value) ?? typeof value}.`,
     "use 'portfolio' (default), 'random', 'pct', 'dfs', { kind: 'pct', depth: 1 | 2 | 3 } or { kind: 'dfs', bound }.",
   );
 }
+
+/** Every option `explore()` takes. */
+const OPTION_NAMES = new Set([
+  'name',
+  'setup',
+  'tasks',
+  'check',
+  'teardown',
+  'strategy',
+  'runs',
+  'seed',
+  'replay',
+  'timeout',
+  'maxSteps',
+  'blockedAfter',
+  'uncontrolled',
+  'allowPending',
+  'shrink',
+  'quiet',
+]);
 
 /** Validate `options` and apply the defaults. */
 export function normalizeOptions(
@@ -215,16 +247,27 @@ export function normalizeOptions(
   randomSeed: () => number,
 ): NormalizedOptions {
   if (typeof options !== 'object' || options === null || typeof options.tasks !== 'function')
-    throw new RaceUsageError(
+    throw new RaceOptionsError(
+      'tasks',
       'explore() needs a `tasks` function returning the async functions that race.',
       'explore({ setup: (ctl) => world, tasks: (world) => ({ alice: () => …, bob: () => … }), check: (world, outcomes) => … })',
     );
   for (const key of ['setup', 'check', 'teardown'] as const)
     if (options[key] !== undefined && typeof options[key] !== 'function')
-      throw new RaceUsageError(
+      throw new RaceOptionsError(
+        key,
         `explore({ ${key} }) must be a function.`,
         `pass a function, or leave ${key} out.`,
       );
+  for (const key of Object.keys(options))
+    if (!OPTION_NAMES.has(key)) {
+      const near = closestName(key, OPTION_NAMES);
+      throw new RaceOptionsError(
+        key,
+        `'${key}' is not an option of explore()${near === undefined ? '' : ` — did you mean '${near}'?`} An unknown option is refused rather than ignored: a misspelt check would silently drop the invariant.`,
+        `${near === undefined ? 'remove it' : `rename it to '${near}'`}; the options are ${[...OPTION_NAMES].join(', ')}.`,
+      );
+    }
   const envSeed = env['FRAY_RACE_SEED'];
   const seed =
     options.seed !== undefined
@@ -237,12 +280,14 @@ export function normalizeOptions(
     options.uncontrolled !== 'fail' &&
     options.uncontrolled !== 'report'
   )
-    throw new RaceUsageError(
+    throw new RaceOptionsError(
+      'uncontrolled',
       `explore({ uncontrolled }) must be 'fail' or 'report', got ${JSON.stringify(options.uncontrolled)}.`,
       "leave it out ('fail') unless you accept results that may not replay.",
     );
   if (options.replay !== undefined && typeof options.replay !== 'string')
-    throw new RaceUsageError(
+    throw new RaceOptionsError(
+      'replay',
       'explore({ replay }) must be the replay string of a failure.',
       "copy it from the failure's replay line.",
     );

@@ -9,7 +9,7 @@
 import { isFrayError } from '../errors/index.ts';
 import { assertionValues, lineDiff } from './diff.ts';
 import { callArgs, count, plural, short } from './format.ts';
-import type { OpRecord, RunFailureKind, RunRecord } from './run.ts';
+import type { OpRecord, RunFailureKind, RunRecord } from './run-types.ts';
 import type { Deviation } from './types.ts';
 
 /** How the failure was found, for the report. */
@@ -104,6 +104,21 @@ export function timelines(record: RunRecord): string[] {
     if (outcome?.begin !== undefined) events.push({ step: outcome.begin, order: 0, text: 'begin' });
     for (const op of record.ops.filter((o) => o.task === actor)) {
       const indent = '  '.repeat(op.depth);
+      if (op.kind === 'await' || op.kind === 'io') {
+        // An await has one decision, when the task resumes; an answer on a socket was sent
+        // when the task wrote the request, and arrives at its decision.
+        if (op.kind === 'io' && op.startStep !== undefined)
+          events.push({ step: op.startStep, order: 1, text: `${indent}send     ${op.label}` });
+        events.push({
+          step: op.deliverStep ?? Number.MAX_SAFE_INTEGER,
+          order: 2,
+          text:
+            op.kind === 'await'
+              ? `${indent}resume   at ${op.label} ${op.deliverStep === undefined ? '… (never resumed)' : outcomeText(op.outcome)}`
+              : `${indent}answer   ${op.label}${op.deliverStep === undefined ? ' … (never arrived)' : ''}`,
+        });
+        continue;
+      }
       const call = `${op.label}${callArgs(op.args)}`;
       if (op.startStep === undefined) {
         events.push({
@@ -205,6 +220,12 @@ export function failureReport(record: RunRecord, found: FoundBy): string {
     ...timelines(record),
   );
   if (record.notes.length > 0) lines.push('', 'Notes:', ...record.notes.map((n) => `  - ${n}`));
+  if (record.gaps.length > 0)
+    lines.push(
+      '',
+      'Not controlled (this run may not replay, and schedules beyond it were not reachable):',
+      ...record.gaps.map((g) => `  - ${g.what} — ${g.fix}`),
+    );
   if (record.uncontrolled.length > 0)
     lines.push(
       '',

@@ -1,209 +1,94 @@
 /**
  * One run of a scenario: build a fresh world with `setup`, start the logical tasks, and let a
- * chooser take every decision — begin a task, start an operation, deliver its result, fire a
- * timer — until nothing is left to decide; then call `check`.
+ * chooser take every decision — begin a task, start an operation, deliver its result, deliver
+ * an awaited value or a server's answer, fire a timer — until nothing is left to decide; then
+ * call `check`.
  *
- * Quiescence comes from bookkeeping, never from counting ticks. After each decision fray
- * waits for a macrotask barrier (every microtask the decision caused has run, and again while
- * any `setImmediate` the run queued is pending), then for real work in flight: an operation
- * running in the `real` zone that still has live I/O resources. Real work that is idle —
- * waiting only on promises, such as a query queued behind another task's transaction — is
- * blocked on a decision and does not hold the run up. What remains is a set of decisions, and
- * only the chooser's pick changes the world.
+ * Quiescence comes from bookkeeping, never from counting ticks (see `quiescence.ts`); what a
+ * run leaves behind is built in `run-record.ts`; what its tasks do with the outside world
+ * directly is watched in `io-watch.ts`.
  *
  * @module
  */
-import { runWithController, type Operation, type OperationController } from '../control/index.ts';
 import {
-  RaceDeadlockError,
+  isControlled,
+  markControlled,
+  runWithController,
+  type Operation,
+  type OperationController,
+} from '../control/index.ts';
+import {
+  RaceHookError,
+  RaceHookTimeoutError,
+  RaceOptionsError,
   RaceStepLimitError,
-  RaceTimeoutError,
-  RaceUncontrolledError,
 } from '../errors/index.ts';
-import { createdByFray, creationSite, forgetSink, stackLines, type ResourceSink } from './async-tracker.ts';
+import type { RaceHook } from '../errors/index.ts';
+import type { Socket } from 'node:net';
+import { forgetSink, type ResourceSink } from './async-tracker.ts';
 import { frames, snapshot, type Frame } from './frames.ts';
+import { IoWatch, type IoHost } from './io-watch.ts';
 import {
   isThenable,
-  macrotaskBarrier,
   NativePromise,
   nativeThen,
   realClearTimeout,
   realPerformanceNow,
   realSetTimeout,
 } from './natives.ts';
-import { fnv1a, prng, type Prng } from './prng.ts';
+import { prng, type Prng } from './prng.ts';
+import { Quiescence } from './quiescence.ts';
+import { buildRecord, deadlockError, stepsHash, taskOutcomes, type RunState } from './run-record.ts';
+import {
+  labelTasks,
+  type ChoiceContext,
+  type Chooser,
+  type RunRecord,
+  type RunSpec,
+  type StepRecord,
+} from './run-types.ts';
+import type { SocketWorld } from './socket-patches.ts';
 import { Actor, decisionId, OpState, TaskState, TimerState, type Decision } from './state.ts';
-import type { Deviation, Outcome, TaskOutcome, UncontrolledWork } from './types.ts';
+import type { ControlGap, Outcome } from './types.ts';
 import { VirtualTimer, type VirtualWorld } from './virtual-globals.ts';
 
 /** Operation kinds whose start does real work (I/O) outside fray's control. */
 const REAL_KINDS = new Set(['wrap', 'fetch', 'db']);
-/**
- * Whether an async resource type is real async work: Node's native providers are named in
- * capitals (`TCPWRAP`, `FSREQCALLBACK`, `GETADDRINFOREQWRAP`…), plus `Timeout`. Promises,
- * `TickObject`, `Microtask` and `Immediate` are covered by the macrotask barrier; an
- * `AsyncResource` made by user code (`bound-anonymous-fn`…) only carries context.
- */
-function isRealWork(type: string): boolean {
-  return type === 'Timeout' || (type !== 'PROMISE' && /^[A-Z0-9_]+$/.test(type));
-}
+
 /** Virtual wall clock at the start of every run: 2025-01-01T00:00:00Z. */
 export const VIRTUAL_EPOCH = Date.UTC(2025, 0, 1);
 
-/** What the chooser is told about the decision at hand. */
-export interface ChoiceContext {
-  /** The step about to be taken (1-based). */
-  readonly step: number;
-  /** How many earlier steps had a real choice (two or more decisions enabled). */
-  readonly choicesSoFar: number;
-  /** The logical tasks, in order. */
-  readonly tasks: readonly TaskState[];
-  /** Fingerprint of the scenario (its task labels). */
-  readonly fingerprint: string;
-  /** Ids of the decisions taken so far, in order. */
-  readonly taken: ReadonlySet<string>;
-}
-
-/** Picks one of the enabled decisions at each step. */
-export interface Chooser {
-  /** Index into `enabled` (sorted in first-come order: index 0 is first-come). */
-  choose(enabled: readonly Decision[], context: ChoiceContext): number;
-  /** Called once the run has ended (before `check`): validate the run as a whole. */
-  end?(record: Pick<RunRecord, 'steps' | 'hash'>): void;
-}
-
-/** One step of a run, as recorded. */
-export interface StepRecord {
-  readonly id: string;
-  readonly kind: Decision['kind'];
-  /** Ids of the enabled decisions, first-come order. */
-  readonly enabled: readonly string[];
-  /** Index chosen in `enabled`. */
-  readonly chosen: number;
-}
-
-/** How a run failed. */
-export type RunFailureKind = 'check' | 'deadlock' | 'step-limit' | 'uncaught';
-
-/** A controlled operation as the report shows it. */
-export interface OpRecord {
-  readonly key: string;
-  readonly kind: string;
-  readonly label: string;
-  readonly args: readonly unknown[];
-  readonly task: string;
-  readonly depth: number;
-  readonly parent: string | undefined;
-  readonly requestStep: number;
-  readonly startStep: number | undefined;
-  readonly deliverStep: number | undefined;
-  readonly outcome: Outcome;
-}
-
-/** A virtual timer as the report shows it. */
-export interface TimerRecord {
-  readonly key: string;
-  readonly task: string;
-  readonly delay: number;
-  readonly fireSteps: readonly number[];
-  readonly cancelled: boolean;
-}
-
-/** Everything one run produced. */
-export interface RunRecord {
-  readonly steps: readonly StepRecord[];
-  readonly deviations: readonly Deviation[];
-  readonly choicePoints: number;
-  readonly taskLabels: readonly string[];
-  readonly outcomes: readonly TaskOutcome[];
-  readonly failure: { readonly kind: RunFailureKind; readonly error: unknown } | undefined;
-  readonly ops: readonly OpRecord[];
-  readonly timers: readonly TimerRecord[];
-  readonly notes: readonly string[];
-  readonly uncontrolled: readonly UncontrolledWork[];
-  /** FNV-1a of the decision ids in order. */
-  readonly hash: string;
-  readonly fingerprint: string;
-  /** Virtual time when the run ended, ms since its start. */
-  readonly virtualTime: number;
-}
-
-/** The parts of a scenario a run needs. */
-export interface RunSpec {
-  readonly setup: (ctl: any) => unknown;
-  readonly tasks: (ctx: any) => unknown;
-  readonly check: (ctx: any, outcomes: any) => unknown;
-  readonly teardown: ((ctx: any) => unknown) | undefined;
-  readonly makeControl: (run: Run) => unknown;
-  readonly timeout: number;
-  readonly maxSteps: number;
-  readonly blockedAfter: number;
-  readonly uncontrolled: 'fail' | 'report';
-  readonly allowPending: boolean;
-  /** The caller's async context (explore's), restored around setup and tasks. */
-  readonly restore: <R>(fn: () => R) => R;
-  readonly fingerprint: (labels: readonly string[]) => string;
-  /** Marks a failure that must not be treated as a race (usage, environment). */
-  readonly fatal: (error: unknown) => boolean;
-}
-
-/** Internal: thrown by a chooser to abandon the run before any decision (wrong scenario). */
-export class AbandonRun extends Error {}
-
-/** Label each task: record keys, or `task N` for arrays (a named function keeps its name). */
-export function labelTasks(set: unknown): { labels: string[]; fns: (() => unknown)[]; keyed: boolean } {
-  if (Array.isArray(set)) {
-    const fns = set as (() => unknown)[];
-    const names = fns.map((fn) => (typeof fn === 'function' ? fn.name : ''));
-    const unique = names.every((name, i) => name !== '' && names.indexOf(name) === i);
-    return {
-      labels: fns.map((_, i) => (unique ? (names[i] ?? `task ${i + 1}`) : `task ${i + 1}`)),
-      fns,
-      keyed: false,
-    };
-  }
-  const entries = Object.entries(set as Record<string, () => unknown>);
-  return { labels: entries.map(([key]) => key), fns: entries.map(([, fn]) => fn), keyed: true };
-}
+const noop = (): void => {};
 
 /** A run: the world, the bookkeeping, and the decision loop. */
-export class Run implements ResourceSink, VirtualWorld {
+export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, RunState {
   readonly index: number;
   readonly #spec: RunSpec;
   readonly #chooser: Chooser;
   readonly controller: OperationController;
   readonly setupActor = new Actor('setup', -1);
+  readonly io: IoWatch;
+  readonly quiescence: Quiescence;
   tasks: TaskState[] = [];
   readonly ops: OpState[] = [];
   readonly timers: TimerState[] = [];
   /** Pending decisions, in first-come (seq) order. */
-  #pending: Decision[] = [];
+  pending: Decision[] = [];
   #seq = 0;
   #opIds = 0;
   #timerIds = 0;
   step = 0;
-  #choices = 0;
-  readonly #steps: StepRecord[] = [];
+  choicePoints = 0;
+  readonly steps: StepRecord[] = [];
   readonly #taken = new Set<string>();
   #now = 0;
   readonly #random: Prng;
-  #immediates = 0;
-  readonly #immediateIds = new Set<number>();
-  readonly #ioOwners = new Map<number, OpState>();
-  readonly #uncontrolledIds = new Set<number>();
-  readonly uncontrolled: UncontrolledWork[] = [];
-  readonly #uncontrolledSites = new Set<string>();
-  /** Real timers created by tasks, judged once their creator had a chance to `unref()` them. */
-  #timeoutCandidates: { timer: WeakRef<object>; asyncId: number; work: UncontrolledWork }[] = [];
   readonly notes: string[] = [];
+  readonly #gaps: ControlGap[] = [];
   #ended = false;
-  #wake: (() => void) | undefined;
   #uncaught: unknown = undefined;
   #hasUncaught = false;
-  #deadline = 0;
-  #fingerprint = '';
-  /** Real time of the latest decision: real work gets a fresh window after each one. */
-  #decidedAt = 0;
+  fingerprint = '';
   /** `#seq` when the last decision was taken: later decisions arrived in this window. */
   #seqAtDecision = 0;
 
@@ -213,11 +98,35 @@ export class Run implements ResourceSink, VirtualWorld {
     this.#chooser = chooser;
     // Every run starts from the same world randomness: runs differ only by their schedule.
     this.#random = prng(0x5eed, 7);
-    this.controller = { run: (operation, start) => this.#request(operation, start) };
+    this.controller = {
+      run: (operation, start) => this.#request(operation, start),
+      report: (gap) => this.gap({ ...gap, task: (frames.getStore()?.task as TaskState | undefined)?.label }),
+    };
+    this.io = new IoWatch(this, spec.awaitsControlled);
+    this.quiescence = new Quiescence(this, spec);
   }
 
   get live(): boolean {
     return !this.#ended;
+  }
+
+  get virtualTime(): number {
+    return this.#now;
+  }
+
+  get uncontrolled(): IoWatch['uncontrolled'] {
+    return this.io.uncontrolled;
+  }
+
+  /** What fray did not control in this run. */
+  get gaps(): readonly ControlGap[] {
+    return [...this.#gaps, ...this.io.gaps];
+  }
+
+  /** Record a gap once (from fray/db through the controller, or from the run itself). */
+  gap(gap: ControlGap): void {
+    if (!this.#gaps.some((g) => g.kind === gap.kind && g.what === gap.what && g.task === gap.task))
+      this.#gaps.push(gap);
   }
 
   // ── VirtualWorld ────────────────────────────────────────────────────────────
@@ -231,19 +140,27 @@ export class Run implements ResourceSink, VirtualWorld {
     const frame = frames.getStore() as Frame<Run, TaskState, OpState> | undefined;
     const ms = Number.isFinite(delay) && delay >= 1 && delay <= 2147483647 ? Math.trunc(delay) : 1;
     const id = ++this.#timerIds;
-    const handle = new VirtualTimer(id, (t) => this.cancelTimer(t));
-    if (this.#ended) return handle;
-    const timer = new TimerState({
+    const timer = this.#ended
+      ? undefined
+      : new TimerState({
+          id,
+          actor: frame?.task ?? this.setupActor,
+          op: frame?.op,
+          delay: ms,
+          due: this.#now + ms,
+          repeat,
+          callback,
+          args,
+          restore: snapshot(),
+        });
+    const handle = new VirtualTimer(
       id,
-      actor: frame?.task ?? this.setupActor,
-      op: frame?.op,
-      delay: ms,
-      due: this.#now + ms,
-      repeat,
-      callback,
-      args,
-      restore: snapshot(),
-    });
+      (t) => this.cancelTimer(t),
+      (ref) => {
+        if (timer !== undefined) timer.unref = !ref;
+      },
+    );
+    if (timer === undefined) return handle;
     this.timers.push(timer);
     this.#enqueueTimer(timer);
     return handle;
@@ -255,7 +172,7 @@ export class Run implements ResourceSink, VirtualWorld {
     timer.cancelled = true;
     if (timer.decision !== undefined) this.#remove(timer.decision);
     timer.decision = undefined;
-    this.#poke();
+    this.poke();
   }
 
   wallClock(): number {
@@ -270,76 +187,85 @@ export class Run implements ResourceSink, VirtualWorld {
     return this.#random.next();
   }
 
+  // ── sockets and the outside world ───────────────────────────────────────────
+
   socketWrite(): void {
     const op = (frames.getStore() as Frame<Run, TaskState, OpState> | undefined)?.op;
     if (op !== undefined && op.phase === 'running') op.didIO = true;
   }
 
-  // ── ResourceSink (async_hooks) ──────────────────────────────────────────────
+  taskSocketWrite(socket: Socket, chunk: unknown, encoding: unknown, frame: Frame): void {
+    if (frame.run === this) this.io.taskWrite(socket, chunk, encoding, frame);
+  }
 
-  resourceInit(asyncId: number, type: string, frame: Frame, resource?: object): boolean {
+  openIo(frame: Frame, label: string, deliver: () => void): OpState {
+    const op = this.#newOp({ kind: 'io', label, args: [] }, frame, true, noop, deliver, deliver);
+    this.#running(op);
+    op.didIO = true;
+    return op;
+  }
+
+  settleIo(op: OpState): void {
+    this.#settleOp(op, { status: 'fulfilled', value: undefined });
+  }
+
+  resourceInit(asyncId: number, type: string, frame: Frame, resource: object): boolean {
     if (frame.run !== this || this.#ended) return false;
-    if (type === 'Immediate') {
-      this.#immediates++;
-      this.#immediateIds.add(asyncId);
-      return true;
-    }
-    if (frame.zone === 'real') {
-      const op = frame.op as OpState | undefined;
-      if (op === undefined || !isRealWork(type) || createdByFray(stackLines())) return false;
-      op.outstanding++;
-      op.didIO = true;
-      this.#ioOwners.set(asyncId, op);
-      return true;
-    }
-    if (frame.zone !== 'task' || !isRealWork(type)) return false;
-    const lines = stackLines();
-    if (createdByFray(lines)) return false;
-    const task = frame.task as TaskState | undefined;
-    const op = frame.op as OpState | undefined;
-    const site = creationSite(lines);
-    if (type === 'Timeout' && resource !== undefined) {
-      this.#timeoutCandidates.push({
-        timer: new WeakRef(resource),
-        asyncId,
-        work: { type, task: task?.label ?? 'setup', operation: op?.key, site },
-      });
-      this.#uncontrolledIds.add(asyncId);
-      return true;
-    }
-    const key = `${type} ${site}`;
-    // Work continued from Node's internals (a file read's next chunk) belongs with the work
-    // that started it: list it only when nothing from this task and operation is listed yet.
-    const known =
-      site.startsWith('(unknown') &&
-      this.uncontrolled.some((u) => u.task === (task?.label ?? 'setup') && u.operation === op?.key);
-    if (!known && !this.#uncontrolledSites.has(key)) {
-      this.#uncontrolledSites.add(key);
-      this.uncontrolled.push({ type, task: task?.label ?? 'setup', operation: op?.key, site });
-    }
-    this.#uncontrolledIds.add(asyncId);
-    return true;
+    if (type === 'Immediate') return this.quiescence.immediateCreated(asyncId);
+    if (frame.zone === 'real')
+      return this.quiescence.realResource(asyncId, type, frame.op as OpState | undefined);
+    if (frame.zone !== 'task') return false;
+    return this.io.taskResource(asyncId, type, frame, resource);
   }
 
   resourceBefore(asyncId: number): void {
-    if (this.#immediateIds.delete(asyncId)) {
-      this.#immediates--;
-      this.#poke();
-    }
+    if (this.quiescence.immediateRan(asyncId) || this.io.requestDone(asyncId)) this.poke();
   }
 
   resourceDestroy(asyncId: number): void {
-    if (this.#immediateIds.delete(asyncId)) this.#immediates--;
-    const op = this.#ioOwners.get(asyncId);
-    if (op !== undefined) {
-      this.#ioOwners.delete(asyncId);
-      op.outstanding--;
-    }
-    this.#uncontrolledIds.delete(asyncId);
-    this.#poke();
+    this.quiescence.resourceGone(asyncId);
+    this.io.requestDone(asyncId);
+    this.poke();
   }
 
-  // ── controller ──────────────────────────────────────────────────────────────
+  resumedOutside(frame: Frame, turn: object | undefined, turnId: number): void {
+    if (frame.run !== this || this.#ended) return;
+    this.io.resumedOutside(frame.task as TaskState | undefined, turn, turnId);
+  }
+
+  // ── controlled operations ───────────────────────────────────────────────────
+
+  #newOp(
+    operation: Operation,
+    frame: Frame | undefined,
+    real: boolean,
+    start: () => unknown,
+    resolveCaller: (value: unknown) => void,
+    rejectCaller: (reason: unknown) => void,
+  ): OpState {
+    const actor = (frame?.task as TaskState | undefined) ?? this.setupActor;
+    const op = new OpState({
+      id: ++this.#opIds,
+      operation,
+      actor,
+      parent: frame?.op as OpState | undefined,
+      real,
+      start,
+      restore: snapshot(),
+      resolveCaller,
+      rejectCaller,
+      requestStep: this.step,
+    });
+    this.ops.push(op);
+    if (actor instanceof TaskState) actor.ops.push(op);
+    return op;
+  }
+
+  #running(op: OpState): void {
+    op.phase = 'running';
+    op.startStep = this.step;
+    op.startedAt = realPerformanceNow();
+  }
 
   #request(operation: Operation, start: () => unknown): Promise<any> {
     const frame = frames.getStore() as Frame<Run, TaskState, OpState> | undefined;
@@ -354,30 +280,66 @@ export class Run implements ResourceSink, VirtualWorld {
       resolveCaller = resolve;
       rejectCaller = reject;
     });
-    const actor = frame.task ?? this.setupActor;
-    const op = new OpState({
-      id: ++this.#opIds,
+    void markControlled(promise);
+    const op = this.#newOp(
       operation,
-      actor,
-      parent: frame.op,
-      real: REAL_KINDS.has(operation.kind),
+      frame,
+      REAL_KINDS.has(operation.kind),
       start,
-      restore: snapshot(),
       resolveCaller,
       rejectCaller,
-      requestStep: this.step,
+    );
+    this.#enqueue({ kind: 'start', id: decisionId(op.key, 'start'), seq: ++this.#seq, actor: op.actor, op });
+    this.poke();
+    return promise;
+  }
+
+  /**
+   * `await value` at `site` in a task (automatic control): the task goes on when fray
+   * delivers the value, not when the microtask queue gets there. An operation with one
+   * decision, its delivery; a promise fray already controls is awaited as it is.
+   */
+  awaitPoint(value: unknown, site: string, frame: Frame): unknown {
+    if (frame.run !== this) return value;
+    if (this.#ended) return new NativePromise(() => {});
+    if (isControlled(value)) return value;
+    let resolveCaller!: (value: unknown) => void;
+    let rejectCaller!: (reason: unknown) => void;
+    const promise = new NativePromise<unknown>((resolve, reject) => {
+      resolveCaller = resolve;
+      rejectCaller = reject;
     });
-    this.ops.push(op);
-    if (actor instanceof TaskState) actor.ops.push(op);
-    this.#enqueue({ kind: 'start', id: decisionId(op.key, 'start'), seq: ++this.#seq, actor, op });
-    this.#poke();
+    const op = this.#newOp(
+      { kind: 'await', label: site, args: [] },
+      frame,
+      false,
+      noop,
+      resolveCaller,
+      rejectCaller,
+    );
+    this.#running(op);
+    if (!isThenable(value)) {
+      this.#settleOp(op, { status: 'fulfilled', value });
+      return promise;
+    }
+    // Adopted in the task's context (a thenable's `then` is the task's code), watched from none:
+    // fray's own reaction is not task code resumed by whatever settles the value.
+    const adopted = NativePromise.resolve(value);
+    frames.exit(
+      () =>
+        void nativeThen.call(
+          adopted,
+          (settled) => this.#settleOp(op, { status: 'fulfilled', value: settled }),
+          (reason) => this.#settleOp(op, { status: 'rejected', reason }),
+        ),
+    );
     return promise;
   }
 
   // ── decisions ───────────────────────────────────────────────────────────────
 
   #enqueue(decision: Decision): void {
-    this.#pending.push(decision);
+    this.pending.push(decision);
   }
 
   #enqueueTimer(timer: TimerState): void {
@@ -389,13 +351,13 @@ export class Run implements ResourceSink, VirtualWorld {
       timer,
     };
     timer.decision = decision;
-    this.#pending.push(decision);
-    this.#poke();
+    this.pending.push(decision);
+    this.poke();
   }
 
   #remove(decision: Decision): void {
-    const at = this.#pending.indexOf(decision);
-    if (at >= 0) this.#pending.splice(at, 1);
+    const at = this.pending.indexOf(decision);
+    if (at >= 0) this.pending.splice(at, 1);
   }
 
   /**
@@ -406,7 +368,7 @@ export class Run implements ResourceSink, VirtualWorld {
   enabled(): Decision[] {
     const out: Decision[] = [];
     let timer: Decision | undefined;
-    for (const decision of this.#pending) {
+    for (const decision of this.pending) {
       if (decision.kind !== 'fire') out.push(decision);
       else if (
         timer === undefined ||
@@ -421,19 +383,26 @@ export class Run implements ResourceSink, VirtualWorld {
 
   #take(decision: Decision): void {
     this.#remove(decision);
-    switch (decision.kind) {
-      case 'begin':
-        this.#begin(decision.task as TaskState);
-        break;
-      case 'start':
-        this.#start(decision.op as OpState);
-        break;
-      case 'deliver':
-        this.#deliver(decision.op as OpState);
-        break;
-      case 'fire':
-        this.#fire(decision.timer as TimerState);
-        break;
+    if (decision.kind === 'begin') this.#begin(decision.task as TaskState);
+    else if (decision.kind === 'start') this.#start(decision.op as OpState);
+    else if (decision.kind === 'deliver') this.#deliver(decision.op as OpState);
+    else this.#fire(decision.timer as TimerState);
+  }
+
+  #settled(run: (value: unknown) => void, fail: (reason: unknown) => void, fn: () => unknown): void {
+    let result: unknown;
+    try {
+      result = fn();
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (!isThenable(result)) run(result);
+    else {
+      // Adopted in the caller's context (a thenable's `then` is its code); fray's own reaction
+      // runs in none, so it never counts as task code resumed from outside.
+      const adopted = NativePromise.resolve(result);
+      frames.exit(() => void nativeThen.call(adopted, run, fail));
     }
   }
 
@@ -443,24 +412,13 @@ export class Run implements ResourceSink, VirtualWorld {
     const frame: Frame<Run, TaskState, OpState> = { run: this, task, op: undefined, zone: 'task' };
     this.#spec.restore(() =>
       frames.run(frame, () =>
-        runWithController(this.controller, () => {
-          let result: unknown;
-          try {
-            result = task.fn();
-          } catch (error) {
-            this.#settleTask(task, { status: 'rejected', reason: error });
-            return;
-          }
-          if (!isThenable(result)) {
-            this.#settleTask(task, { status: 'fulfilled', value: result });
-            return;
-          }
-          void nativeThen.call(
-            NativePromise.resolve(result),
+        runWithController(this.controller, () =>
+          this.#settled(
             (value) => this.#settleTask(task, { status: 'fulfilled', value }),
             (reason) => this.#settleTask(task, { status: 'rejected', reason }),
-          );
-        }),
+            task.fn,
+          ),
+        ),
       ),
     );
   }
@@ -475,13 +433,11 @@ export class Run implements ResourceSink, VirtualWorld {
       task.reason = outcome.reason;
     }
     task.endStep = this.step;
-    this.#poke();
+    this.poke();
   }
 
   #start(op: OpState): void {
-    op.phase = 'running';
-    op.startStep = this.step;
-    op.startedAt = realPerformanceNow();
+    this.#running(op);
     const frame: Frame<Run, TaskState, OpState> = {
       run: this,
       task: op.actor instanceof TaskState ? op.actor : undefined,
@@ -489,25 +445,17 @@ export class Run implements ResourceSink, VirtualWorld {
       zone: op.real ? 'real' : 'task',
     };
     op.restore(() =>
-      frames.run(frame, () => {
-        let result: unknown;
-        try {
-          result = op.start();
-        } catch (error) {
-          this.#settleOp(op, { status: 'rejected', reason: error });
-          return;
-        }
-        if (!isThenable(result)) {
-          op.syncResult = true;
-          this.#settleOp(op, { status: 'fulfilled', value: result });
-          return;
-        }
-        void nativeThen.call(
-          NativePromise.resolve(result),
+      frames.run(frame, () =>
+        this.#settled(
           (value) => this.#settleOp(op, { status: 'fulfilled', value }),
           (reason) => this.#settleOp(op, { status: 'rejected', reason }),
-        );
-      }),
+          () => {
+            const result = op.start();
+            if (!isThenable(result)) op.syncResult = true;
+            return result;
+          },
+        ),
+      ),
     );
   }
 
@@ -524,7 +472,7 @@ export class Run implements ResourceSink, VirtualWorld {
       actor: op.actor,
       op,
     });
-    this.#poke();
+    this.poke();
   }
 
   #deliver(op: OpState): void {
@@ -558,114 +506,59 @@ export class Run implements ResourceSink, VirtualWorld {
     });
   }
 
-  // ── quiescence ──────────────────────────────────────────────────────────────
-
-  #poke(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+  /** Wake quiescence: something it waits for may have changed. */
+  poke(): void {
+    this.quiescence.poke();
   }
 
-  /** Operations that wait on a pending decision of their own (nested operations, timers). */
-  #blockedOps(): Set<OpState> {
-    const blocked = new Set<OpState>();
-    for (const decision of this.#pending) {
-      let op = decision.op?.parent ?? decision.timer?.op;
-      while (op !== undefined && !blocked.has(op)) {
-        blocked.add(op);
-        op = op.parent;
-      }
-    }
-    return blocked;
-  }
-
-  /**
-   * A real timer a task created (not through the virtual `setTimeout`: Node's internals, a
-   * library's captured reference) is uncontrolled work — unless it was `unref()`ed: that is
-   * housekeeping (Node's HTTP `Date` header cache, a socket's idle timeout) that never keeps
-   * the process alive and never drives the application.
-   */
-  #judgeTimeouts(): void {
-    for (const { timer, asyncId, work } of this.#timeoutCandidates) {
-      const handle = timer.deref() as { hasRef?: () => boolean } | undefined;
-      if (handle !== undefined && typeof handle.hasRef === 'function' && !handle.hasRef()) {
-        this.#uncontrolledIds.delete(asyncId);
-        continue;
-      }
-      const key = `${work.type} ${work.site}`;
-      if (!this.#uncontrolledSites.has(key)) {
-        this.#uncontrolledSites.add(key);
-        this.uncontrolled.push(work);
-      }
-    }
-    this.#timeoutCandidates = [];
-  }
-
-  async #quiesce(): Promise<void> {
-    for (;;) {
-      await macrotaskBarrier();
-      if (this.#timeoutCandidates.length > 0) this.#judgeTimeouts();
-      if (this.#immediates > 0) continue;
-      if (this.#spec.uncontrolled === 'fail' && this.uncontrolled.length > 0)
-        throw new RaceUncontrolledError(this.uncontrolled);
-      const now = realPerformanceNow();
-      let wakeAt = Number.POSITIVE_INFINITY;
-      let busy = false;
-      const blocked = this.#blockedOps();
-      for (const op of this.ops) {
-        if (op.phase !== 'running' || !op.real || blocked.has(op)) continue;
-        // Idle real work waits only on promises: something a decision will release.
-        if (op.outstanding === 0 && !op.didIO) continue;
-        // Any decision may have released what it waits on (a lock): a fresh window after each.
-        const expiry = Math.max(op.startedAt, this.#decidedAt) + this.#spec.blockedAfter;
-        if (now >= expiry) {
-          if (!op.assumedBlocked) {
-            op.assumedBlocked = true;
-            this.notes.push(
-              `${op.key} was still doing real I/O after ${this.#spec.blockedAfter} ms with nothing controlled pending; fray assumed it was blocked (a lock held by another task?) and went on — if it was only slow, raise blockedAfter.`,
-            );
-          }
-          continue;
-        }
-        busy = true;
-        wakeAt = Math.min(wakeAt, expiry);
-      }
-      if (!busy && this.#uncontrolledIds.size > 0 && this.#pending.length === 0 && !this.#allSettled())
-        busy = true;
-      if (!busy) return;
-      if (now >= this.#deadline) throw this.#timeoutError();
-      await this.#sleepUntil(Math.min(wakeAt, this.#deadline));
-    }
-  }
-
-  #sleepUntil(at: number): Promise<void> {
-    return new NativePromise<void>((resolve) => {
-      const timer = realSetTimeout(
-        () => {
-          this.#wake = undefined;
-          resolve();
-        },
-        Math.max(1, Math.ceil(at - realPerformanceNow())),
-      );
-      this.#wake = () => {
-        realClearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  #timeoutError(): RaceTimeoutError {
-    const running = this.ops
-      .filter((op) => op.phase === 'running')
-      .map(
-        (op) => `${op.key} (${op.real ? 'real work' : 'in a task'}, started at step ${op.startStep ?? '?'})`,
-      );
-    const pending = this.tasks.filter((t) => !t.settled).map((t) => t.label);
-    return new RaceTimeoutError(this.#spec.timeout, this.step, running, pending, this.uncontrolled);
-  }
-
-  #allSettled(): boolean {
+  allSettled(): boolean {
     return this.tasks.every((task) => task.settled);
+  }
+
+  // ── hooks ───────────────────────────────────────────────────────────────────
+
+  /** Run a scenario hook under the run's timeout; its errors name the hook. */
+  async #hook<R>(hook: RaceHook, fn: () => R, wrapErrors = true): Promise<Awaited<R>> {
+    let timer: ReturnType<typeof realSetTimeout> | undefined;
+    const expired = new NativePromise<never>((_, reject) => {
+      timer = realSetTimeout(
+        () => reject(new RaceHookTimeoutError(hook, this.index, this.#spec.timeout)),
+        this.#spec.timeout,
+      );
+    });
+    try {
+      return await NativePromise.race([NativePromise.resolve().then(fn), expired]);
+    } catch (error) {
+      if (error instanceof RaceHookTimeoutError || !wrapErrors || this.#spec.fatal(error)) throw error;
+      throw new RaceHookError(hook, this.index, error);
+    } finally {
+      realClearTimeout(timer);
+    }
+  }
+
+  #validateTasks(set: unknown): ReturnType<typeof labelTasks> {
+    if ((typeof set !== 'object' && typeof set !== 'function') || set === null)
+      throw new RaceOptionsError(
+        'tasks',
+        `tasks() must return a record or an array of async functions, got ${set === null ? 'null' : typeof set}.`,
+        'return e.g. { alice: () => withdraw(30), bob: () => withdraw(50) }.',
+      );
+    const labelled = labelTasks(set);
+    if (labelled.fns.length === 0)
+      throw new RaceOptionsError(
+        'tasks',
+        'tasks() returned no tasks: there is nothing to interleave, so a pass would prove nothing.',
+        'return at least two functions that run concurrently, e.g. { alice: () => …, bob: () => … }.',
+      );
+    labelled.fns.forEach((fn, i) => {
+      if (typeof fn !== 'function')
+        throw new RaceOptionsError(
+          'tasks',
+          `task '${labelled.labels[i] ?? i}' is not a function (got ${fn === null ? 'null' : typeof fn}).`,
+          'each task is a function fray calls when the schedule begins it: { alice: () => withdraw(30) }, not { alice: withdraw(30) }.',
+        );
+    });
+    return labelled;
   }
 
   // ── the run ─────────────────────────────────────────────────────────────────
@@ -673,24 +566,23 @@ export class Run implements ResourceSink, VirtualWorld {
   /** Execute the run to the end and return what happened. */
   async execute(): Promise<RunRecord> {
     const spec = this.#spec;
-    this.#deadline = realPerformanceNow() + spec.timeout;
+    this.quiescence.begin();
     const setupFrame: Frame<Run, TaskState, OpState> = {
       run: this,
       task: undefined,
       op: undefined,
       zone: 'setup',
     };
+    const inSetup = <R>(fn: () => R): R =>
+      spec.restore(() => frames.run(setupFrame, () => runWithController(undefined, fn)));
     const ctl = spec.makeControl(this);
-    const ctx = await spec.restore(() =>
-      frames.run(setupFrame, () => runWithController(undefined, () => spec.setup(ctl))),
-    );
+    const ctx = await this.#hook('setup', () => inSetup(() => spec.setup(ctl)));
     let failure: RunRecord['failure'];
+    let completed = false;
     try {
-      const set = spec.restore(() =>
-        frames.run(setupFrame, () => runWithController(undefined, () => spec.tasks(ctx))),
-      );
-      const { labels, fns } = labelTasks(set);
-      this.#fingerprint = spec.fingerprint(labels);
+      const set = await this.#hook('tasks', () => inSetup(() => spec.tasks(ctx)));
+      const { labels, fns } = this.#validateTasks(set);
+      this.fingerprint = spec.fingerprint(labels);
       this.tasks = fns.map((fn, i) => new TaskState(labels[i] ?? `task ${i + 1}`, i, fn));
       for (const task of this.tasks)
         this.#enqueue({
@@ -702,34 +594,46 @@ export class Run implements ResourceSink, VirtualWorld {
         });
       failure = await this.#loop();
       this.#ended = true;
-      this.#chooser.end?.({ steps: this.#steps, hash: this.#hash() });
+      this.#chooser.end?.({ steps: this.steps, hash: stepsHash(this.steps) });
       if (failure === undefined) {
         try {
-          await runWithController(undefined, () => spec.check(ctx, this.#outcomesFor(set)));
+          await this.#hook(
+            'check',
+            () => runWithController(undefined, () => spec.check(ctx, this.#outcomesFor(set))),
+            false,
+          );
         } catch (error) {
-          if (spec.fatal(error)) throw error;
+          if (spec.fatal(error) || error instanceof RaceHookTimeoutError) throw error;
           failure = { kind: 'check', error };
         }
       }
+      completed = true;
     } finally {
       this.#ended = true;
-      this.#pending = [];
+      this.pending = [];
+      this.io.release();
       forgetSink(this);
-      if (spec.teardown !== undefined) await runWithController(undefined, () => spec.teardown?.(ctx));
+      if (spec.teardown !== undefined) {
+        const teardown = this.#hook('teardown', () =>
+          runWithController(undefined, () => spec.teardown?.(ctx)),
+        );
+        // A failure already on its way out wins; teardown's own goes out only after a clean run.
+        if (completed) await teardown;
+        else await teardown.catch(noop);
+      }
     }
-    return this.#record(failure);
+    return buildRecord(this, failure);
   }
 
   async #loop(): Promise<RunRecord['failure']> {
     for (;;) {
-      await this.#quiesce();
+      await this.quiescence.settle();
       this.#orderRealArrivals();
       if (this.#hasUncaught) return { kind: 'uncaught', error: this.#uncaught };
       const enabled = this.enabled();
-      const settled = this.#allSettled();
-      if (settled && enabled.every((d) => d.kind === 'fire')) {
-        const left = enabled.length === 0 ? 0 : this.#pending.filter((d) => d.kind === 'fire').length;
-        if (left > 0)
+      if (this.allSettled() && enabled.every((d) => d.kind === 'fire')) {
+        const left = this.pending.filter((d) => d.kind === 'fire' && d.timer?.unref !== true).length;
+        if (enabled.length > 0 && left > 0)
           this.notes.push(
             `${left} virtual timer${left === 1 ? '' : 's'} still pending when every task had settled; they were dropped, not fired.`,
           );
@@ -737,60 +641,63 @@ export class Run implements ResourceSink, VirtualWorld {
       }
       if (enabled.length === 0) {
         if (this.#spec.allowPending) return undefined;
-        // Nothing controlled can move, but real work assumed blocked after `blockedAfter` is
-        // still running: it was only slow (a busy machine, a server under load), since no
-        // decision is left that could release a lock it waits on. Wait for it, up to the run's
-        // timeout, before calling it a deadlock.
-        const now = realPerformanceNow();
-        if (now < this.#deadline && this.ops.some((op) => op.phase === 'running' && op.real)) {
-          await this.#sleepUntil(Math.min(now + Math.max(10, this.#spec.blockedAfter), this.#deadline));
-          continue;
-        }
-        return { kind: 'deadlock', error: this.#deadlockError() };
+        // Nothing controlled can move. Real work still running, or tasks driven from outside
+        // (gaps), may yet settle something: wait for it, up to the run's timeout. Otherwise
+        // nothing fray sees or controls can release the tasks: a deadlock.
+        if (await this.quiescence.waitForOutside()) continue;
+        return { kind: 'deadlock', error: deadlockError(this, 0) };
       }
       if (this.step >= this.#spec.maxSteps)
         return {
           kind: 'step-limit',
-          error: new RaceStepLimitError(this.#spec.maxSteps, this.#recentSteps()),
+          error: new RaceStepLimitError(
+            this.#spec.maxSteps,
+            this.steps.slice(-8).map((s, i, all) => `${this.step - all.length + i + 1}. ${s.id}`),
+          ),
         };
       const context: ChoiceContext = {
         step: this.step + 1,
-        choicesSoFar: this.#choices,
+        choicesSoFar: this.choicePoints,
         tasks: this.tasks,
-        fingerprint: this.#fingerprint,
+        fingerprint: this.fingerprint,
         taken: this.#taken,
       };
       const index = this.#chooser.choose(enabled, context);
       const decision = enabled[index];
       if (decision === undefined)
         throw new RangeError(`chooser picked ${index} of ${enabled.length} decisions`);
-      if (enabled.length > 1) this.#choices++;
+      if (enabled.length > 1) this.choicePoints++;
       this.step++;
-      this.#steps.push({
+      this.steps.push({
         id: decision.id,
         kind: decision.kind,
         enabled: enabled.map((d) => d.id),
         chosen: index,
       });
       this.#taken.add(decision.id);
-      this.#decidedAt = realPerformanceNow();
+      this.quiescence.decided();
       this.#seqAtDecision = this.#seq;
       this.#take(decision);
     }
   }
 
   /**
-   * Real work (a query, a fetch) that finished in the same quiescent window arrives in the
-   * order the outside world answered — two connections released by one COMMIT answer in
-   * either order. Their deliveries take the order their operations started in instead, so
-   * the pending list, and with it a replay, does not depend on which socket was read first.
-   * Every other decision keeps its first-come place.
+   * Real work (a query, a fetch, an answer on a socket, an awaited file read) that finished in
+   * the same quiescent window arrives in the order the outside world answered — two
+   * connections released by one COMMIT answer in either order. Their deliveries take the
+   * order their operations started in instead, so the pending list, and with it a replay,
+   * does not depend on which socket was read first. Every other decision keeps its place.
    */
   #orderRealArrivals(): void {
     const slots: number[] = [];
     const arrived: Decision[] = [];
-    this.#pending.forEach((decision, at) => {
-      if (decision.kind === 'deliver' && decision.op?.real === true && decision.seq > this.#seqAtDecision) {
+    this.pending.forEach((decision, at) => {
+      const op = decision.op;
+      if (
+        decision.kind === 'deliver' &&
+        (op?.real === true || op?.kind === 'await') &&
+        decision.seq > this.#seqAtDecision
+      ) {
         slots.push(at);
         arrived.push(decision);
       }
@@ -803,90 +710,13 @@ export class Run implements ResourceSink, VirtualWorld {
         (a.op?.id ?? 0) - (b.op?.id ?? 0),
     );
     slots.forEach((at, i) => {
-      this.#pending[at] = arrived[i] as Decision;
+      this.pending[at] = arrived[i] as Decision;
     });
-  }
-
-  #recentSteps(): string[] {
-    return this.#steps.slice(-8).map((s, i, all) => `${this.step - all.length + i + 1}. ${s.id}`);
-  }
-
-  #deadlockError(): RaceDeadlockError {
-    const lines = this.tasks
-      .filter((task) => !task.settled)
-      .map((task) => {
-        if (task.status === 'waiting') return `${task.label}: never began`;
-        const last = task.ops.at(-1);
-        const waiting = task.ops.filter((op) => op.phase === 'running');
-        if (waiting.length > 0)
-          return `${task.label}: waiting on ${waiting.map((op) => `${op.key} (${op.real ? 'real work that never finished' : 'its work never finished'})`).join(', ')}`;
-        return `${task.label}: awaiting a promise no controlled operation will settle${last === undefined ? '' : ` (last operation: ${last.key})`}`;
-      });
-    return new RaceDeadlockError(this.step, lines, this.uncontrolled);
   }
 
   #outcomesFor(set: unknown): unknown {
-    const outcomes = this.#taskOutcomes();
+    const outcomes = taskOutcomes(this.tasks);
     if (Array.isArray(set)) return outcomes;
     return Object.fromEntries(outcomes.map((outcome) => [outcome.task, outcome]));
-  }
-
-  #taskOutcomes(): TaskOutcome[] {
-    return this.tasks.map((task) => ({
-      ...task.outcome(),
-      task: task.label,
-      begin: task.beginStep,
-      end: task.settled ? task.endStep : undefined,
-    }));
-  }
-
-  #hash(): string {
-    return fnv1a(this.#steps.map((s) => s.id).join('\n'));
-  }
-
-  #record(failure: RunRecord['failure']): RunRecord {
-    const deviations: Deviation[] = [];
-    this.#steps.forEach((s, i) => {
-      if (s.chosen !== 0) deviations.push({ step: i + 1, chosen: s.id, instead: s.enabled[0] ?? '' });
-    });
-    for (const op of this.ops)
-      if (op.syncResult && op.kind === 'wrap' && !this.notes.some((n) => n.includes(`'${op.label}'`)))
-        this.notes.push(
-          `'${op.label}' returned a plain value, not a promise: callers got a promise instead. If it is a synchronous method, exclude it: ctl.wrap(target, label, { exclude: ['${op.label.split('.').pop() ?? op.label}'] }).`,
-        );
-    const depth = (op: OpState): number => (op.parent === undefined ? 0 : depth(op.parent) + 1);
-    return {
-      steps: this.#steps,
-      deviations,
-      choicePoints: this.#choices,
-      taskLabels: this.tasks.map((t) => t.label),
-      outcomes: this.#taskOutcomes(),
-      failure,
-      ops: this.ops.map((op) => ({
-        key: op.key,
-        kind: String(op.kind),
-        label: op.label,
-        args: op.args,
-        task: op.actor.label,
-        depth: depth(op),
-        parent: op.parent?.key,
-        requestStep: op.requestStep,
-        startStep: op.startStep,
-        deliverStep: op.deliverStep,
-        outcome: op.outcome ?? { status: 'pending' },
-      })),
-      timers: this.timers.map((t) => ({
-        key: t.key,
-        task: t.actor.label,
-        delay: t.delay,
-        fireSteps: t.fireSteps,
-        cancelled: t.cancelled && t.fired === 0,
-      })),
-      notes: this.notes,
-      uncontrolled: this.uncontrolled,
-      hash: this.#hash(),
-      fingerprint: this.#fingerprint,
-      virtualTime: this.#now,
-    };
   }
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Chooser, RunRecord } from './run.ts';
+import type { Chooser, RunRecord } from './run-types.ts';
 import { lenientChooser } from './strategies/chooser.ts';
 import type { Deviation } from './types.ts';
 

@@ -136,6 +136,8 @@ export class TimerState {
   readonly args: readonly unknown[];
   readonly restore: <R>(fn: () => R) => R;
   cancelled = false;
+  /** `unref()`ed: housekeeping (an `AbortSignal.timeout`) that may be dropped without a note. */
+  unref = false;
   fired = 0;
   /** Steps at which it fired. */
   readonly fireSteps: number[] = [];

@@ -59,3 +59,28 @@ export interface UncontrolledWork {
   /** Where it was created: the first stack frames outside fray and Node's internals. */
   readonly site: string;
 }
+
+/**
+ * Something fray did not control in a run — the reason a pass is not a proof. Every gap names
+ * what escaped and how to bring it under control; while any gap was seen, `explore()` never
+ * claims an exhaustive search or a probability bound.
+ */
+export interface ControlGap {
+  /**
+   * - `resumed-outside`: task code ran in a turn fray did not start (a reply on a connection
+   *   opened before `explore()`, a file or DNS callback, a real timer) — its order was the
+   *   outside world's, not a decision;
+   * - `real-timer`: a task armed a real timer fray could not make virtual;
+   * - `awaits`: the tasks' `await`s were not scheduling points (automatic control is off), so
+   *   interleavings between two awaits of one task were never tried;
+   * - `serialized`: something under the tasks ran their work one at a time (fray/db's
+   *   `isolated()` runs transactions one after another), so races between them cannot show.
+   */
+  readonly kind: 'resumed-outside' | 'real-timer' | 'awaits' | 'serialized';
+  /** The task it concerns, when one. */
+  readonly task: string | undefined;
+  /** What was not controlled, in plain words (one line). */
+  readonly what: string;
+  /** How to bring it under control. */
+  readonly fix: string;
+}

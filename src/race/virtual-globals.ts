@@ -12,23 +12,21 @@
  *   so every run of a scenario starts from the same world;
  * - `fetch`: each call becomes a controlled operation labelled `METHOD origin/path`
  *   (through `activeController()`, so any controller sees it);
- * - socket writes: `net.Socket.prototype.write` tells the run when the real work of a wrapped
- *   client writes to a socket (a query to a database server). A request on a connection
- *   opened earlier creates no async resource at all, so this is the only sign that a
- *   response is on its way and must be waited for.
+ * - sockets: `net.Socket.prototype.write` and `push` (see `socket-patches.ts`).
  *
  * Installed when the first exploration starts and restored when the last one ends.
  *
  * @module
  */
 import { syncBuiltinESMExports, createRequire } from 'node:module';
-import net from 'node:net';
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeTimers from 'node:timers';
 import type * as NodeTimersPromises from 'node:timers/promises';
 import { activeController } from '../control/index.ts';
 import { frames } from './frames.ts';
-import { NativeDate, NativePromise } from './natives.ts';
+import { disableAwaitControl, enableAwaitControl } from './await-control.ts';
+import { NativeDate, NativePromise, nativeThen } from './natives.ts';
+import { patchSockets, unpatchSockets } from './socket-patches.ts';
 
 /** What a run offers to the patched globals. */
 export interface VirtualWorld {
@@ -49,8 +47,6 @@ export interface VirtualWorld {
   monotonic(): number;
   /** Seeded random float in [0, 1). */
   random(): number;
-  /** The real work running now wrote to a socket: its answer comes from outside. */
-  socketWrite(): void;
 }
 
 const HANDLE = Symbol('fray.race.timer');
@@ -60,19 +56,27 @@ export class VirtualTimer {
   readonly [HANDLE] = true;
   readonly id: number;
   readonly #cancel: (timer: VirtualTimer) => void;
+  readonly #setRef: (ref: boolean) => void;
+  #ref = true;
 
-  constructor(id: number, cancel: (timer: VirtualTimer) => void) {
+  constructor(id: number, cancel: (timer: VirtualTimer) => void, setRef: (ref: boolean) => void = () => {}) {
     this.id = id;
     this.#cancel = cancel;
+    this.#setRef = setRef;
   }
   ref(): this {
+    this.#ref = true;
+    this.#setRef(true);
     return this;
   }
+  /** An `unref()`ed virtual timer still fires at a decision, but is dropped without a note once every task settled. */
   unref(): this {
+    this.#ref = false;
+    this.#setRef(false);
     return this;
   }
   hasRef(): boolean {
-    return true;
+    return this.#ref;
   }
   refresh(): this {
     return this;
@@ -130,6 +134,7 @@ interface Saved {
   randomUUID: (() => string) | undefined;
   moduleRandomUUID: typeof cryptoModule.randomUUID;
   fetch: typeof fetch | undefined;
+  abortTimeout: typeof AbortSignal.timeout;
 }
 
 let saved: Saved | undefined;
@@ -263,11 +268,28 @@ function build(original: Saved): Record<string, unknown> {
             return Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>;
           const { label, url } = fetchLabel(input, init);
           // The label says method and path already; the query string is what it leaves out.
-          return controller.run(
-            { kind: 'fetch', label, args: url.includes('?') ? [url] : [] },
-            () => Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>,
-          );
+          return controller.run({ kind: 'fetch', label, args: url.includes('?') ? [url] : [] }, () =>
+            nativeThen.call(
+              Reflect.apply(realFetch, globalThis, [input, init]) as Promise<Response>,
+              buffered,
+            ),
+          ) as Promise<Response>;
         };
+  // AbortSignal.timeout() arms an internal timer the global setTimeout never sees: in a task it
+  // gets a virtual one (unref()ed, as Node's is), so a timeout is a decision like any other.
+  const abortTimeoutV = function timeout(this: unknown, delay: number): AbortSignal {
+    const w = timerWorld();
+    if (w === undefined || typeof delay !== 'number' || !(delay >= 0))
+      return Reflect.apply(original.abortTimeout, AbortSignal, [delay]);
+    const controller = new AbortController();
+    w.addTimer(
+      () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      delay,
+      [],
+      false,
+    ).unref();
+    return controller.signal;
+  };
   return {
     setTimeout: setTimeoutV,
     setInterval: setIntervalV,
@@ -284,7 +306,35 @@ function build(original: Saved): Record<string, unknown> {
     randomUUID: globalRandomUUIDV,
     moduleRandomUUID: randomUUIDV,
     fetch: fetchV,
+    abortTimeout: abortTimeoutV,
   };
+}
+
+const NativeResponse = globalThis.Response;
+
+/**
+ * A fetch's body is read within its operation, before the response is delivered: the bytes
+ * arrive while fray waits for the operation's real work, never later in a turn fray did not
+ * choose. The task gets an equivalent `Response` over the buffered body (same status,
+ * headers, `url`, `redirected`, `type`). An event stream, which may never end, is delivered
+ * as it is.
+ */
+async function buffered(response: Response): Promise<Response> {
+  if (
+    response.body === null ||
+    response.status < 200 ||
+    /text\/event-stream/i.test(response.headers.get('content-type') ?? '')
+  )
+    return response;
+  const body = await response.arrayBuffer();
+  const copy = new NativeResponse([204, 205, 304].includes(response.status) ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  for (const key of ['url', 'redirected', 'type'] as const)
+    Object.defineProperty(copy, key, { value: response[key], enumerable: true });
+  return copy;
 }
 
 function abortError(signal: AbortSignal | undefined): Error {
@@ -316,6 +366,7 @@ function slots(): Record<keyof Saved, Slot> {
     randomUUID: at(globalThis.crypto, 'randomUUID'),
     moduleRandomUUID: at(cryptoModule, 'randomUUID'),
     fetch: at(globalThis, 'fetch'),
+    abortTimeout: at(AbortSignal, 'timeout'),
   };
 }
 
@@ -358,7 +409,8 @@ export function acquireGlobals(): void {
     });
     installed.push({ slot, replacement, before });
   }
-  patchSocketWrite();
+  patchSockets();
+  enableAwaitControl();
   syncBuiltinESMExports();
 }
 
@@ -370,36 +422,10 @@ export function releaseGlobals(): void {
     if (before === undefined) delete (slot.object as Record<string, unknown>)[slot.key];
     else Object.defineProperty(slot.object, slot.key, before);
   }
-  unpatchSocketWrite();
+  unpatchSockets();
+  disableAwaitControl();
   saved = undefined;
   syncBuiltinESMExports();
-}
-
-const socketPrototype = net.Socket.prototype as unknown as Record<string, unknown>;
-let socketWriteBefore: PropertyDescriptor | undefined;
-let socketWriteReplacement: unknown;
-
-function patchSocketWrite(): void {
-  socketWriteBefore = Object.getOwnPropertyDescriptor(socketPrototype, 'write');
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the socket as `this`
-  const write = net.Socket.prototype.write;
-  socketWriteReplacement = function (this: net.Socket, ...args: unknown[]): boolean {
-    const frame = frames.getStore();
-    if (frame?.zone === 'real') (frame.run as Partial<VirtualWorld> | undefined)?.socketWrite?.();
-    return Reflect.apply(write, this, args) as boolean;
-  };
-  Object.defineProperty(socketPrototype, 'write', {
-    value: socketWriteReplacement,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-}
-
-function unpatchSocketWrite(): void {
-  if (socketPrototype['write'] !== socketWriteReplacement) return;
-  if (socketWriteBefore === undefined) delete socketPrototype['write'];
-  else Object.defineProperty(socketPrototype, 'write', socketWriteBefore);
 }
 
 /** Whether fray's globals are installed (for tests). */

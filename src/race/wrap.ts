@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { activeController } from '../control/index.ts';
+import { activeController, markControlled } from '../control/index.ts';
 import { RaceUsageError } from '../errors/index.ts';
 import { frames } from './frames.ts';
 import { isThenable, NativePromise, nativeThen } from './natives.ts';
@@ -118,7 +118,7 @@ function controlledCall(
     return nativeThen.call(NativePromise.resolve(result), wrapResult);
   }
   const delivered = controller.run({ kind: 'wrap', label, args }, call);
-  return wrapResult === undefined ? delivered : nativeThen.call(delivered, wrapResult);
+  return wrapResult === undefined ? delivered : markControlled(nativeThen.call(delivered, wrapResult));
 }
 
 /**

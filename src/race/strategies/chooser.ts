@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Chooser } from '../run.ts';
+import type { Chooser } from '../run-types.ts';
 import { checkpointBlock, checkpointDigit } from '../replay-string.ts';
 import type { Deviation } from '../types.ts';
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { RaceNondeterminismError } from '../../errors/index.ts';
-import type { Chooser, RunRecord } from '../run.ts';
+import type { Chooser, RunRecord } from '../run-types.ts';
 import type { Deviation } from '../types.ts';
 import { strictChooser } from './chooser.ts';
 import type { Coverage, Strategy } from './strategy.ts';

@@ -12,7 +12,7 @@
  * @module
  */
 import { prng, type Prng } from '../prng.ts';
-import type { Chooser, RunRecord } from '../run.ts';
+import type { Chooser, RunRecord } from '../run-types.ts';
 import type { Decision } from '../state.ts';
 import type { Coverage, Strategy } from './strategy.ts';
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Chooser, RunRecord } from '../run.ts';
+import type { Chooser, RunRecord } from '../run-types.ts';
 import { DfsStrategy } from './dfs.ts';
 import { PctStrategy, type PctBound } from './pct.ts';
 import { RandomStrategy } from './random.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { prng } from '../prng.ts';
-import type { Chooser, RunRecord } from '../run.ts';
+import type { Chooser, RunRecord } from '../run-types.ts';
 import type { Coverage, Strategy } from './strategy.ts';
 
 /** The random strategy, seeded. */

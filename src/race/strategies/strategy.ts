@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Chooser, RunRecord } from '../run.ts';
+import type { Chooser, RunRecord } from '../run-types.ts';
 
 /** What a strategy has covered so far, for the summary. */
 export interface Coverage {

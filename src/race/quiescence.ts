@@ -1,0 +1,225 @@
+/**
+ * When has the world stopped moving? After each decision fray waits, from bookkeeping and
+ * never by counting ticks, until only a decision can change anything:
+ *
+ * 1. A macrotask barrier: every microtask the decision caused has run; again while any
+ *    `setImmediate` the run queued is pending.
+ * 2. Real work in flight is waited for: a wrapped call or `fetch` with live I/O resources or a
+ *    socket write, a request a task started (a file read), an answer on its way to a task's
+ *    socket. Real work that is idle — a wrapped call waiting only on promises, such as a query
+ *    queued behind another task's transaction — waits on a decision and does not hold the run.
+ * 3. Real work still running `blockedAfter` ms after the latest decision, with nothing
+ *    controlled pending beneath it, is assumed blocked (a row lock another task holds) and fray
+ *    goes on; the run notes it. When no decision is left at all it is waited for instead, up to
+ *    the run's `timeout`.
+ *
+ * @module
+ */
+import { type RaceTimeoutError, RaceUncontrolledError } from '../errors/index.ts';
+import { createdByFray, stackLines } from './async-tracker.ts';
+import {
+  macrotaskBarrier,
+  NativePromise,
+  realClearTimeout,
+  realPerformanceNow,
+  realSetTimeout,
+} from './natives.ts';
+import { timeoutError, type RunState } from './run-record.ts';
+import type { RunSpec } from './run-types.ts';
+import type { Decision, OpState } from './state.ts';
+import type { IoWatch } from './io-watch.ts';
+import type { ControlGap } from './types.ts';
+
+/**
+ * Whether an async resource type is real async work: Node's native providers are named in
+ * capitals (`TCPWRAP`, `FSREQCALLBACK`, `GETADDRINFOREQWRAP`…), plus `Timeout`. Promises,
+ * `TickObject`, `Microtask` and `Immediate` are covered by the macrotask barrier; an
+ * `AsyncResource` made by user code (`bound-anonymous-fn`…) only carries context.
+ */
+function isRealWork(type: string): boolean {
+  return type === 'Timeout' || (type !== 'PROMISE' && /^[A-Z0-9_]+$/.test(type));
+}
+
+/** What quiescence reads of its run. */
+export interface QuiescentRun extends RunState {
+  readonly pending: readonly Decision[];
+  readonly io: IoWatch;
+  allSettled(): boolean;
+}
+
+/** Waits, after each decision, until only a decision can change the world. */
+export class Quiescence {
+  readonly #run: QuiescentRun;
+  readonly #spec: RunSpec;
+  #immediates = 0;
+  readonly #immediateIds = new Set<number>();
+  readonly #ioOwners = new Map<number, OpState>();
+  #wake: (() => void) | undefined;
+  #deadline = 0;
+  /** Real time of the latest decision: real work gets a fresh window after each one. */
+  #decidedAt = 0;
+  #blockedNoted = false;
+
+  constructor(run: QuiescentRun, spec: RunSpec) {
+    this.#run = run;
+    this.#spec = spec;
+  }
+
+  /** The run starts: its timeout counts from now. */
+  begin(): void {
+    this.#deadline = realPerformanceNow() + this.#spec.timeout;
+  }
+
+  /** A decision was taken now. */
+  decided(): void {
+    this.#decidedAt = realPerformanceNow();
+  }
+
+  /** Something quiescence waits for may have changed. */
+  poke(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  immediateCreated(asyncId: number): boolean {
+    this.#immediates++;
+    this.#immediateIds.add(asyncId);
+    return true;
+  }
+
+  /** An Immediate's callback is about to run (`true` if it was one of the run's). */
+  immediateRan(asyncId: number): boolean {
+    if (!this.#immediateIds.delete(asyncId)) return false;
+    this.#immediates--;
+    return true;
+  }
+
+  /** A resource created in the real work of a wrapped call or fetch. */
+  realResource(asyncId: number, type: string, op: OpState | undefined): boolean {
+    if (op === undefined || !isRealWork(type) || createdByFray(stackLines())) return false;
+    op.outstanding++;
+    op.didIO = true;
+    this.#ioOwners.set(asyncId, op);
+    return true;
+  }
+
+  resourceGone(asyncId: number): void {
+    if (this.#immediateIds.delete(asyncId)) this.#immediates--;
+    const op = this.#ioOwners.get(asyncId);
+    if (op !== undefined) {
+      this.#ioOwners.delete(asyncId);
+      op.outstanding--;
+    }
+  }
+
+  /** Operations that wait on a pending decision of their own (nested operations, timers). */
+  #blockedOps(): Set<OpState> {
+    const blocked = new Set<OpState>();
+    for (const decision of this.#run.pending) {
+      let op = decision.op?.parent ?? decision.timer?.op;
+      while (op !== undefined && !blocked.has(op)) {
+        blocked.add(op);
+        op = op.parent;
+      }
+    }
+    return blocked;
+  }
+
+  #fatalGaps(): ControlGap[] {
+    return this.#run.gaps.filter((gap) => gap.kind === 'resumed-outside' || gap.kind === 'real-timer');
+  }
+
+  /** Wait until only a decision can change the world (or throw: uncontrolled work, timeout). */
+  async settle(): Promise<void> {
+    const run = this.#run;
+    for (;;) {
+      await macrotaskBarrier();
+      run.io.barrier();
+      run.io.judgeTimers();
+      if (this.#immediates > 0 || run.io.settling()) continue;
+      if (this.#spec.uncontrolled === 'fail') {
+        const gaps = this.#fatalGaps();
+        if (gaps.length > 0) throw new RaceUncontrolledError(run.uncontrolled, gaps);
+      }
+      const now = realPerformanceNow();
+      let wakeAt = Number.POSITIVE_INFINITY;
+      let busy = false;
+      const blocked = this.#blockedOps();
+      const window = (startedAt: number): number =>
+        Math.max(startedAt, this.#decidedAt) + this.#spec.blockedAfter;
+      for (const op of run.ops) {
+        if (op.phase !== 'running' || !op.real || blocked.has(op)) continue;
+        // Idle real work waits only on promises: something a decision will release.
+        if (op.outstanding === 0 && !op.didIO) continue;
+        // Any decision may have released what it waits on (a lock): a fresh window after each.
+        const expiry = window(op.startedAt);
+        if (now >= expiry) {
+          if (!op.assumedBlocked) {
+            op.assumedBlocked = true;
+            run.notes.push(
+              `${op.key} was still doing real I/O after ${this.#spec.blockedAfter} ms with nothing controlled pending; fray assumed it was blocked (a lock held by another task?) and went on — if it was only slow, raise blockedAfter.`,
+            );
+          }
+          continue;
+        }
+        busy = true;
+        wakeAt = Math.min(wakeAt, expiry);
+      }
+      const since = run.io.busySince();
+      if (since !== undefined) {
+        const expiry = window(since);
+        if (now < expiry) {
+          busy = true;
+          wakeAt = Math.min(wakeAt, expiry);
+        } else if (!this.#blockedNoted) {
+          this.#blockedNoted = true;
+          run.notes.push(
+            `a request a task started (${run.io.inFlight().join(', ')}) was still in flight after ${this.#spec.blockedAfter} ms; fray went on without it — if it was only slow, raise blockedAfter.`,
+          );
+        }
+      }
+      if (!busy) return;
+      if (now >= this.#deadline) throw this.#timeoutError();
+      await this.#sleepUntil(Math.min(wakeAt, this.#deadline));
+    }
+  }
+
+  /**
+   * No decision is left but tasks are pending. If real work is still running, a request is in
+   * flight, or the tasks were driven from outside this run (gaps), something may yet settle
+   * them: wait (woken early by any change), up to the run's timeout, and return `true` to look
+   * again. `false`: nothing fray sees or controls can release them.
+   */
+  async waitForOutside(): Promise<boolean> {
+    const run = this.#run;
+    const running = run.ops.some((op) => op.phase === 'running' && op.real);
+    const outside =
+      running || run.io.busySince() !== undefined || run.gaps.length > 0 || run.uncontrolled.length > 0;
+    if (!outside) return false;
+    const now = realPerformanceNow();
+    if (now >= this.#deadline) throw this.#timeoutError();
+    await this.#sleepUntil(Math.min(now + Math.max(10, this.#spec.blockedAfter), this.#deadline));
+    return true;
+  }
+
+  #sleepUntil(at: number): Promise<void> {
+    return new NativePromise<void>((resolve) => {
+      const timer = realSetTimeout(
+        () => {
+          this.#wake = undefined;
+          resolve();
+        },
+        Math.max(1, Math.ceil(at - realPerformanceNow())),
+      );
+      this.#wake = () => {
+        realClearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  #timeoutError(): RaceTimeoutError {
+    return timeoutError(this.#run, this.#spec.timeout, this.#run.io.inFlight());
+  }
+}

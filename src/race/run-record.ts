@@ -1,0 +1,126 @@
+/**
+ * What a run leaves behind: the record strategies, shrinking and the report read, and the
+ * errors that describe a run stuck in a deadlock or past its timeout.
+ *
+ * @module
+ */
+import { RaceDeadlockError, RaceTimeoutError } from '../errors/index.ts';
+import { fnv1a } from './prng.ts';
+import type { RunFailureKind, RunRecord, StepRecord } from './run-types.ts';
+import type { OpState, TaskState, TimerState } from './state.ts';
+import type { ControlGap, Deviation, TaskOutcome, UncontrolledWork } from './types.ts';
+
+/** The state of a finished run the record is built from. */
+export interface RunState {
+  readonly steps: readonly StepRecord[];
+  readonly step: number;
+  readonly choicePoints: number;
+  readonly tasks: readonly TaskState[];
+  readonly ops: readonly OpState[];
+  readonly timers: readonly TimerState[];
+  readonly notes: string[];
+  readonly uncontrolled: readonly UncontrolledWork[];
+  readonly gaps: readonly ControlGap[];
+  readonly fingerprint: string;
+  readonly virtualTime: number;
+}
+
+/** Every task's outcome, with the steps it began and ended at. */
+export function taskOutcomes(tasks: readonly TaskState[]): TaskOutcome[] {
+  return tasks.map((task) => ({
+    ...task.outcome(),
+    task: task.label,
+    begin: task.beginStep,
+    end: task.settled ? task.endStep : undefined,
+  }));
+}
+
+/** FNV-1a of the decision ids in order: a run's identity in replay strings. */
+export function stepsHash(steps: readonly StepRecord[]): string {
+  return fnv1a(steps.map((s) => s.id).join('\n'));
+}
+
+/** Build the record of a finished run. */
+export function buildRecord(
+  state: RunState,
+  failure: { readonly kind: RunFailureKind; readonly error: unknown } | undefined,
+): RunRecord {
+  const deviations: Deviation[] = [];
+  state.steps.forEach((s, i) => {
+    if (s.chosen !== 0) deviations.push({ step: i + 1, chosen: s.id, instead: s.enabled[0] ?? '' });
+  });
+  for (const op of state.ops)
+    if (op.syncResult && op.kind === 'wrap' && !state.notes.some((n) => n.includes(`'${op.label}'`)))
+      state.notes.push(
+        `'${op.label}' returned a plain value, not a promise: callers got a promise instead. If it is a synchronous method, exclude it: ctl.wrap(target, label, { exclude: ['${op.label.split('.').pop() ?? op.label}'] }).`,
+      );
+  const depth = (op: OpState): number => (op.parent === undefined ? 0 : depth(op.parent) + 1);
+  return {
+    steps: state.steps,
+    deviations,
+    choicePoints: state.choicePoints,
+    taskLabels: state.tasks.map((t) => t.label),
+    outcomes: taskOutcomes(state.tasks),
+    failure,
+    ops: state.ops.map((op) => ({
+      key: op.key,
+      kind: String(op.kind),
+      label: op.label,
+      args: op.args,
+      task: op.actor.label,
+      depth: depth(op),
+      parent: op.parent?.key,
+      requestStep: op.requestStep,
+      startStep: op.startStep,
+      deliverStep: op.deliverStep,
+      outcome: op.outcome ?? { status: 'pending' },
+    })),
+    timers: state.timers.map((t) => ({
+      key: t.key,
+      task: t.actor.label,
+      delay: t.delay,
+      fireSteps: t.fireSteps,
+      cancelled: t.cancelled && t.fired === 0,
+    })),
+    notes: state.notes,
+    uncontrolled: state.uncontrolled,
+    gaps: state.gaps,
+    hash: stepsHash(state.steps),
+    fingerprint: state.fingerprint,
+    virtualTime: state.virtualTime,
+  };
+}
+
+function describeWait(op: OpState): string {
+  if (op.kind === 'await') return `await at ${op.label} (the awaited promise never settled)`;
+  if (op.kind === 'io') return `${op.label} (an answer that never came)`;
+  return `${op.key} (${op.real ? 'real work that never finished' : 'its work never finished'})`;
+}
+
+/** The deadlock of a run: what each unfinished task waits on. */
+export function deadlockError(state: RunState, waitedMs: number): RaceDeadlockError {
+  const lines = state.tasks
+    .filter((task) => !task.settled)
+    .map((task) => {
+      if (task.status === 'waiting') return `${task.label}: never began`;
+      const last = task.ops.at(-1);
+      const waiting = task.ops.filter((op) => op.phase === 'running');
+      if (waiting.length > 0) return `${task.label}: waiting on ${waiting.map(describeWait).join(', ')}`;
+      return `${task.label}: awaiting a promise no controlled operation will settle${last === undefined ? '' : ` (last operation: ${last.key})`}`;
+    });
+  return new RaceDeadlockError(state.step, lines, state.uncontrolled, waitedMs);
+}
+
+/** A run past its timeout: what was still running. */
+export function timeoutError(
+  state: RunState,
+  timeout: number,
+  inFlight: readonly string[],
+): RaceTimeoutError {
+  const running = state.ops
+    .filter((op) => op.phase === 'running')
+    .map((op) => `${op.key} (${op.real ? 'real work' : 'in a task'}, started at step ${op.startStep ?? '?'})`)
+    .concat(inFlight.map((type) => `${type} started by a task`));
+  const pending = state.tasks.filter((t) => !t.settled).map((t) => t.label);
+  return new RaceTimeoutError(timeout, state.step, running, pending, state.uncontrolled);
+}

@@ -6,9 +6,9 @@
  * Each row checks what a test suite relies on: the ORM's writes are visible to the view and
  * rolled back with it; its transactions commit and roll back; `fresh()` commits for real.
  *
- * The lost-update explorations (explore() on the pool or URL as the ORM uses it, no
- * ctl.wrap) are skipped: fray/race does not yet control clients it was not handed
- * (issue 13, being reworked). They are the acceptance tests for that work.
+ * The lost-update explorations run explore() on the pool or URL exactly as the ORM uses it
+ * (no ctl.wrap): fray/race controls those clients itself and must find the lost update of
+ * two concurrent read-modify-write deposits.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from 'fray/db';
@@ -80,35 +80,38 @@ describe.each(engines)('ORMs on $engine', ({ engine, url }) => {
       ]);
     });
 
-    // Skipped until fray/race controls the connections of clients it was not handed
-    // (issue 13). Measured on this branch: the URL clients (TypeORM, knex, Sequelize,
-    // postgres.js) make explore() throw FRAY_RACE_UNCONTROLLED (their sockets), honestly;
-    // Prisma on view.pool gets a false "passed: all 2 schedules explored (exhaustive)" on
-    // PGlite (no I/O for fray/race to hold between the two statements) and a false
-    // "deadlock after 1 run" on PostgreSQL.
-    test.skip('explore(): the lost update of two concurrent deposits is found, with no shim', async () => {
-      const result = await explore({
-        seed: 1,
-        quiet: true,
-        setup: async () => {
-          const view = await db.isolated();
-          const accounts = await orms[orm]!(view);
-          const id = await accounts.open('eve', 0);
-          return { view, accounts, id };
-        },
-        tasks: ({ accounts, id }) => ({
-          first: () => accounts.deposit(id, 10),
-          second: () => accounts.deposit(id, 10),
-        }),
-        check: async ({ accounts, id }) => expect(await accounts.balance(id)).toBe(20),
-        teardown: async ({ view, accounts }) => {
-          await accounts.close();
-          await view.dispose();
-        },
-      });
-      expect(result.ok).toBe(false);
-      expect(result.failure?.kind).toBe('check'); // the lost update, not a deadlock
-      expect(String(result.failure?.error)).toContain('20');
-    });
+    // postgres.js prepares a statement with Parse/Describe/Flush and waits for the answer
+    // before it sends Bind/Execute/Sync. Over view.url that exchange holds the view's one
+    // session (another connection's statements would clobber its unnamed statement), so the
+    // other task's query waits on fray's side while explore() waits for it as real work: the
+    // run times out (RaceTimeoutError, no verdict). Skipped until view.url gives each
+    // connection its own statement names and releases the session between round trips.
+    test.skipIf(orm === 'postgres.js')(
+      'explore(): the lost update of two concurrent deposits is found, with no shim',
+      async () => {
+        const result = await explore({
+          seed: 1,
+          quiet: true,
+          setup: async () => {
+            const view = await db.isolated();
+            const accounts = await orms[orm]!(view);
+            const id = await accounts.open('eve', 0);
+            return { view, accounts, id };
+          },
+          tasks: ({ accounts, id }) => ({
+            first: () => accounts.deposit(id, 10),
+            second: () => accounts.deposit(id, 10),
+          }),
+          check: async ({ accounts, id }) => expect(await accounts.balance(id)).toBe(20),
+          teardown: async ({ view, accounts }) => {
+            await accounts.close();
+            await view.dispose();
+          },
+        });
+        expect(result.ok).toBe(false);
+        expect(result.failure?.kind).toBe('check'); // the lost update, not a deadlock
+        expect(String(result.failure?.error)).toContain('20');
+      },
+    );
   });
 });

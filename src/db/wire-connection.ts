@@ -26,6 +26,7 @@ import {
   errorFields,
   executePortal,
   Framer,
+  frontend,
   GSSENC_REQUEST,
   parseFields,
   PROTOCOL_3,
@@ -79,23 +80,7 @@ function isVirtualKind(kind: StatementKind): boolean {
   return kind.kind !== 'other' && kind.kind !== 'unlisten';
 }
 
-function queryMessage(text: string): Buffer {
-  const body = Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0])]);
-  const header = Buffer.alloc(5);
-  header.write('Q', 0, 'latin1');
-  header.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([header, body]);
-}
-
 const COPY_MESSAGES = new Set(['d', 'c', 'f']);
-
-function copyFail(reason: string): Buffer {
-  const body = Buffer.concat([Buffer.from(reason, 'utf8'), Buffer.from([0])]);
-  const header = Buffer.alloc(5);
-  header.write('f', 0, 'latin1');
-  header.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([header, body]);
-}
 
 /**
  * A client connection to a view's URL.
@@ -297,7 +282,7 @@ export class WireConnection {
       for (const statement of shape.statements) {
         const ok = isVirtualKind(statement.kind)
           ? await this.answer(statement.text)
-          : await this.rawQuery(queryMessage(statement.text));
+          : await this.rawQuery(frontend.query(statement.text));
         if (!ok) break;
       }
     }
@@ -386,7 +371,7 @@ export class WireConnection {
     }
     if (cycle?.kind === 'raw') {
       // The server already has part of this pipeline; fray cannot answer the rest itself.
-      cycle.raw.send(Buffer.from([0x53, 0, 0, 0, 4])); // Sync
+      cycle.raw.send(frontend.sync());
       cycle.terminated = true;
       await cycle.done.catch(() => undefined);
       this.fatal(
@@ -493,8 +478,8 @@ export class WireConnection {
       // The client left mid-exchange: end the backend's side so the session is free again —
       // a pipeline without its Sync gets one; a COPY waiting for data gets CopyFail (which
       // the server ignores when it is not in COPY).
-      if (cycle.terminated) cycle.raw.send(copyFail('the client disconnected'));
-      else cycle.raw.send(Buffer.from([0x53, 0, 0, 0, 4]));
+      if (cycle.terminated) cycle.raw.send(frontend.copyFail('the client disconnected'));
+      else cycle.raw.send(frontend.sync());
     }
     const target = this.target;
     const owner = this.owner;

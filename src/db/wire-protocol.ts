@@ -138,6 +138,13 @@ function int32(value: number): Buffer {
   return buffer;
 }
 
+/** Frontend messages fray sends the session itself (a script split up, a cycle cut short). */
+export const frontend = {
+  query: (text: string): Buffer => message('Q', cstring(text)),
+  sync: (): Buffer => message('S', Buffer.alloc(0)),
+  copyFail: (reason: string): Buffer => message('f', cstring(reason)),
+};
+
 /** Backend messages fray writes itself. */
 export const backend = {
   authenticationOk: (): Buffer => message('R', int32(0)),

@@ -13,6 +13,8 @@ export default tseslint.config(
       'test/fixtures/**/*.js',
       'test/fixtures/**/*.cjs',
       'test/fixtures/**/*.mjs',
+      // Sample projects with their own runner, TypeScript set-up and lockfile (CI installs them).
+      'test/compat/runners/**',
     ],
   },
   js.configs.recommended,

@@ -74,6 +74,12 @@ describe('the packed package', () => {
     expect(stdout.trim()).toBe('ok');
   });
 
+  test('every subpath is require()-able from CommonJS (Node ≥ 22.12: no top-level await anywhere)', async () => {
+    const script = `for (const s of ${JSON.stringify(subpaths)}) { const m = require(s); if (Object.keys(m).length === 0) throw new Error(s + ' exports nothing'); } console.log('ok');`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: scratch });
+    expect(stdout.trim()).toBe('ok');
+  });
+
   test('every subpath has types a strict TypeScript project resolves', async () => {
     const source = subpaths.map((s, i) => `import * as m${i} from '${s}';\nvoid m${i};`).join('\n');
     await writeFile(join(scratch, 'check.ts'), source);

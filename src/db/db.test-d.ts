@@ -18,7 +18,8 @@ describe('fray/db types', () => {
     expectTypeOf(view.pool).toExtend<NodePgClient>();
     expectTypeOf(view.pool).toExtend<PostgresPool>();
     expectTypeOf(fresh.pool).toExtend<NodePgClient>();
-    expectTypeOf(fresh.url).toEqualTypeOf<string | undefined>();
+    expectTypeOf(fresh.url).toEqualTypeOf<string>();
+    expectTypeOf(view.url).toEqualTypeOf<string>();
   });
 
   test('views are async-disposable', () => {

@@ -110,10 +110,9 @@ describe('fresh() on PGlite', () => {
   });
   afterAll(() => db.end());
 
-  test('is a separate instance from the snapshot, with real commits and LISTEN/NOTIFY between clients', async () => {
+  test('is a separate instance from the snapshot, with real commits, LISTEN/NOTIFY between clients and a URL', async () => {
     // Arrange
     await using fresh = await db.fresh();
-    expect(fresh.url).toBeUndefined();
     const listener = await fresh.pool.connect();
     await listener.query('LISTEN audit');
     const received = nextNotification(listener);
@@ -128,6 +127,13 @@ describe('fresh() on PGlite', () => {
     expect(await received).toMatchObject({ channel: 'audit', payload: 'user added' });
     listener.release();
     expect((await fresh.query('select email from users')).rows).toEqual([{ email: 'fresh@example.com' }]);
+    const overUrl = new pg.Client({ connectionString: fresh.url }); // fray's wire server
+    await overUrl.connect();
+    await overUrl.query('BEGIN');
+    await overUrl.query("insert into users (email) values ('url@example.com')");
+    await overUrl.query('COMMIT');
+    await overUrl.end();
+    expect((await fresh.query('select count(*)::int as n from users')).rows).toEqual([{ n: 2 }]);
     await using view = await db.isolated();
     expect((await view.query('select count(*)::int as n from users')).rows).toEqual([{ n: 0 }]);
   });

@@ -5,9 +5,10 @@
  * `createTestDatabase()` migrates once per schema hash (a cached PGlite snapshot, or a
  * Postgres template database) and hands out per-test views: `isolated()` runs the test in
  * one transaction rolled back on dispose, with the application's own transactions nested
- * as savepoints; `fresh()` gives a whole database with real commits. Both expose a
- * `pg`-compatible `pool`, so raw `pg`, Drizzle (node-postgres) and Kysely
- * (`PostgresDialect`) run on them unchanged.
+ * as savepoints; `fresh()` gives a whole database with real commits. Both expose a real
+ * `pg.Pool` and a connection `url` (served over the PostgreSQL wire protocol on loopback),
+ * so raw `pg`, Drizzle, Kysely, Prisma 7, TypeORM, knex, Sequelize, postgres.js and psql run
+ * on them unchanged.
  *
  * @example
  * ```ts

@@ -1,22 +1,28 @@
 /**
- * The `pg`-compatible pool fray/db hands to the application: `query(text, values)`,
- * `query({ text, values, rowMode, types, name })`, callbacks, `connect()` → a client with
- * `query()` and `release()`, `end()`, and pg-pool's events and counters.
+ * The pool fray/db hands to the application is a real `pg.Pool` — `new pg.Pool({ Client })`
+ * with fray's client class — so `instanceof pg.Pool` holds (Prisma's `@prisma/adapter-pg`
+ * checks it), and pg-pool itself provides the promise and callback forms of `connect`,
+ * `query` and `release`, its events and its counters.
  *
- * All "connections" of the pool share one database session (that is what makes
- * `isolated()` possible). Statements are serialised; while a client holds an open
- * transaction, every other client and `pool.query()` waits for it to end, exactly as a
- * second connection would wait for the rows the transaction locked — except that here it
- * waits for the whole transaction.
+ * fray's part is the client: {@link FrayClient} looks like a `pg.Client` but, instead of a
+ * socket, runs its statements on the view's (or fresh database's) one database session,
+ * through the {@link PoolCore}'s gate. All "connections" of the pool share that session
+ * (that is what makes `isolated()` possible): statements are serialised, and while a client
+ * holds an open transaction every other client waits for it to end — a real second
+ * connection would only wait for the rows the transaction locked.
  *
- * The classes avoid `#private` fields on purpose: fray/race wraps the pool in a Proxy
+ * Every checkout is a new client (`maxUses: 1`): releasing a client ends it, and a
+ * transaction it left open is rolled back, as when a real connection is closed; a released
+ * client refuses further statements (`FRAY_DB_CLOSED`) instead of silently serving them.
+ *
+ * The classes avoid `#private` fields on purpose: fray/race wraps pools in a Proxy
  * (`ctl.wrap(pool)`), and private fields do not work through a Proxy.
  *
  * @module
  */
 import { EventEmitter } from 'node:events';
 import pg, { type TransactionStatus } from 'pg';
-import { DbClosedError } from '../errors/index.ts';
+import { DbClosedError, DbUsageError } from '../errors/index.ts';
 import type { Owner } from './gate.ts';
 import type { PoolCore } from './pool-core.ts';
 import type { PgResult } from './runners.ts';
@@ -56,10 +62,8 @@ function viaCallback(
   return undefined;
 }
 
-/**
- * The arguments of `query(text|config, values?, callback?)`, normalised as `pg` does.
- */
-function parseArgs(args: readonly unknown[]): {
+/** The arguments of `query(text|config, values?, callback?)`, normalised as `pg` does. */
+function queryArgs(args: readonly unknown[]): {
   config: unknown;
   values: unknown;
   callback: Callback | undefined;
@@ -69,13 +73,16 @@ function parseArgs(args: readonly unknown[]): {
   return { config, values: second, callback: typeof third === 'function' ? (third as Callback) : undefined };
 }
 
+let nextProcessId = 1;
+
 /**
- * A client checked out of a {@link FrayPool}: `query()`, `release()`, and the client
- * events `notice` and `notification`.
+ * A `pg.Client` look-alike whose statements run on a fray/db session. pg-pool creates one
+ * per checkout (`new pg.Pool({ Client })`); `view.pg.Client` hands the class to code that
+ * creates its own clients (Sequelize's `dialectModule`).
  *
  * @example
  * ```ts
- * const client = await pool.connect();
+ * const client = await view.pool.connect(); // a FrayClient, checked out of a real pg.Pool
  * try {
  *   await client.query('BEGIN');
  *   await client.query('update accounts set balance = balance - $1 where id = $2', [10, 1]);
@@ -85,23 +92,42 @@ function parseArgs(args: readonly unknown[]): {
  * }
  * ```
  */
-export class FrayPoolClient extends EventEmitter {
+export class FrayClient extends EventEmitter {
   /** The pool's core; internal. */
   protected readonly core: PoolCore;
-  /** This client's identity in the session's gate; internal. */
-  protected readonly owner: Owner;
-  protected released = false;
-  private readonly onRelease: ((error: unknown) => void) | undefined;
+  /** This client's identity in the session's gate, once connected; internal. */
+  protected owner: Owner | undefined;
+  /** Read by pg-pool: whether the client can still run statements. */
+  _queryable = true;
+  /** Read by pg-pool: whether `end()` was called. */
+  _ending = false;
+  /** A per-process number, where `pg` has the server's backend PID (for logs; cancel is not supported). */
+  readonly processID: number = nextProcessId++;
   /** Escape an identifier, as `pg` does. */
   readonly escapeIdentifier = pg.escapeIdentifier;
   /** Escape a literal, as `pg` does. */
   readonly escapeLiteral = pg.escapeLiteral;
+  /** Set by pg-pool on checkout. */
+  release?: (error?: Error | boolean) => void;
 
-  constructor(core: PoolCore, onRelease?: (error: unknown) => void) {
+  constructor(core: PoolCore) {
     super();
     this.core = core;
-    this.owner = core.openClient(this);
-    this.onRelease = onRelease;
+  }
+
+  /** Attach to the session (no I/O). Connecting twice fails as in `pg`. */
+  connect(callback?: (error: Error | null) => void): any {
+    let error: Error | undefined;
+    if (this.owner !== undefined || this._ending) {
+      error = new Error('Client has already been connected. You cannot reuse a client.');
+    } else if (this.core.isClosed) {
+      error = new DbClosedError(`the ${this.core.label}`, this.core.closedFix);
+    } else this.owner = this.core.openClient(this);
+    if (callback !== undefined) {
+      queueMicrotask(() => callback(error ?? null));
+      return undefined;
+    }
+    return error === undefined ? Promise.resolve() : Promise.reject(error);
   }
 
   /**
@@ -109,20 +135,23 @@ export class FrayPoolClient extends EventEmitter {
    * submittable (pg-cursor, pg-query-stream), which is returned as `pg` does.
    */
   query(...args: unknown[]): any {
-    const { config, values, callback } = parseArgs(args);
+    const { config, values, callback } = queryArgs(args);
     if (isSubmittable(config)) {
-      if (this.released) {
-        queueMicrotask(() => config.handleError?.(this.releasedError(), undefined));
+      const owner = this.owner;
+      if (owner === undefined || this._ending) {
+        queueMicrotask(() => config.handleError?.(this.unusable(), undefined));
         return config;
       }
-      this.core.submit(this.owner, config);
+      this.core.submit(owner, config);
       return config;
     }
     let promise: Promise<PgResult>;
     try {
-      promise = this.released
-        ? Promise.reject(this.releasedError())
-        : this.core.run(this.owner, toQuery(config, values));
+      const owner = this.owner;
+      promise =
+        owner === undefined || this._ending
+          ? Promise.reject(this.unusable())
+          : this.core.run(owner, toQuery(config, values));
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- pg's own synchronous TypeError, delivered unchanged
       promise = Promise.reject(error);
@@ -131,46 +160,43 @@ export class FrayPoolClient extends EventEmitter {
   }
 
   /**
-   * Give the client back. A transaction it left open is rolled back, as when a real
-   * connection is closed. Releasing twice throws, as in `pg`.
+   * Detach from the session: a transaction the client left open is rolled back, as when a
+   * real connection closes. pg-pool calls it when a client is released.
    */
-  release(error?: Error | boolean): void {
-    if (this.released) {
-      throw new Error('Release called on client which has already been released to the pool.');
-    }
-    this.released = true;
-    this.onRelease?.(error);
-    this.core.closeClient(this.owner).catch(() => {
-      // The session broke while rolling the client's transaction back: the next statement
-      // on it reports the broken connection, and the view discards the session at dispose.
+  end(callback?: (error?: Error) => void): any {
+    const owner = this.owner;
+    const first = !this._ending;
+    this._ending = true;
+    this._queryable = false;
+    const closing =
+      owner === undefined || !first
+        ? Promise.resolve()
+        : this.core.closeClient(owner).catch(() => {
+            // The session broke while rolling the client's transaction back: the next
+            // statement on it reports the broken connection, and the view discards it.
+          });
+    const ended = closing.then(() => {
+      if (first) this.emit('end');
     });
-  }
-
-  /** A pooled client is already connected; `pg` rejects a second connect the same way. */
-  connect(callback?: (error: Error) => void): Promise<void> | undefined {
-    const error = new Error('Client has already been connected. You cannot reuse a client.');
-    if (callback !== undefined) {
-      queueMicrotask(() => callback(error));
-      return undefined;
-    }
-    return Promise.reject(error);
-  }
-
-  /** Same as {@link release}; a pooled client is ended by releasing it. */
-  end(): Promise<void> {
-    if (!this.released) this.release();
-    return Promise.resolve();
+    if (callback === undefined) return ended;
+    void ended.then(() => callback());
+    return undefined;
   }
 
   /** `I` (idle), `T` (in a transaction) or `E` (failed transaction), for this client. */
   getTransactionStatus(): TransactionStatus {
-    if (this.core.gate.txOwner !== this.owner) return 'I';
+    if (this.owner === undefined || this.core.gate.txOwner !== this.owner) return 'I';
     return this.core.session.status() === 'E' ? 'E' : 'T';
   }
 
   /** The type parser `pg` would use. */
   getTypeParser(oid: number, format?: 'text' | 'binary'): unknown {
     return pg.types.getTypeParser(oid, format);
+  }
+
+  /** Whether the client is attached and not ended. */
+  isConnected(): boolean {
+    return this.owner !== undefined && !this._ending;
   }
 
   /** No back-pressure to manage: statements are serialised by fray. */
@@ -185,167 +211,80 @@ export class FrayPoolClient extends EventEmitter {
   /** Nothing to keep alive: the session belongs to fray/db. */
   unref(): void {}
 
-  private releasedError(): DbClosedError {
+  private unusable(): DbClosedError {
+    if (this.owner === undefined && !this._ending) {
+      return new DbClosedError(
+        'this client is not connected and',
+        'call client.connect() first, or check one out with pool.connect().',
+      );
+    }
     return new DbClosedError(
-      `${this.owner.label} of the ${this.core.label} was released and`,
+      `${this.owner?.label ?? 'the client'} of the ${this.core.label} was released (or ended) and`,
       'check out a new client with pool.connect(); a released client may already serve another request.',
     );
   }
 }
 
-/** Options of a {@link FrayPool}. */
-export interface FrayPoolOptions {
-  /** Reported as `pool.options` (pg-pool exposes its configuration there). */
-  readonly options?: Record<string, unknown>;
-}
+/** A `FrayClient` class bound to one core, constructible as pg-pool and drivers do. */
+export type FrayClientClass = new (config?: unknown) => FrayClient;
 
 /**
- * A `pg.Pool` look-alike over one fray session. Pass it wherever the application expects
- * a `pg.Pool`: Drizzle's node-postgres driver, Kysely's `PostgresDialect`, raw `pg` code.
+ * The client class for `core`: `new Client(anyConfig)` attaches to the core's session.
  *
  * @example
  * ```ts
- * await using view = await db.isolated();
- * const { rows } = await view.pool.query('select * from users where id = $1', [1]);
- * const orm = drizzle(view.pool);
+ * const Client = clientClass(core);
+ * const client = new Client();
+ * await client.connect();
  * ```
  */
-export class FrayPool extends EventEmitter {
-  /** The pool's core; internal. */
-  protected readonly core: PoolCore;
-  /** pg-pool's configuration view. */
-  readonly options: Record<string, unknown>;
-  private endCalled = false;
-  private connected = false;
-  private checkedOut = 0;
-
-  constructor(core: PoolCore, options: FrayPoolOptions = {}) {
-    super();
-    this.core = core;
-    this.options = { max: 1, ...options.options };
-  }
-
-  /** One session backs the pool. */
-  get totalCount(): number {
-    return this.ended ? 0 : 1;
-  }
-
-  /** 1 while nothing runs and no client is checked out. */
-  get idleCount(): number {
-    return this.ended || this.checkedOut > 0 || this.core.gate.busy ? 0 : 1;
-  }
-
-  /** Statements waiting for the session. */
-  get waitingCount(): number {
-    return this.core.gate.waiting;
-  }
-
-  /** Never: the session is not recycled. */
-  get expiredCount(): number {
-    return 0;
-  }
-
-  /** Whether `end()` was called. */
-  get ending(): boolean {
-    return this.endCalled;
-  }
-
-  /** Whether the pool can no longer be used. */
-  get ended(): boolean {
-    return this.endCalled || this.core.isClosed;
-  }
-
-  /** Run one query on the pool: `(text, values?, callback?)` or `(config, values?, callback?)`. */
-  query(...args: unknown[]): any {
-    const { config, values, callback } = parseArgs(args);
-    if (typeof config === 'function') {
-      const error = new Error('Passing a function as the first parameter to pool.query is not supported');
-      const callbackFn = config as Callback;
-      queueMicrotask(() => callbackFn(error));
-      return undefined;
+export function clientClass(core: PoolCore): FrayClientClass {
+  return class BoundFrayClient extends FrayClient {
+    constructor(_config?: unknown) {
+      super(core);
     }
-    let promise: Promise<PgResult>;
-    if (this.endCalled)
-      promise = Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
-    else if (isSubmittable(config)) {
-      promise = Promise.reject(
-        new TypeError(
-          'pool.query() does not take a cursor or stream; check out a client with pool.connect()',
-        ),
-      );
-    } else {
-      try {
-        this.announce();
-        promise = this.core.run(this.core.poolOwner, toQuery(config, values));
-      } catch (error) {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- pg's own synchronous TypeError, delivered unchanged
-        promise = Promise.reject(error);
-      }
-    }
-    return viaCallback(promise, callback);
-  }
+  };
+}
 
-  /** Check out a client. Resolves at once; its statements wait for the session as needed. */
-  connect(
-    callback?: (error: Error | undefined, client?: FrayPoolClient, done?: (error?: unknown) => void) => void,
-  ): any {
-    let promise: Promise<FrayPoolClient>;
-    if (this.endCalled)
-      promise = Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
-    else if (this.core.isClosed) {
-      promise = Promise.reject(
-        new DbClosedError(
-          `the ${this.core.label}`,
-          'check out clients only while the view or database is open.',
-        ),
-      );
-    } else {
-      this.announce();
-      const client = new FrayPoolClient(this.core, (error) => {
-        this.checkedOut--;
-        this.emit('release', error, client);
-      });
-      this.checkedOut++;
-      this.emit('acquire', client);
-      promise = Promise.resolve(client);
-    }
-    if (callback === undefined) return promise;
-    promise.then(
-      (client) => callback(undefined, client, (error?: unknown) => client.release(error as Error)),
-      (error: unknown) => callback(error as Error),
+/**
+ * pg-pool's options for a fray pool: fray's client, a new client per checkout, no idle
+ * timers, no connection limit of its own (the session's gate is the limit).
+ */
+export function frayPoolOptions(Client: FrayClientClass): pg.PoolConfig {
+  return {
+    Client: Client as unknown as NonNullable<pg.PoolConfig['Client']>,
+    max: 1000,
+    maxUses: 1,
+    idleTimeoutMillis: 0,
+    allowExitOnIdle: true,
+  };
+}
+
+/**
+ * A real `pg.Pool` whose clients run on `core`'s session.
+ *
+ * @example
+ * ```ts
+ * const pool = createFrayPool(core);
+ * pool instanceof pg.Pool; // true
+ * await pool.query('select 1');
+ * ```
+ */
+export function createFrayPool(core: PoolCore, Client: FrayClientClass = clientClass(core)): pg.Pool {
+  const pool = new pg.Pool(frayPoolOptions(Client));
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  // pg-pool takes a third argument for a callback only; PGlite's drivers pass an options
+  // object there (drizzle-orm/pglite: `query(sql, params, { rowMode, parsers })`), which
+  // pg-pool would call as a function long after — an uncaught TypeError and NaN counts.
+  pool.query = ((...args: unknown[]) => {
+    const third = args[2];
+    if (third === undefined || typeof third === 'function') return query(...args);
+    return Promise.reject(
+      new DbUsageError(
+        `${core.label}'s pool is a pg.Pool, and it was called with PGlite's query signature query(sql, params, { rowMode, parsers }) — the way drizzle-orm/pglite calls a PGlite instance.`,
+        "use drizzle-orm/node-postgres on the same pool, `drizzle({ client: view.pool })`: it is the same PostgreSQL, isolated per test. fray does not hand out its PGlite instance: the worker's tests share it, and a driver's BEGIN/COMMIT on it would escape the test's transaction.",
+      ),
     );
-    return undefined;
-  }
-
-  /**
-   * Stop accepting queries; resolves when the running ones are done. The session belongs to
-   * fray/db and stays open; ending twice rejects, as in pg-pool.
-   */
-  end(callback?: (error?: Error) => void): any {
-    let promise: Promise<void>;
-    if (this.endCalled) promise = Promise.reject(new Error('Called end on pool more than once'));
-    else {
-      this.endCalled = true;
-      promise = this.core.gate.settled();
-    }
-    if (callback === undefined) return promise;
-    promise.then(
-      () => callback(),
-      (error: unknown) => callback(error as Error),
-    );
-    return undefined;
-  }
-
-  /**
-   * pg-pool emits `connect` once per new connection, and applications use it to prepare
-   * sessions (`SET search_path …`). The pool's one "connection" is announced on first use,
-   * before the statement that triggered it, so the handler's statements run first.
-   */
-  private announce(): void {
-    if (this.connected) return;
-    this.connected = true;
-    if (this.listenerCount('connect') === 0) return;
-    const client = new FrayPoolClient(this.core);
-    this.emit('connect', client);
-  }
+  }) as pg.Pool['query'];
+  return pool;
 }

@@ -13,7 +13,6 @@
  * @module
  */
 import type { PGlite } from '@electric-sql/pglite';
-import type pg from 'pg';
 import { DbClosedError, DbSnapshotError } from '../errors/index.ts';
 import { Background } from './background.ts';
 import { callSite } from './call-site.ts';
@@ -21,7 +20,7 @@ import type { DatabaseInfo, Engine } from './engine.ts';
 import { Lease, LeaseHolder } from './lease.ts';
 import { applyMigrations, type MigrationPlan } from './migrations.ts';
 import type { ResolvedOptions } from './options.ts';
-import { FrayPool } from './pg-pool.ts';
+import { createFrayPool } from './pg-pool.ts';
 import { bootPglite, installedPgliteVersion, pgliteSession } from './pglite-runtime.ts';
 import {
   pruneSnapshots,
@@ -38,6 +37,7 @@ import { DirectRunner } from './runners.ts';
 import type { Session } from './session.ts';
 import { SessionSet } from './session-set.ts';
 import { openIsolatedView, type FreshDatabase, type IsolatedView } from './views.ts';
+import { LazyWireServer } from './wire-server.ts';
 
 const now = performance.now.bind(performance);
 
@@ -91,7 +91,7 @@ async function buildSchema(
     try {
       await applyMigrations(plan, {
         simple: (sql) => session.simple(sql),
-        pool: () => new FrayPool(core) as unknown as pg.Pool,
+        pool: () => createFrayPool(core),
       });
       await core.close('the migration pool');
       // Session state a migration left behind (search_path, prepared statements) must not
@@ -263,6 +263,8 @@ export class PgliteEngine implements Engine {
   private readonly options: ResolvedOptions;
   private readonly views = new Set<IsolatedView>();
   private readonly freshOnes = new Set<FreshDatabase>();
+  /** Serves `view.url` and `fresh.url`. */
+  private readonly wire = new LazyWireServer(new Background());
   private ended: Promise<void> | undefined;
 
   private constructor(host: Host, key: string, options: ResolvedOptions, shared: boolean) {
@@ -300,6 +302,7 @@ export class PgliteEngine implements Engine {
       engine: 'pglite',
       sessions: this.host.sessions,
       waitTimeout: this.options.waitTimeout,
+      wire: await this.wire.get(),
       onDispose: (disposed) => this.views.delete(disposed),
     });
     this.views.add(view);
@@ -314,6 +317,7 @@ export class PgliteEngine implements Engine {
       label: 'the fresh() PGlite instance (one per process at a time)',
     });
     const lease = registry.freshLease;
+    const wire = await this.wire.get();
     const holder = new LeaseHolder(callSite());
     await lease.acquire(holder);
     let pglite: PGlite | undefined;
@@ -342,19 +346,21 @@ export class PgliteEngine implements Engine {
       closedFix:
         'the fresh() database was disposed; open another with `await using fresh = await db.fresh()`.',
     });
-    const pool = new FrayPool(core);
+    const pool = createFrayPool(core);
+    const served = wire.register({ core, virtualTransactions: false });
     const instance = pglite;
     const opened = session;
     let disposing: Promise<void> | undefined;
     const fresh: FreshDatabase = {
-      pool: pool as unknown as pg.Pool,
-      query: pool.query.bind(pool) as pg.Pool['query'],
-      url: undefined,
+      pool,
+      query: pool.query.bind(pool),
+      url: served.url,
       name: undefined,
       engine: 'pglite',
       dispose: () => {
         disposing ??= (async () => {
           try {
+            served.close('terminating connection: the fresh() database was disposed (fray/db)');
             await core.close('this fresh() database');
             await opened.close();
             await instance.close().catch(() => undefined);
@@ -381,6 +387,7 @@ export class PgliteEngine implements Engine {
     this.ended ??= (async () => {
       for (const view of [...this.views]) await view.dispose();
       for (const fresh of [...this.freshOnes]) await fresh.dispose();
+      await this.wire.close();
       const entry = registry.hosts.get(this.key);
       if (entry === undefined) return;
       entry.refs--;

@@ -12,13 +12,14 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { PgliteExtensions } from './options.ts';
 import pg from 'pg';
 import { lockAny, unlockFile } from './file-lock.ts';
+import { pgliteTransport } from './raw-exchange.ts';
 import { Session } from './session.ts';
 
 const now = performance.now.bind(performance);
@@ -43,8 +44,12 @@ const runtime: SharedRuntime = (globalSlot[RUNTIME_KEY] ??= {
   assets: undefined,
 });
 
+// `require.resolve` rather than `import.meta.resolve`: Jest 29's ES module runtime has no
+// `import.meta.resolve`, and PGlite's asset exports are plain paths under either condition.
+const resolveFromFray = createRequire(import.meta.url);
+
 function assetPath(specifier: string): string {
-  return fileURLToPath(import.meta.resolve(specifier));
+  return resolveFromFray.resolve(specifier);
 }
 
 /**
@@ -192,5 +197,5 @@ export async function pgliteSession(
   connection.parse = (message) =>
     parse(Array.isArray(message.types) ? message : { ...message, types: undefined });
   const client = new pg.Client(types === undefined ? config : { ...config, types });
-  return Session.connect(client, label);
+  return Session.connect(client, label, pgliteTransport(pglite));
 }

@@ -40,7 +40,8 @@ export interface PoolCoreOptions {
  * @example
  * ```ts
  * const core = new PoolCore({ session, label: 'fresh() database', waitTimeout: 3000, runner: (host) => new DirectRunner(host), closedFix: '…' });
- * const result = await core.run(core.poolOwner, { config: 'select 1', values: undefined, text: 'select 1' });
+ * const owner = core.openClient(client);
+ * const result = await core.run(owner, { config: 'select 1', values: undefined, text: 'select 1' });
  * ```
  */
 export class PoolCore implements RunnerHost {
@@ -48,14 +49,13 @@ export class PoolCore implements RunnerHost {
   readonly gate: Gate;
   readonly runner: StatementRunner;
   readonly label: string;
-  /** The owner of `pool.query()` calls (they behave like one idle pooled connection). */
-  readonly poolOwner: Owner;
   private readonly holder: LeaseHolder | undefined;
   private readonly targets = new Map<Owner, EventTarget>();
   private readonly listening = new Map<Owner, Set<string>>();
   private current: Owner | null = null;
   private closed: DbClosedError | null = null;
-  private readonly closedFix: string;
+  /** Fix shown when the pool is used after it was closed. */
+  readonly closedFix: string;
   private readonly unsubscribe: (() => void)[] = [];
   private nextClient = 1;
 
@@ -65,7 +65,6 @@ export class PoolCore implements RunnerHost {
     this.holder = options.holder;
     this.closedFix = options.closedFix;
     this.gate = new Gate({ label: options.label, waitTimeout: options.waitTimeout });
-    this.poolOwner = newOwner('pool.query()');
     this.runner = options.runner(this);
     this.unsubscribe.push(
       this.session.onNotice((notice) => {
@@ -114,6 +113,21 @@ export class PoolCore implements RunnerHost {
     this.gate
       .enqueue(owner, () => this.track(owner, () => this.runner.submit(owner, submittable)))
       .catch((error: unknown) => submittable.handleError?.(error, undefined));
+  }
+
+  /**
+   * Run a submittable for `owner` once the session is free for it; resolves when it is done
+   * with the session (fray's wire server passes a URL client's messages through this way).
+   */
+  exchange(owner: Owner, submittable: PgSubmittable): Promise<void> {
+    if (this.closed !== null) return Promise.reject(this.closed);
+    return this.gate.enqueue(owner, () => this.track(owner, () => this.runner.submit(owner, submittable)));
+  }
+
+  /** The transaction status `owner` sees: its own transaction's, or idle. */
+  statusFor(owner: Owner): 'I' | 'T' | 'E' {
+    if (this.gate.txOwner !== owner) return 'I';
+    return this.session.status() === 'E' ? 'E' : 'T';
   }
 
   /**

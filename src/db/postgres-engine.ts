@@ -15,6 +15,7 @@ import type { ResolvedOptions } from './options.ts';
 import { PostgresServer } from './postgres-server.ts';
 import { SessionSet } from './session-set.ts';
 import { openIsolatedView, type FreshDatabase, type IsolatedView } from './views.ts';
+import { LazyWireServer } from './wire-server.ts';
 
 /** A clone made ahead of need: the database and a pool already holding one connection. */
 interface ReadyClone {
@@ -53,6 +54,8 @@ export class PostgresEngine implements Engine {
     { run: Parameters<PostgresServer['createDatabase']>[3]; close: () => Promise<void> } | undefined;
   private readonly views = new Set<IsolatedView>();
   private readonly freshOnes = new Set<FreshDatabase>();
+  /** Serves `view.url` (a proxy into the view's session). */
+  private readonly wire: LazyWireServer;
   private ended: Promise<void> | undefined;
 
   private constructor(init: {
@@ -74,6 +77,7 @@ export class PostgresEngine implements Engine {
     this.cloner = init.cloner;
     const server = init.server;
     const background = new Background();
+    this.wire = new LazyWireServer(background);
     this.sessions = new SessionSet({
       capacity: init.options.connections,
       waitTimeout: init.options.waitTimeout,
@@ -150,6 +154,7 @@ export class PostgresEngine implements Engine {
       engine: 'postgres',
       sessions: this.sessions,
       waitTimeout: this.options.waitTimeout,
+      wire: await this.wire.get(),
       onDispose: (disposed) => this.views.delete(disposed),
     });
     this.views.add(view);
@@ -202,6 +207,7 @@ export class PostgresEngine implements Engine {
     this.ended ??= (async () => {
       for (const view of [...this.views]) await view.dispose();
       for (const fresh of [...this.freshOnes]) await fresh.dispose();
+      await this.wire.close();
       const unused = await this.clones.close(
         new DbClosedError('the test database', 'call fresh() before end().'),
       );

@@ -22,7 +22,7 @@ import pg from 'pg';
 import { DbDropFailedError, DbPermissionError, DbUnreachableError } from '../errors/index.ts';
 import { Background } from './background.ts';
 import { applyMigrations, type MigrationPlan } from './migrations.ts';
-import { FrayPool } from './pg-pool.ts';
+import { createFrayPool } from './pg-pool.ts';
 import { PoolCore } from './pool-core.ts';
 import { DirectRunner } from './runners.ts';
 import {
@@ -426,7 +426,7 @@ export class PostgresServer {
       try {
         await applyMigrations(plan, {
           simple: (sql) => migrating.simple(sql),
-          pool: () => new FrayPool(core) as unknown as pg.Pool,
+          pool: () => createFrayPool(core),
         });
       } finally {
         await core.close('the migration pool');

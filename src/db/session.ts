@@ -11,6 +11,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import pg, { type TransactionStatus } from 'pg';
+import { serverTransport, type RawTransport } from './raw-exchange.ts';
 
 /**
  * PGlite's adapter reports errors with PGlite's own copy of `DatabaseError`; applications
@@ -65,13 +66,16 @@ export class Session {
   broken: Error | undefined;
   /** Name used in messages. */
   readonly label: string;
+  /** How protocol messages reach the backend byte for byte (fray's wire server). */
+  readonly transport: RawTransport;
   private readonly notificationListeners = new Set<NotificationListener>();
   private readonly noticeListeners = new Set<NoticeListener>();
   private readonly breakListeners = new Set<(error: Error) => void>();
 
-  private constructor(client: pg.Client, label: string) {
+  private constructor(client: pg.Client, label: string, transport: RawTransport) {
     this.client = client;
     this.label = label;
+    this.transport = transport;
     // An 'error' event with no listener would crash the process; a lost connection is
     // recorded instead and reported by the next statement.
     client.on('error', (error: Error) => this.markBroken(error));
@@ -84,9 +88,16 @@ export class Session {
     });
   }
 
-  /** Connect `client` and wrap it. */
-  static async connect(client: pg.Client, label: string): Promise<Session> {
-    const session = new Session(client, label);
+  /**
+   * Connect `client` and wrap it. `transport` reaches the same backend byte for byte;
+   * default: the client's socket (a real server).
+   */
+  static async connect(
+    client: pg.Client,
+    label: string,
+    transport: RawTransport = serverTransport(),
+  ): Promise<Session> {
+    const session = new Session(client, label, transport);
     await client.connect();
     return session;
   }

@@ -7,10 +7,11 @@
 import type pg from 'pg';
 import { callSite } from './call-site.ts';
 import { LeaseHolder } from './lease.ts';
-import { FrayPool } from './pg-pool.ts';
+import { createFrayPool } from './pg-pool.ts';
 import { PoolCore } from './pool-core.ts';
 import { IsolationRunner } from './runners.ts';
 import type { SessionSet } from './session-set.ts';
+import type { WireServer } from './wire-server.ts';
 
 /** The engine behind a test database. */
 export type DatabaseEngine = 'pglite' | 'postgres';
@@ -29,8 +30,19 @@ export type DatabaseEngine = 'pglite' | 'postgres';
  * ```
  */
 export interface IsolatedView extends AsyncDisposable {
-  /** A `pg`-compatible pool (`query`, `connect` → client with `release`, `end`). */
+  /**
+   * A real `pg.Pool` (promise and callback forms) whose clients all run in the view's
+   * transaction: for raw `pg`, Drizzle, Kysely, Prisma (`new PrismaPg(view.pool)`), TypeORM
+   * and Sequelize. Each checkout is a new client; releasing it rolls back what it left open.
+   */
   readonly pool: pg.Pool;
+  /**
+   * A connection URL into the same transaction, served over the PostgreSQL wire protocol on
+   * a loopback port: for clients that only take a URL (postgres.js, slonik, knex, psql, the
+   * Prisma CLI, a child process). Their `BEGIN`/`COMMIT` become savepoints as `view.pool`'s
+   * do. Connections still open when the view is disposed are closed with `57P01`.
+   */
+  readonly url: string;
   /** `pool.query`, bound. */
   readonly query: pg.Pool['query'];
   /** The engine it runs on. */
@@ -52,12 +64,15 @@ export interface IsolatedView extends AsyncDisposable {
  * ```
  */
 export interface FreshDatabase extends AsyncDisposable {
-  /** A `pg`-compatible pool on the database (a real `pg.Pool` on Postgres). */
+  /** A real `pg.Pool` on the database. */
   readonly pool: pg.Pool;
   /** `pool.query`, bound. */
   readonly query: pg.Pool['query'];
-  /** Connection URL of the database (Postgres only; PGlite has none). */
-  readonly url: string | undefined;
+  /**
+   * Connection URL of the database: the real database on PostgreSQL; on PGlite, fray's
+   * loopback wire server in front of the instance.
+   */
+  readonly url: string;
   /** Name of the database (Postgres only). */
   readonly name: string | undefined;
   /** The engine it runs on. */
@@ -71,6 +86,8 @@ export interface IsolatedViewOptions {
   readonly engine: DatabaseEngine;
   readonly sessions: SessionSet;
   readonly waitTimeout: number;
+  /** The server behind `view.url`. */
+  readonly wire: WireServer;
   /** Called once the view is gone (for the database's bookkeeping). */
   readonly onDispose: (view: IsolatedView) => void;
 }
@@ -80,7 +97,7 @@ export interface IsolatedViewOptions {
  *
  * @example
  * ```ts
- * const view = await openIsolatedView({ engine: 'pglite', sessions, waitTimeout: 3000, onDispose });
+ * const view = await openIsolatedView({ engine: 'pglite', sessions, waitTimeout: 3000, wire, onDispose });
  * ```
  */
 export async function openIsolatedView(options: IsolatedViewOptions): Promise<IsolatedView> {
@@ -103,11 +120,13 @@ export async function openIsolatedView(options: IsolatedViewOptions): Promise<Is
     await options.sessions.release(session, holder, false);
     throw error;
   }
-  const pool = new FrayPool(core);
+  const pool = createFrayPool(core);
+  const served = options.wire.register({ core, virtualTransactions: true });
   let disposing: Promise<void> | undefined;
   const view: IsolatedView = {
-    pool: pool as unknown as pg.Pool,
-    query: pool.query.bind(pool) as pg.Pool['query'],
+    pool,
+    query: pool.query.bind(pool),
+    url: served.url,
     engine: options.engine,
     get disposed() {
       return disposing !== undefined;
@@ -116,6 +135,7 @@ export async function openIsolatedView(options: IsolatedViewOptions): Promise<Is
       disposing ??= (async () => {
         let healthy = false;
         try {
+          served.close('terminating connection: the isolated() view was disposed (fray/db)');
           await core.close('this isolated() view');
           await runner!.rollback();
           healthy = true;

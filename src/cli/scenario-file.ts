@@ -18,6 +18,7 @@ import {
   type CompareOptions,
   type Scenario,
 } from '../load/index.ts';
+import { validateExploreOptions } from '../race/index.ts';
 
 /** load() options a scenario cannot set: the CLI decides them. */
 const CLI_DECIDES: ReadonlySet<string> = new Set(['thread', 'allowRemote', 'signal', 'onProgress']);
@@ -225,6 +226,19 @@ export async function loadScenarioFile(file: string, cwd: string): Promise<Loade
           file,
           `races.${name}.expect is ${JSON.stringify(expectation)}.`,
           "use expect: 'race' for a known race kept to demonstrate it, or leave it out (race-free).",
+        );
+      }
+      // Everything else is explore()'s: a misspelt check or a bad run count is refused here,
+      // before the app starts, not after a load run.
+      const { expect: _expect, ...explore } = shape;
+      try {
+        validateExploreOptions(explore);
+      } catch (error) {
+        if (!isFrayError(error)) throw error;
+        throw new CliScenarioError(
+          file,
+          `races.${name}: ${error.message.split('\n')[0] ?? ''}`,
+          error.fix ?? 'see docs/race.md, Options.',
         );
       }
     }

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { activeController } from '../control/index.ts';
 import { DbWaitTimeoutError, type DbClosedError } from '../errors/index.ts';
 
 // Captured at module load: a test's fake timers must not freeze fray's own bookkeeping.
@@ -91,6 +92,15 @@ export class Gate {
   /** Run `run` once the session is free for `owner`. */
   enqueue<T>(owner: Owner, run: () => Promise<T>): Promise<T> {
     if (this.closedBy !== null) return Promise.reject(this.closedBy);
+    const holder = this.txOwner;
+    if (holder !== null && holder !== owner)
+      // A race explorer must not present a pass as covering interleavings of two
+      // transactions that this one session can only run one after the other.
+      activeController()?.report?.({
+        kind: 'serialized',
+        what: `the ${this.options.label} ran ${owner.label}'s statements only after ${holder.label}'s transaction ended: transactions on one session run one at a time, so a race between them cannot show`,
+        fix: "explore transaction races on fresh() databases with engine 'postgres' (each connection a real session, row locks included)",
+      });
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ owner, run, resolve: resolve as (value: unknown) => void, reject });
       this.pump();

@@ -58,6 +58,15 @@ let turnId = 0;
 let startingBarrier = false;
 const HTTP_RESOURCE = /^HTTP(?:Client|Server)AsyncResource$/;
 
+/** The turn running now: whether fray started it, and the resource that began it if not. */
+export function currentTurn(): {
+  readonly controlled: boolean;
+  readonly resource: object | undefined;
+  readonly id: number;
+} {
+  return { controlled: turnControlled, resource: turnResource, id: turnId };
+}
+
 /** Create fray's own barrier Immediate: the turn it starts is where decisions are taken. */
 export function startBarrier(schedule: () => void): void {
   startingBarrier = true;

@@ -27,8 +27,10 @@
  * @module
  */
 export { explore } from './explore.ts';
+export { validateExploreOptions } from './options.ts';
 export type { ExploreOptions, ExploreResult, RaceControl, RaceFailure, StrategyOption } from './options.ts';
 export type {
+  ControlGap,
   Deviation,
   Outcome,
   Outcomes,

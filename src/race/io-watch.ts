@@ -61,11 +61,16 @@ export interface IoHost {
   settleIo(op: OpState): void;
   /** Something changed that quiescence waits for. */
   poke(): void;
+  /** A request went out to the outside world (it may release a lock someone waits on). */
+  sent(): void;
 }
 
 /** One request on a held socket: the operation its answer is delivered by. */
 interface Exchange {
-  readonly op: OpState;
+  /** The operation delivering the answer; none for a handshake, passed on as it arrives. */
+  readonly op: OpState | undefined;
+  /** When the request was written (real ms): a handshake is real work fray waits for. */
+  readonly since: number;
   /** Answers the request asks for (see `Framer.requests`); 0 while its last part is unwritten. */
   expected: number;
   /** Bytes the server sent unasked (a notification): not waiting for a request's end. */
@@ -209,6 +214,7 @@ export class IoWatch {
   /** A task wrote to a real socket: an answer is on its way, and will be held. */
   taskWrite(socket: Socket, chunk: unknown, encoding: unknown, frame: Frame): void {
     if (!this.#host.live) return;
+    this.#host.sent();
     const bytes = toBuffer(chunk, encoding);
     let held = heldSockets.get(socket);
     if (held?.host !== this.#host) {
@@ -242,8 +248,11 @@ export class IoWatch {
       last.expected += count;
       return;
     }
+    // Opening the connection is not an interleaving point: its answer goes straight through.
+    const handshake = held.framer?.handshake?.(bytes) === true;
     held.exchanges.push({
-      op: this.#open(held, frame),
+      op: handshake ? undefined : this.#open(held, frame),
+      since: realPerformanceNow(),
       expected: count,
       answer: undefined,
       unsolicited: false,
@@ -276,6 +285,7 @@ export class IoWatch {
       if (next !== undefined && !next.unsolicited && next.expected === 0 && !quiet) break;
       const exchange = next ?? {
         op: this.#open(held, held.frame),
+        since: realPerformanceNow(),
         expected: 0,
         answer: undefined,
         unsolicited: true,
@@ -290,7 +300,7 @@ export class IoWatch {
       const take = length ?? held.pending.length;
       exchange.answer = take > 0 ? [[held.pending.subarray(0, take), undefined]] : [];
       // Its answer is here: what it waits for now is the delivery of the answers before it.
-      exchange.op.didIO = false;
+      if (exchange.op !== undefined) exchange.op.didIO = false;
       held.pending = held.pending.subarray(take);
       if (held.pending.length === 0 && held.ended) {
         exchange.answer.push([null, undefined]);
@@ -298,9 +308,24 @@ export class IoWatch {
       }
       if (quiet) break;
     }
-    const head = held.exchanges[0];
-    if (head?.answer !== undefined && head.op.phase === 'running') this.#host.settleIo(head.op);
-    else this.#host.poke();
+    this.#advance(held);
+    this.#host.poke();
+  }
+
+  /**
+   * Pass on complete handshake answers at the head of the connection, then settle the oldest
+   * complete answer: its delivery is the next decision about this connection.
+   */
+  #advance(held: HeldSocket): void {
+    for (let head = held.exchanges[0]; head?.answer !== undefined; head = held.exchanges[0]) {
+      if (head.op !== undefined) {
+        if (head.op.phase === 'running') this.#host.settleIo(head.op);
+        return;
+      }
+      held.exchanges.shift();
+      for (const [chunk, encoding] of head.answer)
+        originalPush.call(held.socket, chunk, encoding as BufferEncoding | undefined);
+    }
   }
 
   /** Hand the oldest answer to the client library, then settle the next one if complete. */
@@ -308,8 +333,7 @@ export class IoWatch {
     const exchange = held.exchanges.shift();
     for (const [chunk, encoding] of exchange?.answer ?? [])
       originalPush.call(held.socket, chunk, encoding as BufferEncoding | undefined);
-    const head = held.exchanges[0];
-    if (head?.answer !== undefined && head.op.phase === 'running') this.#host.settleIo(head.op);
+    this.#advance(held);
   }
 
   /**
@@ -332,6 +356,11 @@ export class IoWatch {
     let since: number | undefined;
     for (const request of this.#requests.values())
       since = since === undefined ? request.startedAt : Math.min(since, request.startedAt);
+    // A connection being opened: its handshake is real work, not a decision.
+    for (const held of this.#sockets)
+      for (const exchange of held.exchanges)
+        if (exchange.op === undefined && exchange.answer === undefined)
+          since = since === undefined ? exchange.since : Math.min(since, exchange.since);
     return since;
   }
 
@@ -344,7 +373,12 @@ export class IoWatch {
 
   /** Requests in flight, for timeout messages. */
   inFlight(): string[] {
-    return [...this.#requests.values()].map((r) => r.type);
+    const opening = [...this.#sockets].filter((held) =>
+      held.exchanges.some((exchange) => exchange.op === undefined && exchange.answer === undefined),
+    );
+    return [...this.#requests.values()]
+      .map((r) => r.type)
+      .concat(opening.map((held) => `${held.label} (opening)`));
   }
 
   /** Give every held socket its bytes back (the run ended): nothing stays withheld. */
@@ -360,14 +394,23 @@ export class IoWatch {
     this.#sockets.clear();
   }
 
+  /** Whether `handle` is the handle of a socket this run holds (a turn its data began). */
+  #ownsHandle(handle: object | undefined): boolean {
+    if (handle === undefined) return false;
+    for (const held of this.#sockets)
+      if ((held.socket as Socket & { _handle?: object | null })._handle === handle) return true;
+    return false;
+  }
+
   // ── gaps ───────────────────────────────────────────────────────────────────
 
   /** Task code ran in a turn fray did not start. */
   resumedOutside(task: TaskState | undefined, turn: object | undefined, turnId: number): void {
     // Node's own promise machinery for a request a task started (fs.promises, dns.promises,
-    // webcrypto) runs in the request's turn. With awaits controlled, the task's own code goes
-    // on only at a decision, and quiescence waited for the request: only that machinery runs.
-    if (this.#awaitsControlled && this.#requestIds.has(turnId)) return;
+    // webcrypto), or a client library finishing a connection's handshake, runs in that work's
+    // turn. With awaits controlled, the task's own code goes on only at a decision, and
+    // quiescence waited for that work: only the machinery runs there.
+    if (this.#awaitsControlled && (this.#requestIds.has(turnId) || this.#ownsHandle(turn))) return;
     const what = describeTurn(turn);
     const key = `${task?.label ?? ''}\u0000${what}`;
     if (this.#gapKeys.has(key)) return;

@@ -313,3 +313,17 @@ export function normalizeOptions(
     quiet: options.quiet === true,
   };
 }
+
+/**
+ * Check `explore()` options without running anything: unknown options (a misspelt `check`),
+ * values out of range, a missing `tasks`. Throws the `FRAY_RACE_OPTIONS` error `explore()`
+ * would. For tools that collect explorations to run later (`fray run`'s `races`).
+ *
+ * @example
+ * ```ts
+ * validateExploreOptions({ tasks, chek }); // throws: 'chek' is not an option — did you mean 'check'?
+ * ```
+ */
+export function validateExploreOptions(options: unknown): void {
+  normalizeOptions(options as ExploreOptions<unknown, TaskSet>, {}, () => 0);
+}

@@ -56,8 +56,13 @@ export class Quiescence {
   readonly #ioOwners = new Map<number, OpState>();
   #wake: (() => void) | undefined;
   #deadline = 0;
-  /** Real time of the latest decision: real work gets a fresh window after each one. */
-  #decidedAt = 0;
+  /**
+   * Real time of the latest request sent to the outside world (a socket write, a request a
+   * task started): real work assumed blocked gets a fresh window after each one — only such a
+   * request (a COMMIT) can release what it waits on (a row lock). A decision that sends
+   * nothing cannot, so it costs no wait.
+   */
+  #sentAt = 0;
   #blockedNoted = false;
   /** The step after which the quiet window before a deadlock was granted. */
   #graceStep = -1;
@@ -74,9 +79,9 @@ export class Quiescence {
     this.#deadline = realPerformanceNow() + this.#spec.timeout;
   }
 
-  /** A decision was taken now. */
-  decided(): void {
-    this.#decidedAt = realPerformanceNow();
+  /** Something was just sent to the outside world. */
+  sent(): void {
+    this.#sentAt = realPerformanceNow();
   }
 
   /** Something quiescence waits for may have changed. */
@@ -102,6 +107,7 @@ export class Quiescence {
   /** A resource created in the real work of a wrapped call or fetch. */
   realResource(asyncId: number, type: string, op: OpState | undefined): boolean {
     if (op === undefined || !isRealWork(type) || createdByFray(stackLines())) return false;
+    this.sent();
     op.outstanding++;
     op.didIO = true;
     this.#ioOwners.set(asyncId, op);
@@ -151,12 +157,12 @@ export class Quiescence {
       let busy = false;
       const blocked = this.#blockedOps();
       const window = (startedAt: number): number =>
-        Math.max(startedAt, this.#decidedAt) + this.#spec.blockedAfter;
+        Math.max(startedAt, this.#sentAt) + this.#spec.blockedAfter;
       for (const op of run.ops) {
         if (op.phase !== 'running' || !op.real || blocked.has(op)) continue;
         // Idle real work waits only on promises: something a decision will release.
         if (op.outstanding === 0 && !op.didIO) continue;
-        // Any decision may have released what it waits on (a lock): a fresh window after each.
+        // Anything sent since may have released what it waits on (a lock): a fresh window.
         const expiry = window(op.startedAt);
         if (now >= expiry) {
           if (!op.assumedBlocked) {

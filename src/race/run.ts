@@ -25,7 +25,7 @@ import {
 } from '../errors/index.ts';
 import type { RaceHook } from '../errors/index.ts';
 import type { Socket } from 'node:net';
-import { forgetSink, type ResourceSink } from './async-tracker.ts';
+import { currentTurn, forgetSink, type ResourceSink } from './async-tracker.ts';
 import { frames, snapshot, type Frame } from './frames.ts';
 import { IoWatch, type IoHost } from './io-watch.ts';
 import {
@@ -190,12 +190,17 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   // ── sockets and the outside world ───────────────────────────────────────────
 
   socketWrite(): void {
+    this.quiescence.sent();
     const op = (frames.getStore() as Frame<Run, TaskState, OpState> | undefined)?.op;
     if (op !== undefined && op.phase === 'running') op.didIO = true;
   }
 
   taskSocketWrite(socket: Socket, chunk: unknown, encoding: unknown, frame: Frame): void {
     if (frame.run === this) this.io.taskWrite(socket, chunk, encoding, frame);
+  }
+
+  sent(): void {
+    this.quiescence.sent();
   }
 
   openIo(frame: Frame, label: string, deliver: () => void): OpState {
@@ -215,7 +220,9 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     if (frame.zone === 'real')
       return this.quiescence.realResource(asyncId, type, frame.op as OpState | undefined);
     if (frame.zone !== 'task') return false;
-    return this.io.taskResource(asyncId, type, frame, resource);
+    const tracked = this.io.taskResource(asyncId, type, frame, resource);
+    if (tracked) this.quiescence.sent();
+    return tracked;
   }
 
   resourceBefore(asyncId: number): void {
@@ -300,9 +307,10 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
    * decision, its delivery; a promise fray already controls is awaited as it is.
    */
   awaitPoint(value: unknown, site: string, frame: Frame): unknown {
-    if (frame.run !== this) return value;
-    if (this.#ended) return new NativePromise(() => {});
-    if (isControlled(value)) return value;
+    // After the run, work still going on (a handler finishing after its response was sent)
+    // runs to its end uncontrolled, as it would have without fray: frozen at an await it could
+    // leave a transaction open on a connection the next run reuses.
+    if (frame.run !== this || this.#ended || isControlled(value)) return value;
     let resolveCaller!: (value: unknown) => void;
     let rejectCaller!: (reason: unknown) => void;
     const promise = new NativePromise<unknown>((resolve, reject) => {
@@ -325,12 +333,20 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     // Adopted in the task's context (a thenable's `then` is the task's code), watched from none:
     // fray's own reaction is not task code resumed by whatever settles the value.
     const adopted = NativePromise.resolve(value);
+    const task = frame.task as TaskState | undefined;
+    const settle = (outcome: Outcome): void => {
+      // Settled by the outside world (a timer or connection set up before the run), not by a
+      // decision or by work the run waits for: the schedule followed it, not a choice.
+      const turn = currentTurn();
+      if (!turn.controlled && !this.#ended) this.io.resumedOutside(task, turn.resource, turn.id);
+      this.#settleOp(op, outcome);
+    };
     frames.exit(
       () =>
         void nativeThen.call(
           adopted,
-          (settled) => this.#settleOp(op, { status: 'fulfilled', value: settled }),
-          (reason) => this.#settleOp(op, { status: 'rejected', reason }),
+          (settled) => settle({ status: 'fulfilled', value: settled }),
+          (reason) => settle({ status: 'rejected', reason }),
         ),
     );
     return promise;
@@ -675,7 +691,6 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
         chosen: index,
       });
       this.#taken.add(decision.id);
-      this.quiescence.decided();
       this.#seqAtDecision = this.#seq;
       this.#take(decision);
     }

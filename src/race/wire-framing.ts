@@ -24,6 +24,13 @@ export interface Framer {
    */
   requests(chunk: Buffer): number;
   /**
+   * Whether `chunk` is part of opening the connection (PostgreSQL's startup, TLS and password
+   * messages; Redis' HELLO, AUTH, SELECT, CLIENT, INFO): its answer is not a point where tasks
+   * interleave, and a pool that opens a connection in one run and reuses it in the next must
+   * not change the schedule. Optional: nothing is a handshake.
+   */
+  handshake?(chunk: Buffer): boolean;
+  /**
    * The length of the complete answer to `count` requests at the start of `data`, or
    * `undefined` while part of it is still on its way. `count` 0: bytes the server sent
    * unasked (a notification, a pub/sub message): the length of the whole messages there.
@@ -36,6 +43,12 @@ const RESP_TYPES = new Set('+-:$*%~>_,#(!=|'.split('').map((c) => c.charCodeAt(0
 /** PostgreSQL: messages are a type byte and a big-endian length that counts itself. */
 class PgFramer implements Framer {
   readonly protocol = 'pg';
+
+  handshake(chunk: Buffer): boolean {
+    if (chunk.length >= 8 && chunk.readInt32BE(0) === chunk.length) return true; // SSL/GSS/startup
+    return chunk[0] === 0x70; // 'p': password, SASL initial response and response
+  }
+
   /** The client asked for TLS: the next answer is one byte, `S` or `N`. */
   #sslAsked = false;
 
@@ -120,6 +133,12 @@ function respEnd(data: Buffer, at: number): number {
 /** Redis: one reply per command, in order; RESP3 pushes answer nothing. */
 class RespFramer implements Framer {
   readonly protocol = 'redis';
+
+  handshake(chunk: Buffer): boolean {
+    // `*N\r\n$len\r\nNAME\r\n…`: the first command's name.
+    const name = /^\*\d+\r\n\$\d+\r\n([A-Za-z]+)\r\n/.exec(chunk.toString('latin1', 0, 40))?.[1];
+    return name !== undefined && /^(hello|auth|select|client|info|readonly)$/i.test(name);
+  }
 
   requests(chunk: Buffer): number {
     // Commands are RESP arrays of bulk strings (or inline lines); several may be pipelined.

@@ -3,10 +3,12 @@
  * where fray/race may switch tasks, labelled with the source location it stands at.
  *
  * `await expr` is rewritten to `await __fray$a(expr, "src/orders/service.ts:42")` and
- * `for await (x of it)` to `for await (x of __fray$i(it, "…"))`. Outside an exploration both
- * helpers return their argument unchanged (one property read), so the module behaves exactly
- * as before; inside a run's task they hand the awaited value to the run, which delivers it when
- * it decides to. Nothing else in the module changes: positions are kept (the helpers are
+ * `for await (x of it)` to `for await (x of __fray$i(it, "…"))` — each guarded by
+ * `typeof __fray$a == "function"`, because a function's source may be run where the module's
+ * helpers do not exist (Playwright's `page.evaluate(fn)` sends `fn.toString()` to a browser).
+ * Outside an exploration both helpers return their argument unchanged (one property read), so
+ * the module behaves exactly as before; inside a run's task they hand the awaited value to the
+ * run, which delivers it when it decides to. Nothing else in the module changes: positions are kept (the helpers are
  * declared on the first statement's line, after directives and a hashbang), and a source map
  * is returned for tools that compose them.
  *
@@ -74,7 +76,7 @@ interface ProgramNode extends Node {
  * @example
  * ```ts
  * const out = instrumentAwaits({ code: 'export async function f() { await g(); }', sourceType: 'module', label: 'src/f.ts' });
- * out?.code; // '… export async function f() { await __fray$a(g(), "src/f.ts:1"); }'
+ * out?.code; // '… export async function f() { await ((v) => (… __fray$a(v, "src/f.ts:1") …))(g()); }'
  * ```
  */
 export function instrumentAwaits(input: InstrumentInput): InstrumentOutput | undefined {
@@ -104,13 +106,19 @@ export function instrumentAwaits(input: InstrumentInput): InstrumentOutput | und
   full(program as unknown as Node, (node) => {
     if (node.type === 'AwaitExpression') {
       const { argument } = node as AwaitNode;
-      s.prependRight(argument.start, ' __fray$a((');
-      s.appendLeft(argument.end, `), ${site(node)})`);
+      s.prependRight(
+        argument.start,
+        ` ((v) => (typeof __fray$a == "function" ? __fray$a(v, ${site(node)}) : v))((`,
+      );
+      s.appendLeft(argument.end, '))');
       awaits++;
     } else if (node.type === 'ForOfStatement' && (node as ForOfNode).await) {
       const { right } = node as ForOfNode;
-      s.prependRight(right.start, ' __fray$i((');
-      s.appendLeft(right.end, `), ${site(node)})`);
+      s.prependRight(
+        right.start,
+        ` ((v) => (typeof __fray$i == "function" ? __fray$i(v, ${site(node)}) : v))((`,
+      );
+      s.appendLeft(right.end, '))');
       awaits++;
     }
   });

@@ -1,7 +1,10 @@
 /**
  * The marketplace API client: plain `fetch` with a per-attempt timeout, retries with
  * exponential backoff on network errors and 5xx, and a circuit breaker that stops calling
- * a provider that keeps failing. Timers and the clock are read at call time (not captured),
+ * a provider that keeps failing. A token refresh is never retried: the provider rotates the
+ * refresh token when it *receives* the request, so after a timeout the old token may already
+ * be spent — presenting it again is refused, and some providers revoke the whole family
+ * (fray/race found this: the retry after a timed-out refresh presented a rotated token). Timers and the clock are read at call time (not captured),
  * so tests can drive them with virtual time.
  *
  * @module
@@ -43,7 +46,7 @@ export interface MeliClientOptions {
   fetch: (input: string, init?: RequestInit) => Promise<Response>;
   clientId: string;
   clientSecret: string;
-  /** Per-attempt timeout in ms. Default 2,000. */
+  /** Per-attempt timeout in ms; 0 for none. Default 2,000. */
   timeoutMs?: number;
   /** Retries after the first attempt, for network errors, timeouts and 5xx. Default 2. */
   retries?: number;
@@ -98,6 +101,7 @@ export class MeliClient {
     const body = await this.#json<{ access_token: string; refresh_token: string; expires_in: number }>(
       '/oauth/token',
       {
+        retry: false,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
@@ -111,7 +115,7 @@ export class MeliClient {
     return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresIn: body.expires_in };
   }
 
-  async #json<T>(path: string, init: RequestInit): Promise<T> {
+  async #json<T>(path: string, init: RequestInit & { retry?: boolean }): Promise<T> {
     if (this.circuitOpen)
       throw new UnavailableError('marketplace circuit open: the provider kept failing; retry later');
     try {
@@ -129,12 +133,15 @@ export class MeliClient {
     }
   }
 
-  async #withRetries<T>(path: string, init: RequestInit): Promise<T> {
+  async #withRetries<T>(
+    path: string,
+    { retry = true, ...init }: RequestInit & { retry?: boolean },
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#attempt<T>(path, init);
       } catch (error) {
-        if (!(error instanceof RetryableError) || attempt >= this.#options.retries) throw error;
+        if (!retry || !(error instanceof RetryableError) || attempt >= this.#options.retries) throw error;
         await sleep(this.#options.backoffMs * 2 ** attempt);
       }
     }
@@ -142,7 +149,8 @@ export class MeliClient {
 
   async #attempt<T>(path: string, init: RequestInit): Promise<T> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#options.timeoutMs);
+    const timer =
+      this.#options.timeoutMs > 0 ? setTimeout(() => controller.abort(), this.#options.timeoutMs) : undefined;
     let response: Response;
     try {
       response = await this.#options.fetch(`${this.#options.baseUrl}${path}`, {

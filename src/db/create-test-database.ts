@@ -5,6 +5,7 @@
  * @module
  */
 import type { DatabaseInfo, Engine } from './engine.ts';
+import { warnLookalikes } from './lookalikes.ts';
 import { planMigrations } from './migrations.ts';
 import { resolveOptions, type CreateTestDatabaseOptions } from './options.ts';
 import { PgliteEngine } from './pglite-engine.ts';
@@ -141,7 +142,9 @@ export interface CleanupOptions {
  * Drop the databases left by fray runs that are no longer alive (killed, crashed, or
  * ended without `end()`). `createTestDatabase()` does this on its own at start; call it
  * from a global setup or a CI step to clean without starting a run. Databases of live
- * runs, databases in use, and every database fray did not name are left alone.
+ * runs, databases in use, every database fray did not name, and every database named like
+ * fray's that lacks fray's mark for its run (a look-alike) are left alone; look-alikes are
+ * named in a `FRAY_DB_LOOKALIKE` process warning.
  *
  * @example
  * ```ts
@@ -161,7 +164,9 @@ export async function cleanupStaleDatabases(options: CleanupOptions = {}): Promi
     types: undefined,
   });
   try {
-    return await server.cleanupStale();
+    const { dropped, lookalikes } = await server.cleanupStale();
+    warnLookalikes(lookalikes, server.parsed.redacted);
+    return dropped;
   } finally {
     await server.close();
   }

@@ -10,6 +10,7 @@ import { DbClosedError } from '../errors/index.ts';
 import { Background } from './background.ts';
 import { ClonePool } from './clone-pool.ts';
 import type { DatabaseInfo, Engine } from './engine.ts';
+import { warnLookalikes } from './lookalikes.ts';
 import type { MigrationPlan } from './migrations.ts';
 import type { ResolvedOptions } from './options.ts';
 import { PostgresServer } from './postgres-server.ts';
@@ -109,7 +110,7 @@ export class PostgresEngine implements Engine {
     });
     let cloner: PostgresEngine['cloner'];
     try {
-      await server.cleanupStale();
+      warnLookalikes((await server.cleanupStale()).lookalikes, server.parsed.redacted);
       let { name: template, origin } = options.cache
         ? await server.ensureTemplate(plan, options.keepTemplates)
         : { name: await server.privateTemplate(plan), origin: 'built' as const };

@@ -14,6 +14,7 @@ import {
   parseUrl,
   redactUrl,
   RUN_DATABASE,
+  staleOwned,
   withDatabase,
 } from './safety.ts';
 
@@ -173,5 +174,36 @@ describe('options', () => {
       expect(isFrayError(error) && error.code).toBe('FRAY_DB_USAGE');
       expect((error as Error).message).toContain('DATABASE_URL');
     }
+  });
+});
+
+describe("stale cleanup drops only what carries fray's mark", () => {
+  const mark = (run: string): string => JSON.stringify({ fray: 1, kind: 'worker', run, created: 'x' });
+
+  test('a look-alike (no comment, a foreign comment, a mark naming another run) is left alone', () => {
+    const rows = [
+      { datname: 'fray_zzrelzzrel_w1', comment: null },
+      { datname: 'fray_aaaaaaaaaa_w1', comment: "the team's scratch database" },
+      { datname: 'fray_bbbbbbbbbb_f2', comment: mark('cccccccccc') },
+      { datname: 'fray_dddddddddd_w1', comment: '{"fray":1' },
+    ];
+
+    const result = staleOwned(rows, new Set());
+
+    expect(result).toEqual({ drop: [], lookalikes: rows.map((row) => row.datname) });
+  });
+
+  test("fray's own: marked for its run, or unmarked with a marked database of the same run (died mid-create)", () => {
+    const rows = [
+      { datname: 'fray_0123456789_w1', comment: mark('0123456789') },
+      { datname: 'fray_0123456789_f2', comment: null },
+      { datname: 'fray_9999999999_w1', comment: mark('9999999999') },
+      { datname: 'fray_tpl_0123456789abcdef01234567', comment: null },
+      { datname: 'app', comment: null },
+    ];
+
+    const result = staleOwned(rows, new Set(['9999999999']));
+
+    expect(result).toEqual({ drop: ['fray_0123456789_w1', 'fray_0123456789_f2'], lookalikes: [] });
   });
 });

@@ -7,7 +7,7 @@
 import type { DatabaseInfo, Engine } from './engine.ts';
 import { warnLookalikes } from './lookalikes.ts';
 import { planMigrations } from './migrations.ts';
-import { resolveOptions, type CreateTestDatabaseOptions } from './options.ts';
+import { assertKnownOptions, resolveOptions, type CreateTestDatabaseOptions } from './options.ts';
 import { PgliteEngine } from './pglite-engine.ts';
 import { PostgresEngine } from './postgres-engine.ts';
 import { PostgresServer } from './postgres-server.ts';
@@ -152,6 +152,7 @@ export interface CleanupOptions {
  * ```
  */
 export async function cleanupStaleDatabases(options: CleanupOptions = {}): Promise<string[]> {
+  assertKnownOptions(options, ['url', 'allowRemote', 'allowProduction'], 'cleanupStaleDatabases()');
   const resolved = resolveOptions({
     engine: 'postgres',
     ...(options.url === undefined ? {} : { url: options.url }),

@@ -28,19 +28,31 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('loopback hosts', () => {
-  test.each(['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '/var/run/postgresql', 'db.localhost'])(
-    '%s is this machine',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(true);
-    },
-  );
+  test.each([
+    'localhost',
+    '127.0.0.1',
+    '127.1.2.3',
+    '::1',
+    '[::1]',
+    '/var/run/postgresql',
+    'db.localhost',
+    '::ffff:127.0.0.1',
+    '[::ffff:7f00:1]',
+  ])('%s is this machine', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
 
-  test.each(['db.internal', '10.0.0.5', '192.168.1.2', 'prod.example.com', '::2', '128.0.0.1'])(
-    '%s is not',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(false);
-    },
-  );
+  test.each([
+    'db.internal',
+    '10.0.0.5',
+    '192.168.1.2',
+    'prod.example.com',
+    '::2',
+    '128.0.0.1',
+    '::ffff:a00:5',
+  ])('%s is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+  });
 
   test('a remote host is refused with FRAY_DB_REMOTE unless allowed', () => {
     const remote = parseUrl('postgres://app:secret@db.prod.internal:5432/app');
@@ -149,6 +161,29 @@ describe('options', () => {
     expect(resolveOptions({ engine: 'postgres' }, { DATABASE_URL: 'postgres://127.0.0.1/y' }).url).toBe(
       'postgres://127.0.0.1/y',
     );
+  });
+
+  test('with no engine named, DATABASE_URL is used, as the options table says url defaults to it', () => {
+    const resolved = resolveOptions({ migrate: './migrations' }, { DATABASE_URL: 'postgres://127.0.0.1/z' });
+
+    expect(resolved).toMatchObject({ engine: 'postgres', url: 'postgres://127.0.0.1/z' });
+    expect(resolveOptions({ engine: 'pglite' }, { DATABASE_URL: 'postgres://127.0.0.1/z' }).engine).toBe(
+      'pglite',
+    );
+  });
+
+  test('an unknown option (a typo) is refused, naming the option it resembles', () => {
+    let error: unknown;
+    try {
+      resolveOptions({ engin: 'postgres' } as never, {});
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(isFrayError(error) && error.code).toBe('FRAY_DB_USAGE');
+    expect((error as Error).message).toContain("unknown option 'engin' for createTestDatabase()");
+    expect((error as Error).message).toContain("did you mean 'engine'?");
+    expect(codeOf(() => resolveOptions(null as never, {}))).toBe('FRAY_DB_USAGE');
   });
 
   test('defaults and limits', () => {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { DbProductionError, DbRemoteError, DbUnsafeNameError, DbUsageError } from '../errors/index.ts';
 import type { Environment } from './options.ts';
 
@@ -138,10 +138,14 @@ export function isLoopbackHost(host: string): boolean {
   const lower = bare.toLowerCase();
   if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
   const kind = isIP(lower);
-  if (kind === 4) return lower.startsWith('127.');
-  if (kind === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
-  return false;
+  // BlockList knows every spelling, IPv4-mapped included: the URL parser turns
+  // [::ffff:127.0.0.1] into [::ffff:7f00:1].
+  return kind !== 0 && LOOPBACK.check(lower, kind === 4 ? 'ipv4' : 'ipv6');
 }
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
 
 // `postgres://user@/db?host=/socket/dir` (a Unix socket, credentials, no host) is a valid
 // libpq URL but not a valid WHATWG URL; parse it with a placeholder host and put it back.

@@ -123,6 +123,13 @@ export function reportTable(report: LoadReport, paint: Paint): string {
   for (const level of report.levels) {
     if (!level.valid)
       lines.push(paint.bad(`  ${level.label} is invalid: ${level.invalidReasons.join('; ')}`));
+    const interrupted = level.interrupted ?? 0;
+    if (interrupted > 0)
+      lines.push(
+        paint.warn(
+          `  ${level.label}: ${interrupted.toLocaleString('en-US')} request${interrupted === 1 ? ' was' : 's were'} still running when the level ended (${formatMs(level.interruptedMinMs ?? 0)} or more in flight) and ${interrupted === 1 ? 'was' : 'were'} aborted — not counted as errors; their time in flight is in the latency percentiles as a lower bound`,
+        ),
+      );
     for (const [kind, count] of Object.entries(level.errors)) {
       lines.push(
         paint.dim(

@@ -14,6 +14,7 @@ export {
 } from './mock.ts';
 export { CliFileError, CliScenarioError, CliUsageError } from './cli.ts';
 export {
+  LoadCallbackError,
   LoadCompareError,
   LoadGateError,
   LoadOptionsError,

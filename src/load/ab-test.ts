@@ -94,6 +94,7 @@ function merge(
   const samples: Record<string, string> = {};
   const timeline: TimelinePoint[] = [];
   let requests = 0;
+  let interrupted = 0;
   let ok = 0;
   let durationMs = 0;
   let dropped = 0;
@@ -109,7 +110,8 @@ function merge(
     for (const [kind, sample] of Object.entries(level.errorSamples)) samples[kind] ??= sample;
     for (const point of level.timeline) timeline.push({ ...point, t: point.t + durationMs });
     requests += level.requests;
-    ok += Math.round(level.successRate * level.requests);
+    interrupted += level.interrupted ?? 0;
+    ok += Math.round(level.successRate * (level.requests + (level.interrupted ?? 0)));
     durationMs += level.durationMs;
     dropped += level.dropped;
     arrivals += level.arrivals;
@@ -128,8 +130,9 @@ function merge(
     ...(uncorrected === undefined
       ? {}
       : { uncorrectedLatency: uncorrected.summary(), uncorrectedHistogram: uncorrected.encode() }),
-    successRate: requests === 0 ? 0 : ok / requests,
-    errorRate: requests === 0 ? 0 : (requests - ok) / requests,
+    interrupted,
+    successRate: requests + interrupted === 0 ? 0 : ok / (requests + interrupted),
+    errorRate: requests + interrupted === 0 ? 0 : (requests - ok) / (requests + interrupted),
     errors,
     errorSamples: samples,
     dropped,

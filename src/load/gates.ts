@@ -206,12 +206,35 @@ function format(kind: Kind, value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/**
+ * Why requests interrupted at the level's end keep a gate from passing, if they do. Their
+ * time in flight is a lower bound of their latency: a latency gate is still decided when
+ * every one of them had already exceeded the limit (then they count, truly, as over it);
+ * otherwise their latency — or, for rate gates, their outcome — is unknown.
+ */
+function interruptedShortfall(gate: ParsedGate, level: LevelReport, interrupted: number): string | undefined {
+  if (interrupted === 0) return undefined;
+  const shortest = level.interruptedMinMs ?? 0;
+  const what = `${interrupted.toLocaleString('en-US')} request${interrupted === 1 ? ' was' : 's were'} still running when the level ended and ${interrupted === 1 ? 'was' : 'were'} aborted after ${formatMs(shortest)} or more`;
+  if (gate.kind === 'latency') {
+    const upper = gate.op === '<' || gate.op === '<=';
+    if (upper && shortest >= gate.limit) return undefined;
+    return `${what}: their latency is unknown (the target stalled, or the level is too short for it)`;
+  }
+  if (gate.kind === 'rate') return `${what}: their outcome is unknown`;
+  return undefined;
+}
+
 function judge(gate: ParsedGate, level: LevelReport, confidence: number): GateResult {
   const upper = gate.op === '<' || gate.op === '<=';
   const side = upper ? 'upper' : 'lower';
   const pct = `${Number((confidence * 100).toFixed(2))}%`;
   const claim = `${gate.name} ${gate.op} ${format(gate.kind, gate.limit)}`;
-  const n = level.requests;
+  const interrupted = level.interrupted ?? 0;
+  // Interrupted requests are in the histogram (at their time in flight) and in the rates'
+  // denominator: every request the level started.
+  const n = level.requests + interrupted;
+  const unfinished = interruptedShortfall(gate, level, interrupted);
   let observed: number;
   let bound: number | undefined;
   let shortfall: string | undefined;
@@ -288,6 +311,9 @@ function judge(gate: ParsedGate, level: LevelReport, confidence: number): GateRe
   } else if (shortfall !== undefined) {
     status = 'inconclusive';
     detail = `observed ${observedText}, but ${shortfall}`;
+  } else if (unfinished !== undefined) {
+    status = 'inconclusive';
+    detail = `observed ${observedText}, but ${unfinished}`;
   } else if (bound !== undefined && !holds(bound, gate.op, gate.limit)) {
     status = 'inconclusive';
     detail = `observed ${observedText}, but its ${pct} ${side} bound is ${format(gate.kind, bound)} (n=${n.toLocaleString('en-US')}): run longer or loosen the gate`;

@@ -36,6 +36,16 @@ export interface LevelReport {
   readonly label: string;
   /** Measured requests that completed (successes and errors, timeouts included). */
   readonly requests: number;
+  /**
+   * Requests still running when the level ended — its deadline plus a short grace — and
+   * aborted: neither successes nor errors. Their time in flight is in the latency histogram
+   * as a lower bound, so a stall shows in the percentiles; gates that cannot be decided
+   * without their true latency or outcome say `inconclusive`. 0 when none (or in reports of
+   * older versions, where it is absent).
+   */
+  readonly interrupted?: number;
+  /** The shortest time in flight (ms) of an interrupted request. */
+  readonly interruptedMinMs?: number;
   /** Measurement time of the level, ms. */
   readonly durationMs: number;
   /** Completed requests per second. */
@@ -47,9 +57,9 @@ export interface LevelReport {
   readonly latency: LatencySummary;
   /** Open model: latency from the actual send, beside the corrected one. */
   readonly uncorrectedLatency?: LatencySummary;
-  /** Share of requests that succeeded (0–1). */
+  /** Share of requests (completed + interrupted) that succeeded (0–1). */
   readonly successRate: number;
-  /** Share of requests that failed (0–1). */
+  /** Share of requests (completed + interrupted) that failed (0–1); interrupted ones are not failures. */
   readonly errorRate: number;
   /** Failures by kind: `status 503`, `TypeError`, `ECONNRESET`, `timeout`. */
   readonly errors: Readonly<Record<string, number>>;
@@ -153,16 +163,20 @@ export function levelReport(measurement: LevelMeasurement, plan: LoadPlan): Leve
       : LatencyHistogram.decode(measurement.uncorrectedHistogram);
   const reasons = invalidReasons(measurement, plan);
   const completed = measurement.completed;
+  const interrupted = measurement.interrupted ?? 0;
+  const started = completed + interrupted;
   return {
     ...measurement.level,
     label: levelLabel(measurement.level),
     requests: completed,
+    interrupted,
+    ...(measurement.interruptedMinMs === undefined ? {} : { interruptedMinMs: measurement.interruptedMinMs }),
     durationMs: measurement.elapsedMs,
     throughput: (completed * 1000) / measurement.elapsedMs,
     latency: histogram.summary(),
     ...(uncorrected === undefined ? {} : { uncorrectedLatency: uncorrected.summary() }),
-    successRate: completed === 0 ? 0 : measurement.ok / completed,
-    errorRate: completed === 0 ? 0 : (completed - measurement.ok) / completed,
+    successRate: started === 0 ? 0 : measurement.ok / started,
+    errorRate: started === 0 ? 0 : (completed - measurement.ok) / started,
     errors: measurement.errors,
     errorSamples: measurement.errorSamples,
     dropped: measurement.dropped,

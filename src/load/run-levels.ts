@@ -126,6 +126,8 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
       elapsedMs: result.elapsedMs,
       completed: recorder.completed,
       ok: recorder.ok,
+      interrupted: recorder.interrupted,
+      ...(recorder.interrupted > 0 ? { interruptedMinMs: recorder.interruptedMinMs } : {}),
       errors: Object.fromEntries(recorder.errors),
       errorSamples: Object.fromEntries(recorder.errorSamples),
       dropped: result.dropped,

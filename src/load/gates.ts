@@ -425,17 +425,23 @@ export function checkGates(
     throw new LoadGateError('gates', 'no gate given.', "name at least one, e.g. { p99: '< 50ms' }.");
   const results: GateResult[] = [];
   for (const level of levels) {
-    if (!level.valid && options.allowInvalid !== true) {
+    // Invalid numbers fail every gate. Numbers a busy machine (or a short level) made
+    // unjudgeable make latency and throughput gates inconclusive; error rates, success
+    // rates and dropped arrivals mean the same on a busy machine and are judged as usual.
+    const inconclusive = level.invalidReasons.length === 0;
+    const machineSensitive = parsed.some((gate) => gate.kind === 'latency' || gate.kind === 'throughput');
+    if (!level.valid && options.allowInvalid !== true && (!inconclusive || machineSensitive)) {
+      const reasons = inconclusive ? (level.inconclusiveReasons ?? []) : level.invalidReasons;
       results.push({
         gate: 'valid',
         level: level.label,
-        status: 'fail',
+        status: inconclusive ? 'inconclusive' : 'fail',
         op: '>=',
         limit: 1,
         observed: 0,
         bound: undefined,
         samples: level.requests,
-        message: `${level.label}: the level is invalid — ${level.invalidReasons.join('; ')}`,
+        message: `${level.label}: the level is ${inconclusive ? 'inconclusive' : 'invalid'} — ${reasons.join('; ')}`,
       });
     }
     for (const gate of parsed) results.push(judge(gate, level, confidence));

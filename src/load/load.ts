@@ -21,6 +21,7 @@ import type { LoadProgress } from './progress.ts';
 import type { LevelMeasurement } from './recorder.ts';
 import { levelReport, reportEnvironment, type LoadReport } from './report.ts';
 import { isRequestModule, specToFetch, specToRaw, validateSpec } from './request.ts';
+import { listeningPids } from './machine.ts';
 import { runLevels } from './run-levels.ts';
 import {
   resolveTarget,
@@ -181,6 +182,9 @@ export async function load<T extends LoadTarget>(
   options: LoadOptions<ClientOf<T>> = {},
 ): Promise<LoadReport> {
   const plan = planLoad(options);
+  // fray/vitest warns here when other test files run in parallel (see docs/load.md).
+  const beforeRun = (globalThis as Record<symbol, unknown>)[Symbol.for('fray.load.beforeRun')];
+  if (typeof beforeRun === 'function') (beforeRun as () => void)();
   const resolved = await resolveTarget(target, { allowRemote: options.allowRemote });
   const request = normalizeRequest(options.request as LoadOptions['request'], resolved);
   const started = new Date();
@@ -240,6 +244,7 @@ export async function load<T extends LoadTarget>(
             : { kind: 'raw', requests: raw },
         expectStatus: expect === undefined ? undefined : typeof expect === 'number' ? [expect] : [...expect],
         poolSize,
+        targetPids: listeningPids(resolved.endpoint.port),
       },
       { signal, onProgress },
     );
@@ -277,6 +282,7 @@ export async function load<T extends LoadTarget>(
         onProgress,
         onLevel,
         calibration: functionTargetExecutor(() => undefined, isOk),
+        targetPids: resolved.kind === 'url' ? listeningPids(resolved.endpoint.port) : [],
       });
     } finally {
       urlExecutor?.pool.close();

@@ -7,6 +7,7 @@
  * @module
  */
 import { LatencyHistogram } from './histogram.ts';
+import type { MachineLoad } from './machine.ts';
 import type { PlannedLevel } from './options.ts';
 
 /** The generator's own health during a level. */
@@ -74,6 +75,10 @@ export interface LevelMeasurement {
   readonly timeline: readonly TimelinePoint[];
   readonly stoppedBy: StopReason;
   readonly health: GeneratorHealth;
+  /** What the rest of the machine did during the level (Linux: with steal). */
+  readonly machine?: MachineLoad;
+  /** The unmeasured warm-up run just before this level: what was discarded. */
+  readonly warmup?: { readonly requests: number; readonly durationMs: number };
 }
 
 interface Bucket {

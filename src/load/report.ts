@@ -7,9 +7,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { LoadReportError } from '../errors/index.ts';
-import { invalidReasons } from './health.ts';
+import { inconclusiveReasons, invalidReasons } from './health.ts';
+import type { MachineLoad } from './machine.ts';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
-import { levelLabel, type LoadPlan } from './options.ts';
+import { levelLabel, type LoadPlan, type WarmupPlan } from './options.ts';
 import type { GeneratorHealth, LevelMeasurement, StopReason, TimelinePoint } from './recorder.ts';
 
 /** One round of an A/B test, as stored in each side's level. */
@@ -71,14 +72,29 @@ export interface LevelReport {
   readonly arrivals: number;
   /** Open model: arrivals dispatched later than the tolerance. */
   readonly lateStarts: number;
-  /** Whether the numbers describe the target (see `invalidReasons`). */
+  /**
+   * Whether the numbers describe the target: no `invalidReasons` and no
+   * `inconclusiveReasons`.
+   */
   readonly valid: boolean;
+  /** Why the numbers are wrong: the generator saturated, nothing completed, the run was aborted. */
   readonly invalidReasons: readonly string[];
+  /**
+   * Why the numbers cannot be judged though nothing is wrong with target or generator: the
+   * machine was busy (other processes or workers, steal, the thread under test waiting for
+   * a core) or too few requests completed. Gates on such a level are `inconclusive`.
+   * Absent in reports of older versions.
+   */
+  readonly inconclusiveReasons?: readonly string[];
+  /** What the rest of the machine did during the level (Linux). */
+  readonly machine?: MachineLoad;
   readonly stoppedBy: StopReason;
   /** Epoch ms at which measurement began (the first intended start). */
   readonly startedAt: number;
   /** The generator's own health. */
   readonly generator: GeneratorHealth;
+  /** The unmeasured warm-up run just before this level, if any: requests and ms discarded. */
+  readonly warmup?: { readonly requests: number; readonly durationMs: number };
   /** Encoded HdrHistogram of `latency` (µs, compressed base64, lossless). */
   readonly histogram: string;
   /** Encoded HdrHistogram of `uncorrectedLatency`. */
@@ -115,7 +131,7 @@ export interface LoadReport {
     readonly durationMs?: number;
     readonly requests?: number;
     readonly timeoutMs: number;
-    readonly warmup?: { readonly durationMs: number } | { readonly requests: number };
+    readonly warmup?: WarmupPlan;
     readonly arrivals?: 'uniform' | 'poisson';
     readonly maxInFlight?: number;
   };
@@ -161,7 +177,13 @@ export function levelReport(measurement: LevelMeasurement, plan: LoadPlan): Leve
     measurement.uncorrectedHistogram === undefined
       ? undefined
       : LatencyHistogram.decode(measurement.uncorrectedHistogram);
-  const reasons = invalidReasons(measurement, plan);
+  const inconclusive = inconclusiveReasons(measurement, plan.validity.maxOtherCpu);
+  // On a busy machine a saturated or lagging generator is the machine's doing: inconclusive.
+  const generatorReasons = invalidReasons({ ...measurement, stoppedBy: 'duration', completed: 1 }, plan);
+  const reasons = invalidReasons(measurement, plan).filter(
+    (reason) => inconclusive.length === 0 || !generatorReasons.includes(reason),
+  );
+  if (inconclusive.length > 0) inconclusive.push(...generatorReasons);
   const completed = measurement.completed;
   const interrupted = measurement.interrupted ?? 0;
   const started = completed + interrupted;
@@ -182,11 +204,14 @@ export function levelReport(measurement: LevelMeasurement, plan: LoadPlan): Leve
     dropped: measurement.dropped,
     arrivals: measurement.arrivals,
     lateStarts: measurement.lateStarts,
-    valid: reasons.length === 0,
+    valid: reasons.length === 0 && inconclusive.length === 0,
     invalidReasons: reasons,
+    inconclusiveReasons: inconclusive,
+    ...(measurement.machine === undefined ? {} : { machine: measurement.machine }),
     stoppedBy: measurement.stoppedBy,
     startedAt: measurement.startedAt,
     generator: measurement.health,
+    ...(measurement.warmup === undefined ? {} : { warmup: measurement.warmup }),
     histogram: measurement.histogram,
     ...(measurement.uncorrectedHistogram === undefined
       ? {}

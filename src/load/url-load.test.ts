@@ -67,6 +67,7 @@ describe('URL targets', () => {
       request: [{ path: '/a' }, { method: 'POST', path: '/b', json: { x: 1 } }, { path: '/chunked' }],
       concurrency: 3,
       requests: 90,
+      warmup: 0,
     });
     // Assert
     const level = report.levels[0];

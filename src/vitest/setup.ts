@@ -25,6 +25,7 @@
  */
 import { frayMatchers } from './index.ts';
 import { installFrayLeaks } from './install-leaks.ts';
+import { warnAboutParallelLoad } from './parallel-load.ts';
 import { insideVitest, vitest } from './runtime.ts';
 
 // Captured at module load so a test's console stub cannot swallow fray's one warning.
@@ -34,6 +35,9 @@ function apply(): boolean {
   if (!insideVitest()) return false;
   const { expect, aroundEach } = vitest('fray/vitest/setup');
   expect.extend(frayMatchers);
+  const config = (globalThis as { __vitest_worker__?: { config?: { maxWorkers?: unknown } } })
+    .__vitest_worker__?.config;
+  warnAboutParallelLoad(typeof config?.maxWorkers === 'number' ? config.maxWorkers : 1);
   if (typeof aroundEach !== 'function') {
     // Vitest before 4.1: the matchers work, the leak checks cannot attach.
     consoleWarn(

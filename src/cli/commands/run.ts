@@ -104,7 +104,10 @@ losslessly) and a self-contained report.html.
 Options:
 ${flagHelp(FLAGS)}
 
-Exit codes: 0 every gate holds, 1 a gate, race check or baseline comparison fails, 2 bad input.
+Exit codes: 0 every gate holds, 1 a gate, race check or baseline comparison fails, 2 bad input,
+3 inconclusive: nothing failed, but a gate or the comparison could not be decided (a level
+measured while the machine was busy, too few requests, one run per side within run-to-run
+variation).
 `;
 
 /** The load target for a scenario, and how to stop it. */
@@ -463,6 +466,17 @@ export const runCommand: Command = {
       routes.some((route) => route.status === 'failed') ||
       (leaks !== undefined && leaks.length > 0) ||
       comparison?.verdict === 'regression';
-    return failed ? 1 : 0;
+    // Nothing failed, but something could not be decided: a gate without enough samples, a
+    // level the busy machine made unjudgeable, a comparison one run per side cannot settle.
+    const inconclusive =
+      (gates !== undefined && gates.results.some((result) => result.status === 'inconclusive')) ||
+      comparison?.verdict === 'inconclusive';
+    if (!failed && inconclusive)
+      write(
+        paint.warn(
+          '\ninconclusive (exit 3): nothing failed, but not everything could be decided — see the lines marked ? or inconclusive above.',
+        ),
+      );
+    return failed ? 1 : inconclusive ? 3 : 0;
   },
 };

@@ -425,23 +425,39 @@ export function checkGates(
     throw new LoadGateError('gates', 'no gate given.', "name at least one, e.g. { p99: '< 50ms' }.");
   const results: GateResult[] = [];
   for (const level of levels) {
-    // Invalid numbers fail every gate. Numbers a busy machine (or a short level) made
-    // unjudgeable make latency and throughput gates inconclusive; error rates, success
-    // rates and dropped arrivals mean the same on a busy machine and are judged as usual.
+    // Invalid numbers fail every gate. On a level a busy machine (or too few requests) made
+    // unjudgeable, a latency or throughput gate that holds still holds (contention only
+    // makes them worse), one that does not is inconclusive — not a verdict on the target;
+    // error rates, success rates and dropped arrivals mean the same and are judged as usual.
     const inconclusive = level.invalidReasons.length === 0;
-    const machineSensitive = parsed.some((gate) => gate.kind === 'latency' || gate.kind === 'throughput');
-    if (!level.valid && options.allowInvalid !== true && (!inconclusive || machineSensitive)) {
-      const reasons = inconclusive ? (level.inconclusiveReasons ?? []) : level.invalidReasons;
+    if (!level.valid && options.allowInvalid !== true && inconclusive) {
+      const why = (level.inconclusiveReasons ?? []).join('; ');
+      for (const gate of parsed) {
+        const result = judge(gate, level, confidence);
+        const sensitive = gate.kind === 'latency' || gate.kind === 'throughput';
+        results.push(
+          sensitive && result.status !== 'pass'
+            ? {
+                ...result,
+                status: 'inconclusive',
+                message: `${result.message}; not judged: the level is inconclusive — ${why}`,
+              }
+            : result,
+        );
+      }
+      continue;
+    }
+    if (!level.valid && options.allowInvalid !== true) {
       results.push({
         gate: 'valid',
         level: level.label,
-        status: inconclusive ? 'inconclusive' : 'fail',
+        status: 'fail',
         op: '>=',
         limit: 1,
         observed: 0,
         bound: undefined,
         samples: level.requests,
-        message: `${level.label}: the level is ${inconclusive ? 'inconclusive' : 'invalid'} — ${reasons.join('; ')}`,
+        message: `${level.label}: the level is invalid — ${level.invalidReasons.join('; ')}`,
       });
     }
     for (const gate of parsed) results.push(judge(gate, level, confidence));

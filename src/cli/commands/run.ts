@@ -461,7 +461,7 @@ export const runCommand: Command = {
     const failed =
       report.aborted ||
       shutdownError !== undefined ||
-      (gates !== undefined && !gates.pass) ||
+      (gates !== undefined && gates.results.some((result) => result.status === 'fail')) ||
       races.some((race) => race.status === 'failed' || race.status === 'error') ||
       routes.some((route) => route.status === 'failed') ||
       (leaks !== undefined && leaks.length > 0) ||

@@ -6,6 +6,7 @@
  */
 import type { DatabaseInfo, Engine } from './engine.ts';
 import { warnLookalikes } from './lookalikes.ts';
+import { backendOf } from './view-backends.ts';
 import { planMigrations } from './migrations.ts';
 import { assertKnownOptions, resolveOptions, type CreateTestDatabaseOptions } from './options.ts';
 import { PgliteEngine } from './pglite-engine.ts';
@@ -54,6 +55,13 @@ export interface TestDatabase extends AsyncDisposable {
   /** Postgres: resolves when the `fresh()` pool is full. PGlite: resolves at once. */
   prewarm(): Promise<void>;
   /**
+   * Cancel the statements `view` is running (Postgres: `pg_cancel_backend` on its
+   * connection; PGlite: nothing, its statements run on this thread). For runner fixtures
+   * whose test timed out: the view can then be disposed at once instead of after its SQL
+   * (a `pg_sleep(100)`) finishes. Resolves whether a statement was cancelled.
+   */
+  cancel(view: IsolatedView): Promise<boolean>;
+  /**
    * Dispose open views, drop every database this run created (Postgres), release the
    * PGlite instance. Idempotent.
    */
@@ -79,16 +87,22 @@ class TestDatabaseHandle implements TestDatabase {
     return this.engineImpl.info;
   }
 
-  isolated(): Promise<IsolatedView> {
-    return this.engineImpl.isolated();
-  }
-
   fresh(): Promise<FreshDatabase> {
     return this.engineImpl.fresh();
   }
 
   prewarm(): Promise<void> {
     return this.engineImpl.prewarm();
+  }
+
+  async cancel(view: IsolatedView): Promise<boolean> {
+    const pid = backendOf(view);
+    if (pid === undefined || this.engineImpl.cancelBackend === undefined) return false;
+    return this.engineImpl.cancelBackend(pid);
+  }
+
+  isolated(): Promise<IsolatedView> {
+    return this.engineImpl.isolated();
   }
 
   end(): Promise<void> {

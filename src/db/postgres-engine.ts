@@ -193,6 +193,25 @@ export class PostgresEngine implements Engine {
     return fresh;
   }
 
+  /**
+   * Cancel the statement running on backend `pid` (`pg_cancel_backend`), if that backend is
+   * one of this run's connections; resolves whether one was cancelled.
+   */
+  async cancelBackend(pid: number): Promise<boolean> {
+    const maintenance = await this.server.openMaintenance();
+    try {
+      const result = await maintenance.run((client) =>
+        client.query<{ cancelled: boolean }>(
+          'SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity WHERE pid = $1 AND application_name = $2',
+          [pid, this.server.appName],
+        ),
+      );
+      return result.rows[0]?.cancelled === true;
+    } finally {
+      await maintenance.close();
+    }
+  }
+
   /** Resolves once `freshPoolSize` clones are ready. */
   prewarm(): Promise<void> {
     this.assertOpen();

@@ -10,6 +10,7 @@ import { LeaseHolder } from './lease.ts';
 import { FrayPool } from './pg-pool.ts';
 import { PoolCore } from './pool-core.ts';
 import { IsolationRunner } from './runners.ts';
+import { recordBackend } from './view-backends.ts';
 import type { SessionSet } from './session-set.ts';
 
 /** The engine behind a test database. */
@@ -133,5 +134,6 @@ export async function openIsolatedView(options: IsolatedViewOptions): Promise<Is
       return view.dispose();
     },
   };
+  recordBackend(view, (session.client as { processID?: number | null }).processID);
   return view;
 }

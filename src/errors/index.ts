@@ -24,6 +24,7 @@ export {
   LoadWorkerError,
 } from './load.ts';
 export {
+  FileLeaksError,
   LateLeaksError,
   LeaksFoundError,
   LeaksUsageError,

@@ -1,8 +1,8 @@
 /**
  * The demo, end to end: `fray run` on the shop's scenario from the built package, as
- * `npm run demo` runs it. Latency budgets are not asserted here (CI machines are shared):
- * the budget is relaxed through SHOP_P99_BUDGET, and a second run sets an impossible one
- * to check that a failing gate fails the run.
+ * `npm run demo` runs it. Its default gates keep their meaning on a shared CI machine (no
+ * errors, p95 under 5 s, 50 requests/s); a second run adds an impossible p99 budget
+ * (SHOP_P99_BUDGET) to check that a gate that does not hold never passes.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -59,7 +59,7 @@ describe.skipIf(!built)('npm run demo', () => {
   test('audits the shop: routes, races found and fixed, load levels, no leaks, reports; exit 0', async () => {
     const out = join(dir, 'ok');
 
-    const result = await demo(out, [], { SHOP_P99_BUDGET: '< 5s' });
+    const result = await demo(out, [], {});
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -93,10 +93,7 @@ describe.skipIf(!built)('npm run demo', () => {
       const out = join(dir, 'postgres');
 
       // Act
-      const result = await demo(out, ['--duration', '2s'], {
-        SHOP_P99_BUDGET: '< 5s',
-        DATABASE_URL: postgresUrl ?? '',
-      });
+      const result = await demo(out, ['--duration', '2s'], { DATABASE_URL: postgresUrl ?? '' });
 
       // Assert
       expect(result.stderr).toBe('');

@@ -122,10 +122,17 @@ export default defineScenario({
   duration: '2s',
   // (fray warms up before the first level by default: 1,000 requests or 1 s.)
   // Gates whose meaning survives a busy laptop or CI runner: no request fails, none stalls
-  // (p99 under 2 s), and the service keeps serving. A tight latency budget belongs in a load
-  // test run alone on a quiet machine; on a busy one fray calls it inconclusive (exit 3).
-  // SHOP_P99_BUDGET overrides the latency budget: '< 1ms' shows a failing gate (exit 1).
-  gates: { p99: process.env.SHOP_P99_BUDGET ?? '< 2s', errorRate: 0, throughput: '>= 50/s' },
+  // (p95 under 5 s: at c=100 on two busy cores, queueing alone reaches 2 s; a p95 bound needs
+  // 59 samples where p99 needs 299, which a slow first level may not reach), and the service
+  // keeps serving. A tight latency budget belongs in a load test run alone on a quiet
+  // machine; on a busy one fray calls it inconclusive (exit 3).
+  // SHOP_P99_BUDGET adds a p99 budget: '< 1ms' shows a failing gate (exit 1).
+  gates: {
+    p95: '< 5s',
+    ...(process.env.SHOP_P99_BUDGET === undefined ? {} : { p99: process.env.SHOP_P99_BUDGET }),
+    errorRate: 0,
+    throughput: '>= 50/s',
+  },
   // The naive code paths are kept beside their fixes to show what fray finds: each is
   // expected to race (found, with its replay line); each fix must pass every schedule explored.
   // The demo explores each fix for 100 runs — every schedule with one deviation and a sample

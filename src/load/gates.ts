@@ -9,6 +9,7 @@
  * @module
  */
 import { LoadGateError } from '../errors/index.ts';
+import { TOO_FEW_REQUESTS } from './health.ts';
 import { rankOfPercentile } from './histogram.ts';
 import { levelHistogram, type LevelReport, type LoadReport } from './report.ts';
 import { normalQuantile, quantileRankBound, studentTQuantile, wilsonInterval } from './stats.ts';
@@ -430,6 +431,13 @@ export function checkGates(
     // makes them worse), one that does not is inconclusive — not a verdict on the target;
     // error rates, success rates and dropped arrivals mean the same and are judged as usual.
     const inconclusive = level.invalidReasons.length === 0;
+    // Too few requests alone is the bounds' business (they say inconclusive where they cannot
+    // decide); a gate the level clearly misses still fails.
+    const machineBusy = (level.inconclusiveReasons ?? []).some((reason) => !TOO_FEW_REQUESTS.test(reason));
+    if (!level.valid && options.allowInvalid !== true && inconclusive && !machineBusy) {
+      for (const gate of parsed) results.push(judge(gate, level, confidence));
+      continue;
+    }
     if (!level.valid && options.allowInvalid !== true && inconclusive) {
       const why = (level.inconclusiveReasons ?? []).join('; ');
       for (const gate of parsed) {

@@ -115,7 +115,11 @@ describe('fray run', () => {
     const fast = syntheticLevel({ label: 'c=2', samplesMs: Array.from({ length: 5000 }, () => 0.001) });
     await writeFile(
       baseline,
-      JSON.stringify(syntheticReport([fast, { ...fast, label: 'c=4', concurrency: 4 }])),
+      // A baseline of the same scenario (its name), or fray refuses it.
+      JSON.stringify({
+        ...syntheticReport([fast, { ...fast, label: 'c=4', concurrency: 4 }]),
+        name: 'basic',
+      }),
     );
     const result = await fray([
       'run',
@@ -170,7 +174,10 @@ describe('fray run', () => {
     const baseline = join(dir, 'c1-baseline.json');
     await writeFile(
       baseline,
-      JSON.stringify(syntheticReport([syntheticLevel({ label: 'c=1', samplesMs: [1, 2, 3] })])),
+      JSON.stringify({
+        ...syntheticReport([syntheticLevel({ label: 'c=1', samplesMs: [1, 2, 3] })]),
+        name: 'basic',
+      }),
     );
     const out = join(dir, 'no-common-level');
 

@@ -1,8 +1,8 @@
 /**
  * The demo, end to end: `fray run` on the shop's scenario from the built package, as
- * `npm run demo` runs it. Latency budgets are not asserted here (CI machines are shared):
- * the budget is relaxed through SHOP_P99_BUDGET, and a second run sets an impossible one
- * to check that a failing gate fails the run.
+ * `npm run demo` runs it. Its default gates keep their meaning on a shared CI machine (no
+ * errors, p95 under 5 s, 50 requests/s); a second run adds an impossible p99 budget
+ * (SHOP_P99_BUDGET) to check that a gate that does not hold never passes.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -59,7 +59,7 @@ describe.skipIf(!built)('npm run demo', () => {
   test('audits the shop: routes, races found and fixed, load levels, no leaks, reports; exit 0', async () => {
     const out = join(dir, 'ok');
 
-    const result = await demo(out, [], { SHOP_P99_BUDGET: '< 5s' });
+    const result = await demo(out, [], {});
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -74,8 +74,8 @@ describe.skipIf(!built)('npm run demo', () => {
     expect(
       result.stdout.match(/replay: npx fray replay examples\/shop\/scenario\.ts 'fr1;[^']+'/g),
     ).toHaveLength(2);
-    expect(result.stdout).toMatch(/✓ oversellFixed: passed 200 runs/);
-    expect(result.stdout).toMatch(/✓ tokenRefreshFixed: passed 200 runs/);
+    expect(result.stdout).toMatch(/✓ oversellFixed: passed 100 runs/);
+    expect(result.stdout).toMatch(/✓ tokenRefreshFixed: passed 100 runs/);
     expect(result.stdout).toContain('leaks: none');
     expect(result.stdout).toMatch(/^c=10 .*\n^c=20 .*\n^c=50 .*\n^c=100 /m);
     expect(result.stdout).toContain('gates (95% confidence bounds): all hold');
@@ -93,10 +93,7 @@ describe.skipIf(!built)('npm run demo', () => {
       const out = join(dir, 'postgres');
 
       // Act
-      const result = await demo(out, ['--duration', '2s'], {
-        SHOP_P99_BUDGET: '< 5s',
-        DATABASE_URL: postgresUrl ?? '',
-      });
+      const result = await demo(out, ['--duration', '2s'], { DATABASE_URL: postgresUrl ?? '' });
 
       // Assert
       expect(result.stderr).toBe('');
@@ -106,19 +103,25 @@ describe.skipIf(!built)('npm run demo', () => {
       expect(result.stdout).toMatch(/⚠ oversellNaive: sold 2 copies of a record with 1 in stock — found/);
       expect(result.stdout).toMatch(/⚠ tokenRefreshNaive: rotated refresh token presented again/);
       expect(result.stdout).toMatch(/✓ oversellFixed: passed 30 runs/);
-      expect(result.stdout).toMatch(/✓ tokenRefreshFixed: passed 200 runs/);
+      expect(result.stdout).toMatch(/✓ tokenRefreshFixed: passed 100 runs/);
       expect(result.stdout).toContain('leaks: none');
       expect(result.stdout).toContain('gates (95% confidence bounds): all hold');
     },
     170_000,
   );
 
-  test('a gate that does not hold fails the run with exit 1', async () => {
+  test('a gate that does not hold never passes: exit 1, or 3 when the busy machine made the level inconclusive', async () => {
     const result = await demo(join(dir, 'failing'), ['--no-races', '--duration', '1s'], {
       SHOP_P99_BUDGET: '< 1us',
     });
 
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✗ c=10: p99 < 1 µs — observed/);
+    // Which one depends on what else the machine runs (other test files, in CI); both say so.
+    if (result.code === 1) expect(result.stdout).toMatch(/✗ c=10: p99 < 1 µs — observed/);
+    else {
+      expect(result.code).toBe(3);
+      expect(result.stdout).toMatch(
+        /\? c=\d+: p99 < 1 µs — observed .*; not judged: the level is inconclusive/,
+      );
+    }
   });
 });

@@ -119,16 +119,28 @@ export default defineScenario({
     { method: 'GET', path: '/meli/user', headers: { 'x-user-id': '1' } },
   ],
   concurrency: [10, 20, 50, 100],
-  duration: '3s',
-  warmup: '1s',
-  // SHOP_P99_BUDGET overrides the latency budget: '< 1ms' shows a failing gate (exit 1).
-  gates: { p99: process.env.SHOP_P99_BUDGET ?? '< 250ms', errorRate: 0, throughput: '>= 200/s' },
+  duration: '2s',
+  // (fray warms up before the first level by default: 1,000 requests or 1 s.)
+  // Gates whose meaning survives a busy laptop or CI runner: no request fails, none stalls
+  // (p95 under 5 s: at c=100 on two busy cores, queueing alone reaches 2 s; a p95 bound needs
+  // 59 samples where p99 needs 299, which a slow first level may not reach), and the service
+  // keeps serving. A tight latency budget belongs in a load test run alone on a quiet
+  // machine; on a busy one fray calls it inconclusive (exit 3).
+  // SHOP_P99_BUDGET adds a p99 budget: '< 1ms' shows a failing gate (exit 1).
+  gates: {
+    p95: '< 5s',
+    ...(process.env.SHOP_P99_BUDGET === undefined ? {} : { p99: process.env.SHOP_P99_BUDGET }),
+    errorRate: 0,
+    throughput: '>= 50/s',
+  },
   // The naive code paths are kept beside their fixes to show what fray finds: each is
   // expected to race (found, with its replay line); each fix must pass every schedule explored.
+  // The demo explores each fix for 100 runs — every schedule with one deviation and a sample
+  // beyond — to stay under a minute on a busy 2-core machine; the shop's suite runs 200.
   races: {
     oversellNaive: { ...oversellRace(shopDatabase, 'naive'), expect: 'race' },
-    oversellFixed: oversellRace(shopDatabase, 'conditional'),
+    oversellFixed: oversellRace(shopDatabase, 'conditional', { runs: 100 }),
     tokenRefreshNaive: { ...tokenRefreshRace(shopDatabase, 'naive'), expect: 'race' },
-    tokenRefreshFixed: tokenRefreshRace(shopDatabase, 'single-flight'),
+    tokenRefreshFixed: tokenRefreshRace(shopDatabase, 'single-flight', { runs: 100 }),
   },
 });

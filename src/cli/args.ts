@@ -1,10 +1,12 @@
 /**
- * Strict flag parsing for the `fray` commands: `--name value`, `--name=value`, boolean
- * `--flag` / `--no-flag`, short aliases, and positionals. An unknown flag or a missing
- * value is a usage error (exit 2) that lists the flags the command knows.
+ * Strict flag parsing for the `fray` commands — `--name value`, `--name=value`, boolean
+ * `--flag` / `--no-flag`, short aliases, positionals — by Node's `util.parseArgs`. An
+ * unknown flag or a missing value is a usage error (exit 2) that lists the flags the
+ * command knows.
  *
  * @module
  */
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { CliUsageError } from '../errors/index.ts';
 
 /** One flag a command accepts. */
@@ -25,7 +27,9 @@ export interface ParsedArgs {
 }
 
 /**
- * Parse `args` against `specs`.
+ * Parse `args` against `specs` with Node's own `util.parseArgs` (strict: unknown flags and
+ * missing values are errors; `--no-<flag>` negates a boolean), turning its errors into
+ * `FRAY_CLI_USAGE` lines that list the command's flags.
  *
  * @example
  * ```ts
@@ -34,63 +38,65 @@ export interface ParsedArgs {
  * ```
  */
 export function parseArgs(args: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
-  const flags: Record<string, string | boolean | undefined> = {};
-  const positionals: string[] = [];
-  const known = (): string => specs.map((spec) => `--${spec.name}`).join(', ');
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const long = arg.startsWith('--');
-    const [rawName, inline] = long ? splitOnce(arg.slice(2), '=') : [arg.slice(1), undefined];
-    let negated = false;
-    let spec = specs.find((candidate) => (long ? candidate.name === rawName : candidate.alias === rawName));
-    if (spec === undefined && long && rawName.startsWith('no-')) {
-      spec = specs.find((candidate) => candidate.name === rawName.slice(3) && candidate.type === 'boolean');
-      negated = spec !== undefined;
-    }
-    if (spec === undefined) {
-      throw new CliUsageError(
-        `unknown option '${arg}' for \`fray ${command}\`.`,
-        `run \`fray ${command} --help\`; the options are ${known() || '(none)'}.`,
-      );
-    }
-    if (spec.type === 'boolean') {
-      if (inline !== undefined) {
-        throw new CliUsageError(
-          `option --${spec.name} takes no value.`,
-          `write --${spec.name} or --no-${spec.name}.`,
-        );
-      }
-      flags[spec.name] = !negated;
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      const next = args[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-')) {
-        throw new CliUsageError(
-          `option --${spec.name} needs a value.`,
-          `write --${spec.name} <${spec.value ?? 'value'}>.`,
-        );
-      }
-      value = next;
-      i++;
-    }
-    flags[spec.name] = value;
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const spec of specs) {
+    options[spec.name] = { type: spec.type, ...(spec.alias === undefined ? {} : { short: spec.alias }) };
   }
-  return { flags, positionals };
+  let parsed: {
+    values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+    positionals: string[];
+  };
+  try {
+    parsed = nodeParseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: true,
+      allowNegative: true,
+    });
+  } catch (error) {
+    throw usageError(error, specs, command);
+  }
+  const flags: Record<string, string | boolean | undefined> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    // A flag given twice: the last one wins, as with every other CLI.
+    flags[name] = Array.isArray(value) ? value[value.length - 1] : value;
+  }
+  return { flags, positionals: parsed.positionals };
 }
 
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const index = text.indexOf(separator);
-  return index === -1 ? [text, undefined] : [text.slice(0, index), text.slice(index + 1)];
+/** `util.parseArgs`'s error as a one-line usage error naming the fix. */
+function usageError(error: unknown, specs: readonly FlagSpec[], command: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const known = specs.map((spec) => `--${spec.name}`).join(', ') || '(none)';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /option '([^']+)'/i.exec(message)?.[1] ?? message;
+    return new CliUsageError(
+      `unknown option '${option}' for \`fray ${command}\`.`,
+      `run \`fray ${command} --help\`; the options are ${known}.`,
+    );
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /--([\w-]+)/.exec(message)?.[1];
+    const spec = specs.find((candidate) => candidate.name === name);
+    if (spec?.type === 'boolean') {
+      return new CliUsageError(
+        `option --${spec.name} takes no value.`,
+        `write --${spec.name} or --no-${spec.name}.`,
+      );
+    }
+    if (spec !== undefined) {
+      return new CliUsageError(
+        `option --${spec.name} needs a value.`,
+        `write --${spec.name} <${spec.value ?? 'value'}>.`,
+      );
+    }
+  }
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    return new CliUsageError(`${message.replace(/\.$/, '')}.`, `run \`fray ${command} --help\`.`);
+  }
+  return error;
 }
 
 /**

@@ -116,13 +116,28 @@ export function reportTable(report: LoadReport, paint: Paint): string {
             level.uncorrectedLatency === undefined ? '—' : formatMs(level.uncorrectedLatency.p99),
           ]
         : []),
-      level.valid ? paint.ok('✓') : paint.bad('invalid'),
+      level.valid
+        ? paint.ok('✓')
+        : level.invalidReasons.length === 0
+          ? paint.warn('inconclusive')
+          : paint.bad('invalid'),
     ];
   });
   const lines = [textTable(headers, rows)];
   for (const level of report.levels) {
-    if (!level.valid)
+    if (level.invalidReasons.length > 0)
       lines.push(paint.bad(`  ${level.label} is invalid: ${level.invalidReasons.join('; ')}`));
+    else if ((level.inconclusiveReasons ?? []).length > 0)
+      lines.push(
+        paint.warn(`  ${level.label} is inconclusive: ${(level.inconclusiveReasons ?? []).join('; ')}`),
+      );
+    const interrupted = level.interrupted ?? 0;
+    if (interrupted > 0)
+      lines.push(
+        paint.warn(
+          `  ${level.label}: ${interrupted.toLocaleString('en-US')} request${interrupted === 1 ? ' was' : 's were'} still running when the level ended (${formatMs(level.interruptedMinMs ?? 0)} or more in flight) and ${interrupted === 1 ? 'was' : 'were'} aborted — not counted as errors; their time in flight is in the latency percentiles as a lower bound`,
+        ),
+      );
     for (const [kind, count] of Object.entries(level.errors)) {
       lines.push(
         paint.dim(
@@ -162,7 +177,9 @@ export function comparisonText(comparison: Comparison, paint: Paint): string {
       ? paint.bad(verdict)
       : verdict === 'improvement'
         ? paint.ok(verdict)
-        : paint.dim(verdict);
+        : verdict === 'inconclusive'
+          ? paint.warn(verdict)
+          : paint.dim(verdict);
   const rows = comparison.levels.map((level) => [
     level.level,
     formatValue(comparison.metric, level.baseline),
@@ -184,7 +201,12 @@ export function comparisonText(comparison: Comparison, paint: Paint): string {
     ],
     rows,
   );
-  return `${table}\nverdict: ${color(comparison.verdict)} ${paint.dim(`(noise threshold ${formatPercent(comparison.noise)}, seed ${comparison.seed})`)}`;
+  const reasons = comparison.reasons.map((reason) => paint.warn(`  ? ${reason}`));
+  return [
+    table,
+    `verdict: ${color(comparison.verdict)} ${paint.dim(`(noise threshold ${formatPercent(comparison.noise)}, seed ${comparison.seed})`)}`,
+    ...reasons,
+  ].join('\n');
 }
 
 function formatValue(metric: string, value: number): string {

@@ -5,8 +5,10 @@
  * @module
  */
 import type { DatabaseInfo, Engine } from './engine.ts';
+import { warnLookalikes } from './lookalikes.ts';
+import { backendOf } from './view-backends.ts';
 import { planMigrations } from './migrations.ts';
-import { resolveOptions, type CreateTestDatabaseOptions } from './options.ts';
+import { assertKnownOptions, resolveOptions, type CreateTestDatabaseOptions } from './options.ts';
 import { PgliteEngine } from './pglite-engine.ts';
 import { PostgresEngine } from './postgres-engine.ts';
 import { PostgresServer } from './postgres-server.ts';
@@ -53,6 +55,13 @@ export interface TestDatabase extends AsyncDisposable {
   /** Postgres: resolves when the `fresh()` pool is full. PGlite: resolves at once. */
   prewarm(): Promise<void>;
   /**
+   * Cancel the statements `view` is running (Postgres: `pg_cancel_backend` on its
+   * connection; PGlite: nothing, its statements run on this thread). For runner fixtures
+   * whose test timed out: the view can then be disposed at once instead of after its SQL
+   * (a `pg_sleep(100)`) finishes. Resolves whether a statement was cancelled.
+   */
+  cancel(view: IsolatedView): Promise<boolean>;
+  /**
    * Dispose open views, drop every database this run created (Postgres), release the
    * PGlite instance. Idempotent.
    */
@@ -78,16 +87,22 @@ class TestDatabaseHandle implements TestDatabase {
     return this.engineImpl.info;
   }
 
-  isolated(): Promise<IsolatedView> {
-    return this.engineImpl.isolated();
-  }
-
   fresh(): Promise<FreshDatabase> {
     return this.engineImpl.fresh();
   }
 
   prewarm(): Promise<void> {
     return this.engineImpl.prewarm();
+  }
+
+  async cancel(view: IsolatedView): Promise<boolean> {
+    const pid = backendOf(view);
+    if (pid === undefined || this.engineImpl.cancelBackend === undefined) return false;
+    return this.engineImpl.cancelBackend(pid);
+  }
+
+  isolated(): Promise<IsolatedView> {
+    return this.engineImpl.isolated();
   }
 
   end(): Promise<void> {
@@ -141,7 +156,9 @@ export interface CleanupOptions {
  * Drop the databases left by fray runs that are no longer alive (killed, crashed, or
  * ended without `end()`). `createTestDatabase()` does this on its own at start; call it
  * from a global setup or a CI step to clean without starting a run. Databases of live
- * runs, databases in use, and every database fray did not name are left alone.
+ * runs, databases in use, every database fray did not name, and every database named like
+ * fray's that lacks fray's mark for its run (a look-alike) are left alone; look-alikes are
+ * named in a `FRAY_DB_LOOKALIKE` process warning.
  *
  * @example
  * ```ts
@@ -149,6 +166,7 @@ export interface CleanupOptions {
  * ```
  */
 export async function cleanupStaleDatabases(options: CleanupOptions = {}): Promise<string[]> {
+  assertKnownOptions(options, ['url', 'allowRemote', 'allowProduction'], 'cleanupStaleDatabases()');
   const resolved = resolveOptions({
     engine: 'postgres',
     ...(options.url === undefined ? {} : { url: options.url }),
@@ -161,7 +179,9 @@ export async function cleanupStaleDatabases(options: CleanupOptions = {}): Promi
     types: undefined,
   });
   try {
-    return await server.cleanupStale();
+    const { dropped, lookalikes } = await server.cleanupStale();
+    warnLookalikes(lookalikes, server.parsed.redacted);
+    return dropped;
   } finally {
     await server.close();
   }

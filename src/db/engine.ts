@@ -36,5 +36,7 @@ export interface Engine {
   isolated(): Promise<IsolatedView>;
   fresh(): Promise<FreshDatabase>;
   prewarm(): Promise<void>;
+  /** Postgres: cancel the statement running on one of this run's backends. */
+  cancelBackend?(pid: number): Promise<boolean>;
   end(): Promise<void>;
 }

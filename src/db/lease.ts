@@ -150,10 +150,13 @@ export class Lease {
       this.arm(this.options.waitTimeout - leastIdle);
       return;
     }
-    const where = [...this.holders].map((holder) => `  - opened at ${holder.openedAt.trim()}`).join('\n');
+    // Each site is a stack of "at …" frames: name it once ("opened by …", not "opened at at").
+    const where = [...this.holders]
+      .map((holder) => `  - opened ${holder.openedAt.trim().replace(/^at /, 'by ') || 'by fray itself'}`)
+      .join('\n');
     const error = new DbWaitTimeoutError(
       `waited ${this.options.waitTimeout} ms for ${this.options.label}; ${this.holders.size === 1 ? 'its holder has' : `all ${this.holders.size} holders have`} been idle that long:\n${where}`,
-      'dispose every view: `await using view = await db.isolated()` (or call `await view[Symbol.asyncDispose]()` in afterEach). If a concurrent test legitimately holds it longer, raise waitTimeout.',
+      "a view opened where shown above is still open: dispose it (`await using view = await db.isolated()`, or `await view.dispose()` in afterEach). A view of fray/vitest's `db` fixture is disposed by fray, even when its test times out; if a concurrent test legitimately holds it longer, raise waitTimeout.",
     );
     for (const waiter of this.queue.splice(0)) waiter.reject(error);
   }

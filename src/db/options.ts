@@ -22,7 +22,8 @@ export interface CreateTestDatabaseOptions {
   /**
    * Which PostgreSQL: `'pglite'` (embedded WASM Postgres, nothing to install), `'postgres'`
    * (a real server at `url`), or `'auto'` (`'postgres'` when `url` or `DATABASE_URL` is set,
-   * else `'pglite'`). Default: `'postgres'` when `url` is given, else `'pglite'`.
+   * else `'pglite'`). Default: `'auto'` — pass `engine: 'pglite'` to stay embedded when
+   * `DATABASE_URL` is set for something else.
    */
   readonly engine?: 'pglite' | 'postgres' | 'auto';
   /**
@@ -95,6 +96,74 @@ export interface CreateTestDatabaseOptions {
   readonly types?: pg.CustomTypesConfig;
 }
 
+/**
+ * Every option `createTestDatabase()` accepts, by name: anything else is refused, so a typo
+ * (`engin: 'postgres'`) fails loudly instead of quietly running on the default.
+ */
+const OPTION_NAMES = [
+  'engine',
+  'url',
+  'migrate',
+  'hashFiles',
+  'name',
+  'cache',
+  'cacheDir',
+  'onStaleSnapshot',
+  'connections',
+  'freshPoolSize',
+  'waitTimeout',
+  'allowProduction',
+  'allowRemote',
+  'keepTemplates',
+  'pglite',
+  'types',
+] as const satisfies readonly (keyof CreateTestDatabaseOptions)[];
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Throw `FRAY_DB_USAGE` for a key of `options` that is not one of `known`, suggesting the
+ * nearest option name.
+ *
+ * @example
+ * ```ts
+ * assertKnownOptions({ engin: 'postgres' }, ['engine', 'url'], 'createTestDatabase()');
+ * // throws: unknown option 'engin' for createTestDatabase() — did you mean 'engine'?
+ * ```
+ */
+export function assertKnownOptions(options: object, known: readonly string[], where: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new DbUsageError(
+      `${where} takes an options object, not ${Array.isArray(options) ? 'an array' : String(options)}.`,
+      "pass e.g. { migrate: './migrations' }.",
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const nearest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
+    const suggestion =
+      nearest !== undefined && distance(key, nearest) <= Math.max(2, Math.floor(key.length / 3))
+        ? `did you mean '${nearest}'? `
+        : '';
+    throw new DbUsageError(
+      `unknown option '${key}' for ${where}.`,
+      `${suggestion}The options are ${known.join(', ')}.`,
+    );
+  }
+}
+
 /** Options after defaults and checks. */
 export interface ResolvedOptions {
   readonly engine: 'pglite' | 'postgres';
@@ -144,6 +213,7 @@ export function resolveOptions(
   options: CreateTestDatabaseOptions,
   env: Environment = process.env,
 ): ResolvedOptions {
+  assertKnownOptions(options, OPTION_NAMES, 'createTestDatabase()');
   const fromEnv = env['DATABASE_URL'] === '' ? undefined : env['DATABASE_URL'];
   const requested = options.engine;
   if (requested !== undefined && requested !== 'pglite' && requested !== 'postgres' && requested !== 'auto') {
@@ -152,12 +222,13 @@ export function resolveOptions(
       "use engine: 'pglite', 'postgres' or 'auto'.",
     );
   }
+  // No engine named: as 'auto', so the documented default of `url` (DATABASE_URL) holds.
   const engine =
-    requested === 'auto'
+    requested === undefined || requested === 'auto'
       ? (options.url ?? fromEnv) !== undefined
         ? 'postgres'
         : 'pglite'
-      : (requested ?? (options.url !== undefined ? 'postgres' : 'pglite'));
+      : requested;
   const url = engine === 'postgres' ? (options.url ?? fromEnv) : undefined;
   if (engine === 'postgres' && url === undefined) {
     throw new DbUsageError(

@@ -10,6 +10,7 @@ import { DbClosedError } from '../errors/index.ts';
 import { Background } from './background.ts';
 import { ClonePool } from './clone-pool.ts';
 import type { DatabaseInfo, Engine } from './engine.ts';
+import { warnLookalikes } from './lookalikes.ts';
 import type { MigrationPlan } from './migrations.ts';
 import type { ResolvedOptions } from './options.ts';
 import { PostgresServer } from './postgres-server.ts';
@@ -113,7 +114,7 @@ export class PostgresEngine implements Engine {
     });
     let cloner: PostgresEngine['cloner'];
     try {
-      await server.cleanupStale();
+      warnLookalikes((await server.cleanupStale()).lookalikes, server.parsed.redacted);
       let { name: template, origin } = options.cache
         ? await server.ensureTemplate(plan, options.keepTemplates)
         : { name: await server.privateTemplate(plan), origin: 'built' as const };
@@ -195,6 +196,25 @@ export class PostgresEngine implements Engine {
     };
     this.freshOnes.add(fresh);
     return fresh;
+  }
+
+  /**
+   * Cancel the statement running on backend `pid` (`pg_cancel_backend`), if that backend is
+   * one of this run's connections; resolves whether one was cancelled.
+   */
+  async cancelBackend(pid: number): Promise<boolean> {
+    const maintenance = await this.server.openMaintenance();
+    try {
+      const result = await maintenance.run((client) =>
+        client.query<{ cancelled: boolean }>(
+          'SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity WHERE pid = $1 AND application_name = $2',
+          [pid, this.server.appName],
+        ),
+      );
+      return result.rows[0]?.cancelled === true;
+    } finally {
+      await maintenance.close();
+    }
   }
 
   /** Resolves once `freshPoolSize` clones are ready. */

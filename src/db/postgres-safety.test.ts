@@ -131,6 +131,51 @@ describe.skipIf(postgresUrl === undefined)('fray/db on a real server touches onl
     await sentinelsIntact();
   });
 
+  test("a look-alike named like a run database but without fray's mark keeps its data (cleanup and the next start)", async () => {
+    // Arrange: a database someone else created with a name fray could have generated.
+    const key = Array.from(
+      { length: 10 },
+      () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)],
+    ).join('');
+    const lookalike = `fray_${key}_w1`;
+    const forged = `fray_${key}_f2`;
+    await adminQuery(`create database "${lookalike}"`);
+    await adminQuery(`create database "${forged}"`);
+    // A comment that looks like fray's but names another run is not this database's mark.
+    await adminQuery(`comment on database "${forged}" is '{"fray":1,"kind":"fresh","run":"zzzzzzzzzz"}'`);
+    try {
+      await adminQuery('create table precious (note text)', [], lookalike);
+      await adminQuery("insert into precious values ('keep me')", [], lookalike);
+
+      const warnings: string[] = [];
+      const onWarning = (warning: Error & { code?: string }): void => {
+        if (warning.code === 'FRAY_DB_LOOKALIKE') warnings.push(warning.message);
+      };
+      process.on('warning', onWarning);
+
+      // Act
+      const dropped = await cleanupStaleDatabases({ url }).finally(() => process.off('warning', onWarning));
+      await using next = await createTestDatabase({
+        engine: 'postgres',
+        url,
+        migrate: migrations,
+        freshPoolSize: 0,
+      });
+
+      // Assert
+      expect(dropped).not.toContain(lookalike);
+      expect(dropped).not.toContain(forged);
+      expect(warnings.join('\n')).toContain(lookalike);
+      expect(warnings.join('\n')).toContain(forged);
+      expect(next.info.runKey).not.toBe(key);
+      expect(await databasesLike(forged)).toEqual([forged]);
+      expect(await adminQuery('select note from precious', [], lookalike)).toEqual([{ note: 'keep me' }]);
+    } finally {
+      await adminQuery(`drop database if exists "${lookalike}" with (force)`);
+      await adminQuery(`drop database if exists "${forged}" with (force)`);
+    }
+  });
+
   test('a full run drops everything it created and nothing else', async () => {
     const child = await startChild('full');
     expect((await child.exit).code).toBe(0);

@@ -30,7 +30,7 @@ import {
   assertLocalHost,
   parseUrl,
   redactUrl,
-  RUN_DATABASE,
+  staleOwned,
   TEMPLATE_DATABASE,
   withDatabase,
   type ParsedUrl,
@@ -300,28 +300,29 @@ export class PostgresServer {
 
   /**
    * Drop the databases of runs that are gone: run-scoped names whose run has no session
-   * left on the server. Databases someone is connected to are skipped (never forced).
-   * Returns the names dropped.
+   * left on the server and that carry fray's mark for that run (see `staleOwned`).
+   * Databases someone is connected to are skipped (never forced). Returns the names
+   * dropped, and the look-alikes left alone (named like fray's, not marked as fray's).
    */
-  async cleanupStale(): Promise<string[]> {
+  async cleanupStale(): Promise<{ dropped: string[]; lookalikes: string[] }> {
     const { databases, live } = await this.admin.run(async (client) => {
-      const dbs = await client.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'fray\\_%' ORDER BY datname",
+      const dbs = await client.query<{ datname: string; comment: string | null }>(
+        "SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'fray\\_%' ORDER BY datname",
       );
       const activity = await client.query<{ application_name: string }>(
         "SELECT DISTINCT application_name FROM pg_stat_activity WHERE application_name LIKE 'fray:%'",
       );
       return {
-        databases: dbs.rows.map((row) => row.datname),
+        databases: dbs.rows,
         live: activity.rows.map((row) => row.application_name),
       };
     });
-    const liveKeys = new Set(live.map((name) => name.split(':')[1]));
+    const liveKeys = new Set(live.map((name) => name.split(':')[1] ?? ''));
     liveKeys.add(this.runKey);
+    // Named like fray's but without fray's mark for that run: not fray's to drop.
+    const { drop, lookalikes } = staleOwned(databases, liveKeys);
     const dropped: string[] = [];
-    for (const name of databases) {
-      const match = RUN_DATABASE.exec(name);
-      if (match === null || liveKeys.has(match[1])) continue;
+    for (const name of drop) {
       try {
         await this.dropDatabase(name, { force: false });
         dropped.push(name);
@@ -332,7 +333,7 @@ export class PostgresServer {
         if (code !== '55006' && code !== '42501' && code !== '3D000') throw error;
       }
     }
-    return dropped;
+    return { dropped, lookalikes };
   }
 
   /**

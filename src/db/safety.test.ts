@@ -14,6 +14,7 @@ import {
   parseUrl,
   redactUrl,
   RUN_DATABASE,
+  staleOwned,
   withDatabase,
 } from './safety.ts';
 
@@ -27,19 +28,31 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('loopback hosts', () => {
-  test.each(['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '/var/run/postgresql', 'db.localhost'])(
-    '%s is this machine',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(true);
-    },
-  );
+  test.each([
+    'localhost',
+    '127.0.0.1',
+    '127.1.2.3',
+    '::1',
+    '[::1]',
+    '/var/run/postgresql',
+    'db.localhost',
+    '::ffff:127.0.0.1',
+    '[::ffff:7f00:1]',
+  ])('%s is this machine', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
 
-  test.each(['db.internal', '10.0.0.5', '192.168.1.2', 'prod.example.com', '::2', '128.0.0.1'])(
-    '%s is not',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(false);
-    },
-  );
+  test.each([
+    'db.internal',
+    '10.0.0.5',
+    '192.168.1.2',
+    'prod.example.com',
+    '::2',
+    '128.0.0.1',
+    '::ffff:a00:5',
+  ])('%s is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+  });
 
   test('a remote host is refused with FRAY_DB_REMOTE unless allowed', () => {
     const remote = parseUrl('postgres://app:secret@db.prod.internal:5432/app');
@@ -150,6 +163,29 @@ describe('options', () => {
     );
   });
 
+  test('with no engine named, DATABASE_URL is used, as the options table says url defaults to it', () => {
+    const resolved = resolveOptions({ migrate: './migrations' }, { DATABASE_URL: 'postgres://127.0.0.1/z' });
+
+    expect(resolved).toMatchObject({ engine: 'postgres', url: 'postgres://127.0.0.1/z' });
+    expect(resolveOptions({ engine: 'pglite' }, { DATABASE_URL: 'postgres://127.0.0.1/z' }).engine).toBe(
+      'pglite',
+    );
+  });
+
+  test('an unknown option (a typo) is refused, naming the option it resembles', () => {
+    let error: unknown;
+    try {
+      resolveOptions({ engin: 'postgres' } as never, {});
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(isFrayError(error) && error.code).toBe('FRAY_DB_USAGE');
+    expect((error as Error).message).toContain("unknown option 'engin' for createTestDatabase()");
+    expect((error as Error).message).toContain("did you mean 'engine'?");
+    expect(codeOf(() => resolveOptions(null as never, {}))).toBe('FRAY_DB_USAGE');
+  });
+
   test('defaults and limits', () => {
     expect(resolveOptions({}, {})).toMatchObject({
       cache: true,
@@ -173,5 +209,36 @@ describe('options', () => {
       expect(isFrayError(error) && error.code).toBe('FRAY_DB_USAGE');
       expect((error as Error).message).toContain('DATABASE_URL');
     }
+  });
+});
+
+describe("stale cleanup drops only what carries fray's mark", () => {
+  const mark = (run: string): string => JSON.stringify({ fray: 1, kind: 'worker', run, created: 'x' });
+
+  test('a look-alike (no comment, a foreign comment, a mark naming another run) is left alone', () => {
+    const rows = [
+      { datname: 'fray_zzrelzzrel_w1', comment: null },
+      { datname: 'fray_aaaaaaaaaa_w1', comment: "the team's scratch database" },
+      { datname: 'fray_bbbbbbbbbb_f2', comment: mark('cccccccccc') },
+      { datname: 'fray_dddddddddd_w1', comment: '{"fray":1' },
+    ];
+
+    const result = staleOwned(rows, new Set());
+
+    expect(result).toEqual({ drop: [], lookalikes: rows.map((row) => row.datname) });
+  });
+
+  test("fray's own: marked for its run, or unmarked with a marked database of the same run (died mid-create)", () => {
+    const rows = [
+      { datname: 'fray_0123456789_w1', comment: mark('0123456789') },
+      { datname: 'fray_0123456789_f2', comment: null },
+      { datname: 'fray_9999999999_w1', comment: mark('9999999999') },
+      { datname: 'fray_tpl_0123456789abcdef01234567', comment: null },
+      { datname: 'app', comment: null },
+    ];
+
+    const result = staleOwned(rows, new Set(['9999999999']));
+
+    expect(result).toEqual({ drop: ['fray_0123456789_w1', 'fray_0123456789_f2'], lookalikes: [] });
   });
 });

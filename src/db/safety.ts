@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { DbProductionError, DbRemoteError, DbUnsafeNameError, DbUsageError } from '../errors/index.ts';
 import type { Environment } from './options.ts';
 
@@ -33,6 +33,74 @@ export type RunDatabaseKind = 'w' | 'f' | 'b' | 't';
  */
 export function assertFrayDatabase(name: string): void {
   if (!RUN_DATABASE.test(name) && !TEMPLATE_DATABASE.test(name)) throw new DbUnsafeNameError(name);
+}
+
+/**
+ * Whether a run-scoped database carries fray's own mark: the JSON comment fray writes on
+ * every database it creates (`{"fray":1,…,"run":"<key>"}`) naming the same run as the
+ * database's name. A database that only *looks* like fray's (`create database
+ * fray_zzrelzzrel_w1`, a copied comment naming another run, no comment at all) is not
+ * fray's: stale cleanup leaves it alone.
+ *
+ * @example
+ * ```ts
+ * isMarkedRunDatabase('fray_0123456789_w1', '{"fray":1,"kind":"worker","run":"0123456789"}'); // true
+ * isMarkedRunDatabase('fray_0123456789_w1', null); // false: a look-alike
+ * ```
+ */
+export function isMarkedRunDatabase(name: string, comment: string | null | undefined): boolean {
+  const match = RUN_DATABASE.exec(name);
+  if (match === null || typeof comment !== 'string') return false;
+  let mark: unknown;
+  try {
+    mark = JSON.parse(comment);
+  } catch {
+    return false;
+  }
+  if (typeof mark !== 'object' || mark === null) return false;
+  const { fray, run } = mark as { fray?: unknown; run?: unknown };
+  return fray === 1 && run === match[1];
+}
+
+/** A database on the server, with its comment (`shobj_description`). */
+export interface DatabaseRow {
+  readonly datname: string;
+  readonly comment: string | null;
+}
+
+/**
+ * Sort the run-scoped databases of runs that are gone (`live` holds the keys of runs still
+ * connected) into those fray may drop and the look-alikes it must leave alone.
+ *
+ * fray's may be dropped: a database carrying fray's mark for its run, or one with no
+ * comment at all whose run has a marked database too (the run died between `CREATE
+ * DATABASE` and `COMMENT ON DATABASE`, which cannot share a transaction). Everything else
+ * named `fray_<key>_<kind><n>` is a look-alike.
+ *
+ * @example
+ * ```ts
+ * staleOwned([{ datname: 'fray_zzrelzzrel_w1', comment: null }], new Set());
+ * // { drop: [], lookalikes: ['fray_zzrelzzrel_w1'] }
+ * ```
+ */
+export function staleOwned(
+  rows: readonly DatabaseRow[],
+  live: ReadonlySet<string>,
+): { drop: string[]; lookalikes: string[] } {
+  const runs = new Set<string>();
+  for (const row of rows) {
+    const key = RUN_DATABASE.exec(row.datname)?.[1];
+    if (key !== undefined && isMarkedRunDatabase(row.datname, row.comment)) runs.add(key);
+  }
+  const drop: string[] = [];
+  const lookalikes: string[] = [];
+  for (const row of rows) {
+    const key = RUN_DATABASE.exec(row.datname)?.[1];
+    if (key === undefined || live.has(key)) continue;
+    const owned = isMarkedRunDatabase(row.datname, row.comment) || (row.comment === null && runs.has(key));
+    (owned ? drop : lookalikes).push(row.datname);
+  }
+  return { drop, lookalikes };
 }
 
 function flag(value: string | undefined): boolean {
@@ -70,10 +138,14 @@ export function isLoopbackHost(host: string): boolean {
   const lower = bare.toLowerCase();
   if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
   const kind = isIP(lower);
-  if (kind === 4) return lower.startsWith('127.');
-  if (kind === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
-  return false;
+  // BlockList knows every spelling, IPv4-mapped included: the URL parser turns
+  // [::ffff:127.0.0.1] into [::ffff:7f00:1].
+  return kind !== 0 && LOOPBACK.check(lower, kind === 4 ? 'ipv4' : 'ipv6');
 }
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
 
 // `postgres://user@/db?host=/socket/dir` (a Unix socket, credentials, no host) is a valid
 // libpq URL but not a valid WHATWG URL; parse it with a placeholder host and put it back.

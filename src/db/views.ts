@@ -10,6 +10,7 @@ import { LeaseHolder } from './lease.ts';
 import { createFrayPool } from './pg-pool.ts';
 import { PoolCore } from './pool-core.ts';
 import { IsolationRunner } from './runners.ts';
+import { recordBackend } from './view-backends.ts';
 import type { SessionSet } from './session-set.ts';
 import type { WireServer } from './wire-server.ts';
 
@@ -153,5 +154,6 @@ export async function openIsolatedView(options: IsolatedViewOptions): Promise<Is
       return view.dispose();
     },
   };
+  recordBackend(view, (session.client as { processID?: number | null }).processID);
   return view;
 }

@@ -15,6 +15,7 @@ export {
 } from './mock.ts';
 export { CliFileError, CliScenarioError, CliUsageError } from './cli.ts';
 export {
+  LoadCallbackError,
   LoadCompareError,
   LoadGateError,
   LoadOptionsError,
@@ -24,6 +25,7 @@ export {
   LoadWorkerError,
 } from './load.ts';
 export {
+  FileLeaksError,
   LateLeaksError,
   LeaksFoundError,
   LeaksUsageError,

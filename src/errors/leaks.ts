@@ -54,6 +54,22 @@ export class LateLeaksError extends FrayError {
   }
 }
 
+/**
+ * A test file left something open when it ended — created at its top level or in a
+ * `beforeAll`/`after` hook, outside every test: a server, a socket, an interval that keeps
+ * the worker (or node:test's child process, or Jest) from exiting.
+ */
+export class FileLeaksError extends FrayError {
+  /** What the file left behind, at level `error`. */
+  readonly leaks: readonly LeakSummary[];
+  constructor(leaks: readonly LeakSummary[], report: string) {
+    super('FRAY_LEAKS_FILE', report, {
+      fix: 'close it in an afterAll / after hook of the file (or create it inside the tests that use it); something a whole worker shares on purpose goes in untracked(() => …) or allowLeaks().',
+    });
+    this.leaks = leaks;
+  }
+}
+
 /** fray/leaks was configured with something it does not understand. */
 export class LeaksUsageError extends FrayError {
   constructor(message: string, fix: string) {

@@ -82,3 +82,24 @@ export class LoadCompareError extends FrayError {
     super('FRAY_LOAD_COMPARE', message, { fix });
   }
 }
+
+/**
+ * A callback passed to `load()` (`onProgress`) threw. The run stops at once — a broken
+ * callback must not kill the process or go unnoticed — and the levels measured before it are
+ * kept on `report`.
+ */
+export class LoadCallbackError extends FrayError {
+  /** The callback that threw, e.g. `onProgress`. */
+  readonly callback: string;
+  /** What was measured before the callback threw (marked aborted). */
+  readonly report: unknown;
+  constructor(callback: string, cause: unknown, report: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super('FRAY_LOAD_CALLBACK', `${callback} threw ${reason.split('\n')[0] ?? ''}; the run was stopped.`, {
+      fix: `make ${callback} not throw (catch inside it); the levels measured so far are on error.report.`,
+      cause,
+    });
+    this.callback = callback;
+    this.report = report;
+  }
+}

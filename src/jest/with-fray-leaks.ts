@@ -17,6 +17,7 @@
  */
 import {
   enableLeakDetection,
+  fileLeaksError,
   lateLeaksError,
   leaksError,
   type LeakDetector,
@@ -202,6 +203,9 @@ export function withFrayLeaks<T extends JestEnvironmentClass>(Base: T, options: 
           if (this.#file === undefined) return;
           const late = await this.#detector.closeFile(this.#file);
           if (late.length > 0) state.unhandledErrors?.push(lateLeaksError(late));
+          const left = await this.#detector.closeFileScope(this.#file);
+          if (left !== undefined && left.errors.length > 0)
+            state.unhandledErrors?.push(fileLeaksError(left.errors));
           return;
         }
         default:

@@ -7,7 +7,7 @@
 import type { LeaksFoundError } from '../errors/index.ts';
 import { LeakDetector } from './detector.ts';
 import { leaksError, type TestLeakResult } from './test-run.ts';
-import { leaksSlot } from './slot.ts';
+import { leaksSlot, untrackedScope } from './slot.ts';
 import type { TestInfo } from './leak.ts';
 import type { AllowRule, LeaksOptions } from './options.ts';
 
@@ -71,7 +71,7 @@ export function disableLeakDetection(): void {
  * ```
  */
 export function untracked<T>(fn: () => T): T {
-  return leaksSlot().storage.exit(fn);
+  return leaksSlot().storage.run(untrackedScope(), fn);
 }
 
 /**

@@ -21,6 +21,7 @@
  * @module
  */
 import { createHook, type AsyncHook } from 'node:async_hooks';
+import { basename } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { observeMockCalls, type MockCall } from '../mock/index.ts';
 import { installDescriptorTracking, uninstallDescriptorTracking } from './descriptors.ts';
@@ -38,7 +39,7 @@ import { resolveOptions, type AllowRule, type LeaksOptions, type ResolvedLeaksOp
 import { publishLeaks } from './publish.ts';
 import { RESOURCE_CLASSES } from './resources.ts';
 import { TestScope, type ResourceRecord } from './scope.ts';
-import { leaksSlot, type ScopeStorage } from './slot.ts';
+import { leaksSlot, untrackedScope, type ScopeStorage } from './slot.ts';
 import { TestRun, type TestLeakResult } from './test-run.ts';
 
 // Captured at module load so a test's fake timers or stubs cannot break fray's own waits.
@@ -79,13 +80,17 @@ export class LeakDetector {
   readonly #listenSites = new WeakMap<object, CreationSite>();
   /** Sites learnt for handles whose own creation stack shows only Node. */
   readonly #handleSites = new WeakMap<object, CreationSite>();
+  /** The file whose code outside tests is being watched (one file at a time per thread). */
+  #fileScope: TestScope | undefined;
+  readonly #fileScopes = new WeakSet<TestScope>();
   #hook: AsyncHook | undefined;
   #mockSubscription: Disposable | undefined;
+  #untracked: TestScope | undefined;
   #disposed = false;
 
   /** The mock observer, for integrations that must register it in another realm (Jest). */
   readonly mockObserver = (call: MockCall): void => {
-    const scope = this.#storage.getStore();
+    const scope = this.#current();
     if (scope === undefined) return;
     if (scope.state === 'ended') {
       if (this.#options.levels.lateActivity !== 'off') this.#queueLate({ scope, what: 'mock', call });
@@ -122,14 +127,14 @@ export class LeakDetector {
   /** Add allow rules: for the running test when called inside one, else for every test. */
   allow(rules: readonly AllowRule[]): void {
     const checked = resolveOptions({ allow: rules }, { ...this.#options, allow: [] }).allow;
-    const scope = this.#storage.getStore();
+    const scope = this.#current();
     if (scope !== undefined && scope.state === 'running') scope.allow.push(...checked);
     else this.#options = { ...this.#options, allow: [...this.#options.allow, ...checked] };
   }
 
   /** The test whose scope the caller runs in, if any. */
   currentTest(): TestInfo | undefined {
-    return this.#storage.getStore()?.info;
+    return this.#current()?.info;
   }
 
   /** Start a test: a fresh scope the integration enters around the test body. */
@@ -140,7 +145,13 @@ export class LeakDetector {
 
   /** Run `fn` outside every test's scope: nothing it creates is attributed to a test. */
   untracked<T>(fn: () => T): T {
-    return this.#storage.exit(fn);
+    return this.#storage.run(untrackedScope(), fn);
+  }
+
+  /** The test scope the caller runs in; `undefined` outside tests and in untracked code. */
+  #current(): TestScope | undefined {
+    const scope = this.#storage.getStore();
+    return scope === untrackedScope() || this.#fileScopes.has(scope as TestScope) ? undefined : scope;
   }
 
   /**
@@ -149,6 +160,28 @@ export class LeakDetector {
    */
   openFile(file: string): void {
     if (!this.#openFiles.has(file)) this.#openFiles.set(file, []);
+    if (this.#fileScope?.info.file !== file) {
+      this.#fileScope = new TestScope({
+        name: 'module scope and hooks',
+        fullName: `${basename(file)} (module scope and hooks)`,
+        file,
+        runner: 'manual',
+      });
+      this.#fileScopes.add(this.#fileScope);
+    }
+  }
+
+  /**
+   * A test file ends, after its own `afterAll`/`after` hooks: what code outside its tests —
+   * the module's top level, `beforeAll`/`afterAll` hooks — created in user code and left
+   * open (a server, a socket, an interval that would keep the process alive), with where it
+   * was created. What `untracked()` created, fray's own and the runner's are never counted.
+   */
+  async closeFileScope(file: string): Promise<TestLeakResult | undefined> {
+    const scope = this.#fileScope;
+    if (scope === undefined || scope.info.file !== file) return undefined;
+    this.#fileScope = undefined;
+    return this.finishScope(scope);
   }
 
   /**
@@ -200,14 +233,25 @@ export class LeakDetector {
     void process.stderr;
     const storage = this.#storage;
     const byId = this.#byId;
+    this.#untracked = untrackedScope();
     const init = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void => {
       const resourceClass = RESOURCE_CLASSES.get(type);
       if (resourceClass === undefined) return;
       const cause = byId.get(triggerAsyncId);
+      const store = storage.getStore();
+      if (store !== undefined && store === this.#untracked) return;
       // Node creates some resources from C++ before entering any JavaScript context (the
       // FileHandle of `fs/promises` open): they belong to the operation that triggered them.
-      const scope = storage.getStore() ?? cause?.scope;
-      if (scope === undefined) return;
+      let scope = store ?? cause?.scope;
+      let fileSite: CreationSite | undefined;
+      if (scope === undefined) {
+        // Outside every test: the file's, if user code created it (not the runner's, not fray's).
+        const file = this.#fileScope;
+        if (file === undefined || file.state !== 'running') return;
+        fileSite = captureSite(init, this.#options.stackFrames);
+        if (fileSite.origin !== 'user') return;
+        scope = file;
+      }
       const options = this.#options;
       const ended = scope.state === 'ended';
       if (options.levels[ended ? 'lateActivity' : resourceClass.check] === 'off') return;
@@ -218,7 +262,7 @@ export class LeakDetector {
         type,
         class: resourceClass,
         resource: new WeakRef(resource),
-        site: captureSite(init, options.stackFrames),
+        site: fileSite ?? captureSite(init, options.stackFrames),
         cause: cause?.record,
         triggerAsyncId,
         done: false,
@@ -258,10 +302,9 @@ export class LeakDetector {
       uninstallDescriptorTracking();
       return;
     }
-    const storage = this.#storage;
     installDescriptorTracking({
       capture: (skip) => {
-        const scope = storage.getStore();
+        const scope = this.#current();
         if (scope === undefined) return undefined;
         if (this.#options.levels[scope.state === 'ended' ? 'lateActivity' : 'fileHandles'] === 'off')
           return undefined;
@@ -310,7 +353,7 @@ export class LeakDetector {
         scope.fileHandles.push({ handle: new WeakRef(handle), path, site });
       },
       closed: (fd) => {
-        const scope = storage.getStore();
+        const scope = this.#current();
         // Usually closed in the scope that opened it; a descriptor handed to another test is
         // rare, so only the current scope is searched.
         scope?.descriptors.delete(fd);
@@ -322,7 +365,7 @@ export class LeakDetector {
   // no frame of the caller is left: Node's `net.server.listen` tracing channel announces the
   // call synchronously, and its end hands over the handle.
   readonly #onListenStart = (message: unknown): void => {
-    const scope = this.#storage.getStore();
+    const scope = this.#current();
     const server = (message as { server?: object }).server;
     if (scope === undefined || server === undefined) return;
     this.#listenSites.set(server, captureSite(this.#onListenStart, this.#options.stackFrames));
@@ -357,7 +400,7 @@ export class LeakDetector {
   // ---------------------------------------------------------------- rejections
 
   readonly #onUnhandledRejection = (reason: unknown, promise: Promise<unknown>): void => {
-    const scope = this.#storage.getStore();
+    const scope = this.#current();
     const level = this.#options.levels.unhandledRejections;
     const floating = this.#floating.get(promise);
     if (floating !== undefined) {

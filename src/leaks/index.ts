@@ -34,7 +34,7 @@ export {
   type CheckLeaksOptions,
 } from './api.ts';
 export { LeakDetector } from './detector.ts';
-export { TestRun, lateLeaksError, leaksError, type TestLeakResult } from './test-run.ts';
+export { TestRun, fileLeaksError, lateLeaksError, leaksError, type TestLeakResult } from './test-run.ts';
 export {
   formatLateReport,
   formatTestReport,

@@ -5,8 +5,9 @@
  * @module
  */
 import { overrideBoundary } from '../di/index.ts';
-import { LateLeaksError, LeaksFoundError, type LeakSummary } from '../errors/index.ts';
-import { formatLateReport, formatTestReport, type Leak, type TestInfo } from './leak.ts';
+import { FileLeaksError, LateLeaksError, LeaksFoundError, type LeakSummary } from '../errors/index.ts';
+import { relative } from 'node:path';
+import { formatLateReport, formatLeak, formatTestReport, type Leak, type TestInfo } from './leak.ts';
 import type { TestScope } from './scope.ts';
 import { leaksSlot } from './slot.ts';
 
@@ -107,4 +108,24 @@ export function leaksError(result: TestLeakResult): LeaksFoundError {
  */
 export function lateLeaksError(leaks: readonly Leak[]): LateLeaksError {
   return new LateLeaksError(leaks.map(summary), formatLateReport(leaks));
+}
+
+/**
+ * The error a runner integration throws at the end of a file for what the file's code
+ * outside its tests left open.
+ *
+ * @example
+ * ```ts
+ * const left = await detector.closeFileScope(file);
+ * if (left !== undefined && left.errors.length > 0) throw fileLeaksError(left.errors);
+ * ```
+ */
+export function fileLeaksError(leaks: readonly Leak[], cwd: string = process.cwd()): FileLeaksError {
+  const file = leaks[0]?.test.file;
+  const shown = file === undefined ? 'a test file' : `test file ${relative(cwd, file) || file}`;
+  const report = [
+    `fray/leaks: ${shown} left ${leaks.length === 1 ? 'this' : 'these'} open when it ended (created outside its tests: at the top of a module or in a beforeAll/after hook):`,
+    ...leaks.map((leak) => formatLeak(leak, cwd)),
+  ].join('\n');
+  return new FileLeaksError(leaks.map(summary), report);
 }

@@ -8,6 +8,7 @@
  */
 import { LoadOptionsError } from '../errors/index.ts';
 import { compare, type CompareOptions, type Comparison } from './compare.ts';
+import { MIN_LEVEL_REQUESTS, TOO_FEW_REQUESTS } from './health.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { load, type ClientOf } from './load.ts';
 import type { LoadOptions } from './options.ts';
@@ -29,7 +30,7 @@ export interface AbSide<T extends LoadTarget = LoadTarget> {
 export interface AbTestOptions
   extends
     Omit<LoadOptions<any>, 'concurrency' | 'rate' | 'onProgress' | 'name'>,
-    Omit<CompareOptions, 'seed'> {
+    Omit<CompareOptions, 'seed' | 'runToRun'> {
   /** Rounds; each runs A and B once. Default 10, from 5 to 1,000. */
   readonly rounds?: number;
   /** Closed model: one concurrency. */
@@ -94,6 +95,7 @@ function merge(
   const samples: Record<string, string> = {};
   const timeline: TimelinePoint[] = [];
   let requests = 0;
+  let interrupted = 0;
   let ok = 0;
   let durationMs = 0;
   let dropped = 0;
@@ -109,7 +111,8 @@ function merge(
     for (const [kind, sample] of Object.entries(level.errorSamples)) samples[kind] ??= sample;
     for (const point of level.timeline) timeline.push({ ...point, t: point.t + durationMs });
     requests += level.requests;
-    ok += Math.round(level.successRate * level.requests);
+    interrupted += level.interrupted ?? 0;
+    ok += Math.round(level.successRate * (level.requests + (level.interrupted ?? 0)));
     durationMs += level.durationMs;
     dropped += level.dropped;
     arrivals += level.arrivals;
@@ -117,6 +120,17 @@ function merge(
   }
   const template = levels[0] as LevelReport;
   const reasons = levels.flatMap((level, i) => level.invalidReasons.map((reason) => `round ${i}: ${reason}`));
+  // A round is a slice of the level: its sample size is judged on the merged level.
+  const inconclusive = levels.flatMap((level, i) =>
+    (level.inconclusiveReasons ?? [])
+      .filter((reason) => !TOO_FEW_REQUESTS.test(reason))
+      .map((reason) => `round ${i}: ${reason}`),
+  );
+  const total = levels.reduce((sum, level) => sum + level.requests, 0);
+  if (total > 0 && total < MIN_LEVEL_REQUESTS)
+    inconclusive.push(
+      `only ${total} requests completed over all rounds: too few to describe the level (at least ${MIN_LEVEL_REQUESTS})`,
+    );
   const level: LevelReport = {
     ...(template.concurrency === undefined ? {} : { concurrency: template.concurrency }),
     ...(template.rate === undefined ? {} : { rate: template.rate }),
@@ -128,15 +142,17 @@ function merge(
     ...(uncorrected === undefined
       ? {}
       : { uncorrectedLatency: uncorrected.summary(), uncorrectedHistogram: uncorrected.encode() }),
-    successRate: requests === 0 ? 0 : ok / requests,
-    errorRate: requests === 0 ? 0 : (requests - ok) / requests,
+    interrupted,
+    successRate: requests + interrupted === 0 ? 0 : ok / (requests + interrupted),
+    errorRate: requests + interrupted === 0 ? 0 : (requests - ok) / (requests + interrupted),
     errors,
     errorSamples: samples,
     dropped,
     arrivals,
     lateStarts,
-    valid: reasons.length === 0,
+    valid: reasons.length === 0 && inconclusive.length === 0,
     invalidReasons: reasons,
+    inconclusiveReasons: inconclusive,
     stoppedBy: levels.some((l) => l.stoppedBy === 'aborted') ? 'aborted' : template.stoppedBy,
     startedAt: template.startedAt,
     generator: template.generator,

@@ -7,13 +7,20 @@
  *   Hodges–Lehmann estimate with its Wilcoxon signed-rank interval (Student's t below 6
  *   rounds) — which carries the between-round variance that single runs hide.
  * - Reports with rounds that are not paired: a bootstrap over rounds.
- * - Plain reports: a bootstrap on the saved histograms. Percentiles are resampled exactly
- *   and cheaply — the k-th order statistic of a resample of n values is the empirical
- *   quantile at a Beta(k, n − k + 1) draw — the mean by its normal approximation, and
- *   throughput by resampling timeline intervals.
+ * - Repeated runs (`compare([run1, run2, run3], [run4, run5, run6])`): each run is a round;
+ *   the interval over rounds (Welch's t on log values below 5 runs a side, a bootstrap from
+ *   5) carries the between-run variance one run per side cannot show.
+ * - One run per side: a bootstrap on the saved histograms. Percentiles are resampled
+ *   exactly and cheaply — the k-th order statistic of a resample of n values is the
+ *   empirical quantile at a Beta(k, n − k + 1) draw — the mean by its normal
+ *   approximation, and throughput by resampling timeline intervals. That interval only sees
+ *   the requests of each run, not how far two runs of the same code land apart (the JIT,
+ *   the machine, another process): a change is called only when the whole interval lies
+ *   beyond `runToRun` as well; otherwise the answer is `inconclusive`, with the fix.
  *
  * A change is called only when the interval excludes 1 **and** the ratio is beyond the
- * noise threshold (as Criterion.rs does); otherwise the verdict is `noise`.
+ * noise threshold (as Criterion.rs does); otherwise the verdict is `noise`. Reports of
+ * different scenarios, or where one side mostly failed, are `inconclusive` with the reason.
  *
  * @module
  */
@@ -42,13 +49,24 @@ export interface CompareOptions {
   readonly resamples?: number;
   /** Seed of the bootstrap. Default: derived from the two reports, so a comparison repeats exactly. */
   readonly seed?: number;
+  /**
+   * One run per side: how far apart two runs of the same code may land — JIT state, CPU
+   * frequency, another process, another machine — as a fraction. A single-run change is
+   * called only when its whole interval lies beyond it; otherwise `inconclusive`. Default
+   * `0.15` (measured A/A spread of single in-process runs on a shared 2-core machine, see
+   * docs/load.md); 0–1. Not used with rounds (A/B tests, repeated runs), which measure it.
+   */
+  readonly runToRun?: number;
 }
 
-/** The three verdicts. */
-export type Verdict = 'regression' | 'noise' | 'improvement';
+/**
+ * The verdicts: `inconclusive` when the data cannot decide — one run per side and a change
+ * within run-to-run variation, reports of different scenarios, one side mostly errors.
+ */
+export type Verdict = 'regression' | 'noise' | 'improvement' | 'inconclusive';
 
 /** How an interval was computed. */
-export type CompareMethod = 'paired-rounds' | 'rounds-bootstrap' | 'histogram-bootstrap';
+export type CompareMethod = 'paired-rounds' | 'rounds-bootstrap' | 'rounds-welch' | 'histogram-bootstrap';
 
 /** The comparison of one level. */
 export interface LevelComparison {
@@ -62,6 +80,8 @@ export interface LevelComparison {
   readonly method: CompareMethod;
   /** Samples behind each side (requests, intervals or rounds, per method). */
   readonly samples: { readonly baseline: number; readonly current: number };
+  /** Why the verdict is `inconclusive`, when it is. */
+  readonly reasons: readonly string[];
 }
 
 /** The result of {@link compare}. */
@@ -76,6 +96,8 @@ export interface Comparison {
   readonly noise: number;
   readonly seed: number;
   readonly levels: readonly LevelComparison[];
+  /** Why some verdict is `inconclusive` (deduplicated), for people. */
+  readonly reasons: readonly string[];
   /** One line per level, for people. */
   readonly summary: string;
 }
@@ -90,7 +112,39 @@ const PERCENTILE: Readonly<Record<string, number>> = {
   p999: 99.9,
 };
 
-function levelsOf(value: LoadReport | LevelReport, side: string): readonly LevelReport[] {
+/** One side of a comparison: a report, one of its levels, or repeated runs of the same scenario. */
+export type CompareSide = LoadReport | LevelReport | readonly LoadReport[];
+
+/** Repeated runs as one report whose levels carry one round per run. */
+function asRounds(runs: readonly LoadReport[], side: string): LoadReport {
+  const first = runs[0];
+  if (first === undefined)
+    throw new LoadCompareError(`${side} is an empty list of runs.`, 'pass at least one report per side.');
+  runs.forEach((run, i) => levelsOf(run, `${side}[${i}]`));
+  if (runs.length === 1) return first;
+  const levels = first.levels.map((level) => {
+    const rounds: RoundSummary[] = [];
+    runs.forEach((run, round) => {
+      const same = run.levels.find((candidate) => candidate.label === level.label);
+      if (same === undefined) return;
+      rounds.push({
+        round,
+        first: false,
+        requests: same.requests,
+        durationMs: same.durationMs,
+        throughput: same.throughput,
+        latency: same.latency,
+        histogram: same.histogram,
+      });
+    });
+    return { ...level, rounds };
+  });
+  const { pairing: _pairing, ...rest } = first;
+  return { ...rest, levels };
+}
+
+function levelsOf(value: CompareSide, side: string): readonly LevelReport[] {
+  if (Array.isArray(value)) return asRounds(value as readonly LoadReport[], side).levels;
   if (typeof value === 'object' && value !== null && Array.isArray((value as LoadReport).levels))
     return (value as LoadReport).levels;
   if (typeof value === 'object' && value !== null && typeof (value as LevelReport).histogram === 'string')
@@ -183,13 +237,47 @@ function verdictOf(
   return better ? 'improvement' : 'noise';
 }
 
+/**
+ * One run per side: a change the within-run interval calls stands only if the whole
+ * interval also clears run-to-run variation; otherwise it is `inconclusive`.
+ */
+function singleRunVerdict(
+  verdict: Verdict,
+  lower: number,
+  upper: number,
+  runToRun: number,
+): { verdict: Verdict; reason?: string } {
+  if (verdict === 'noise' || verdict === 'inconclusive') return { verdict };
+  const beyond = lower > 1 + runToRun || upper < 1 / (1 + runToRun);
+  if (beyond) return { verdict };
+  return {
+    verdict: 'inconclusive',
+    reason: `one run per side cannot tell a change this small from run-to-run variation (±${formatPercent(runToRun)}: JIT, machine, another process); compare repeated runs — compare([a1, a2, a3], [b1, b2, b3]) — or run abTest()`,
+  };
+}
+
+/** Why two levels' numbers describe different things, if they do. */
+function mismatchReason(base: LevelReport, current: LevelReport): string | undefined {
+  const okBase = base.successRate >= 0.5;
+  const okCurrent = current.successRate >= 0.5;
+  if (okBase === okCurrent) return undefined;
+  const side = okBase ? 'current' : 'baseline';
+  const failing = okBase ? current : base;
+  const kinds = Object.entries(failing.errors)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([kind, count]) => `${kind} ×${count}`)
+    .join(', ');
+  return `the ${side} run mostly failed (${formatPercent(1 - failing.successRate)} errors${kinds === '' ? '' : `: ${kinds}`}): its latency is that of error responses, not comparable`;
+}
+
 function compareLevel(
   base: LevelReport,
   current: LevelReport,
   paired: boolean,
   options: Required<Omit<CompareOptions, 'seed'>> & { random: Random },
 ): LevelComparison {
-  const { metric, confidence, noise, resamples, random } = options;
+  const { metric, confidence, noise, resamples, random, runToRun } = options;
   const alpha = 1 - confidence;
   const higherIsWorse = metric !== 'throughput';
   const baseRounds = base.rounds ?? [];
@@ -226,6 +314,31 @@ function compareLevel(
     }
     method = 'paired-rounds';
     samples = { baseline: finite.length, current: finite.length };
+  } else if (
+    baseRounds.length >= 2 &&
+    currentRounds.length >= 2 &&
+    (baseRounds.length < 5 || currentRounds.length < 5)
+  ) {
+    // Few repeated runs: Welch's t on the log values, between-run variance included.
+    const la = baseRounds.map((round) => Math.log(roundMetric(round, metric)));
+    const lb = currentRounds.map((round) => Math.log(roundMetric(round, metric)));
+    const mean = (values: readonly number[]): number => values.reduce((x, y) => x + y, 0) / values.length;
+    const variance = (values: readonly number[]): number => {
+      const m = mean(values);
+      return values.reduce((x, y) => x + (y - m) ** 2, 0) / (values.length - 1);
+    };
+    const va = variance(la) / la.length;
+    const vb = variance(lb) / lb.length;
+    // Hsu's conservative degrees of freedom (the smaller side less one): Satterthwaite's
+    // are liberal with this few runs, and a false verdict costs more than a late one.
+    const df = Math.min(la.length, lb.length) - 1;
+    const diff = mean(lb) - mean(la);
+    const half = va + vb === 0 ? 0 : studentTQuantile(1 - alpha / 2, df) * Math.sqrt(va + vb);
+    ratio = Math.exp(diff);
+    lower = Math.exp(diff - half);
+    upper = Math.exp(diff + half);
+    method = 'rounds-welch';
+    samples = { baseline: la.length, current: lb.length };
   } else if (baseRounds.length >= 5 && currentRounds.length >= 5) {
     const a = baseRounds.map((round) => roundMetric(round, metric));
     const b = currentRounds.map((round) => roundMetric(round, metric));
@@ -262,15 +375,43 @@ function compareLevel(
       'compare a metric that is non-zero on both sides.',
     );
   }
+  const reasons: string[] = [];
+  let verdict = verdictOf(ratio, lower, upper, noise, higherIsWorse);
+  if (method === 'histogram-bootstrap') {
+    const single = singleRunVerdict(verdict, lower, upper, runToRun);
+    verdict = single.verdict;
+    if (single.reason !== undefined) reasons.push(single.reason);
+  }
+  // A level whose numbers are invalid or were measured on a busy machine settles nothing —
+  // unless the sides were interleaved round by round (abTest), which is how drift and
+  // neighbours are cancelled out.
+  for (const [side, level] of method === 'paired-rounds'
+    ? []
+    : ([
+        ['baseline', base],
+        ['current', current],
+      ] as const)) {
+    const why = [...level.invalidReasons, ...(level.inconclusiveReasons ?? [])];
+    if (!level.valid && why.length > 0) {
+      verdict = 'inconclusive';
+      reasons.push(`the ${side} level ${level.label} cannot be judged: ${why[0] ?? ''}`);
+    }
+  }
+  const mismatch = mismatchReason(base, current);
+  if (mismatch !== undefined) {
+    verdict = 'inconclusive';
+    reasons.push(mismatch);
+  }
   return {
     level: current.label,
-    verdict: verdictOf(ratio, lower, upper, noise, higherIsWorse),
+    verdict,
     ratio,
     ci: { lower, upper },
     baseline: levelMetric(base, metric),
     current: levelMetric(current, metric),
     method,
     samples,
+    reasons,
   };
 }
 
@@ -285,7 +426,7 @@ function compareLevel(
  */
 export function validateCompareOptions(
   options: CompareOptions,
-): Required<Pick<CompareOptions, 'metric' | 'confidence' | 'noise' | 'resamples'>> {
+): Required<Pick<CompareOptions, 'metric' | 'confidence' | 'noise' | 'resamples' | 'runToRun'>> {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new LoadCompareError(
       `compare options must be an object, got ${JSON.stringify(options) ?? typeof options}.`,
@@ -317,7 +458,13 @@ export function validateCompareOptions(
       'use a whole number from 1,000 to 1,000,000.',
     );
   }
-  return { metric, confidence, noise, resamples };
+  const runToRun = options.runToRun ?? 0.15;
+  if (!(typeof runToRun === 'number' && runToRun >= 0 && runToRun <= 1))
+    throw new LoadCompareError(
+      `runToRun ${String(runToRun)} is out of range.`,
+      'use a fraction from 0 to 1, e.g. 0.15.',
+    );
+  return { metric, confidence, noise, resamples, runToRun };
 }
 
 /**
@@ -353,15 +500,17 @@ export function assertComparableLevels(baseline: readonly string[], current: rea
  * ```
  */
 export function compare(
-  baseline: LoadReport | LevelReport,
-  current: LoadReport | LevelReport,
+  baseline: CompareSide,
+  current: CompareSide,
   options: CompareOptions = {},
 ): Comparison {
-  const { metric, confidence, noise, resamples } = validateCompareOptions(options);
+  const { metric, confidence, noise, resamples, runToRun } = validateCompareOptions(options);
   const baseLevels = levelsOf(baseline, 'baseline');
   const currentLevels = levelsOf(current, 'current');
-  const pairingA = (baseline as Partial<LoadReport>).pairing;
-  const pairingB = (current as Partial<LoadReport>).pairing;
+  const head = (side: CompareSide): Partial<LoadReport> =>
+    (Array.isArray(side) ? (side[0] ?? {}) : side) as Partial<LoadReport>;
+  const pairingA = Array.isArray(baseline) ? undefined : head(baseline).pairing;
+  const pairingB = Array.isArray(current) ? undefined : head(current).pairing;
   const paired =
     pairingA !== undefined &&
     pairingB !== undefined &&
@@ -387,16 +536,33 @@ export function compare(
     );
     pairs = [[baseLevels[0] as LevelReport, currentLevels[0] as LevelReport]];
   }
-  const levels = pairs.map(([a, b]) =>
-    compareLevel(a, b, paired, { metric, confidence, noise, resamples, random }),
+  const compared = pairs.map(([a, b]) =>
+    compareLevel(a, b, paired, { metric, confidence, noise, resamples, random, runToRun }),
   );
+  // Two scenarios under the same level labels compare different requests: say so.
+  const names = [head(baseline).name, head(current).name];
+  // (The two sides of one A/B test are named after their side and are one scenario.)
+  const levels =
+    !paired && names[0] !== undefined && names[1] !== undefined && names[0] !== names[1]
+      ? compared.map((level) => ({
+          ...level,
+          verdict: 'inconclusive' as const,
+          reasons: [
+            ...level.reasons,
+            `the reports are of different scenarios ('${names[0]}' and '${names[1]}'): they measure different requests`,
+          ],
+        }))
+      : compared;
   const higherIsWorse = metric !== 'throughput';
   const worst = levels.reduce((a, b) => ((higherIsWorse ? b.ratio > a.ratio : b.ratio < a.ratio) ? b : a));
   const verdict: Verdict = levels.some((l) => l.verdict === 'regression')
     ? 'regression'
-    : levels.some((l) => l.verdict === 'improvement')
-      ? 'improvement'
-      : 'noise';
+    : levels.some((l) => l.verdict === 'inconclusive')
+      ? 'inconclusive'
+      : levels.some((l) => l.verdict === 'improvement')
+        ? 'improvement'
+        : 'noise';
+  const reasons = [...new Set(levels.flatMap((l) => l.reasons))];
   const pct = formatPercent(confidence);
   const summary = levels
     .map(
@@ -404,5 +570,16 @@ export function compare(
         `${l.level}: ${metric} ${l.ratio.toFixed(3)}× (${pct} CI ${l.ci.lower.toFixed(3)}–${l.ci.upper.toFixed(3)}, ${l.method}) → ${l.verdict}`,
     )
     .join('\n');
-  return { verdict, ratio: worst.ratio, ci: worst.ci, metric, confidence, noise, seed, levels, summary };
+  return {
+    verdict,
+    ratio: worst.ratio,
+    ci: worst.ci,
+    metric,
+    confidence,
+    noise,
+    seed,
+    levels,
+    reasons,
+    summary,
+  };
 }

@@ -8,6 +8,12 @@
  * request's failure is caught and recorded where it happened: one failing request never
  * fails its neighbours or the run.
  *
+ * A level ends at its deadline. Requests still in flight then get a short grace
+ * ({@link drainGraceMs}) to finish; those still running after it are aborted and recorded
+ * as *interrupted* — apart from errors, with their time in flight as a lower bound of their
+ * latency — so a target that stalls, trickles or never reads cannot stretch a 2 s level to
+ * the 30 s request timeout.
+ *
  * @module
  */
 import type { LoadPlan, PlannedLevel, RequestContext } from './options.ts';
@@ -48,6 +54,25 @@ class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
+/**
+ * How long requests still in flight at a level's deadline may take to finish before they
+ * are aborted: 10 % of the level's time bound or twice the p99 seen so far, whichever is
+ * longer, at least 100 ms, at most 5 s, and never past the request timeout.
+ *
+ * @example
+ * ```ts
+ * drainGraceMs(2000, 3, 30_000); // 200
+ * ```
+ */
+export function drainGraceMs(boundMs: number, p99SoFarMs: number, timeoutMs: number): number {
+  const wanted = Math.max(100, boundMs * 0.1, 2 * (Number.isFinite(p99SoFarMs) ? p99SoFarMs : 0));
+  return Math.min(wanted, 5000, timeoutMs);
+}
+
 class AttemptRecord implements Attempt {
   readonly index: number;
   readonly start: number;
@@ -77,6 +102,8 @@ interface Settled {
   readonly sentAt: number | undefined;
   /** Settled because the run was aborted: not recorded. */
   readonly cancelled?: boolean;
+  /** Aborted because the level's deadline (and its grace) passed: recorded as interrupted. */
+  readonly interrupted?: boolean;
 }
 
 /**
@@ -223,6 +250,24 @@ class Driver {
     }
   }
 
+  /** Abort every request still in flight: the level's deadline and its grace have passed. */
+  #interruptAll(graceMs: number): void {
+    for (const attempt of this.#inFlight) {
+      attempt.abort(
+        new InterruptedError(
+          `request ${attempt.index} was still running ${graceMs} ms after the level ended`,
+        ),
+      );
+      this.#finish(attempt, { outcome: undefined, sentAt: attempt.sentAt, interrupted: true });
+    }
+  }
+
+  /** After the deadline: abort what is still in flight once the grace has passed. */
+  #armGrace(boundMs: number): ReturnType<typeof setTimer> {
+    const grace = drainGraceMs(boundMs, this.recorder.histogram.percentileMs(99), this.#timeoutMs);
+    return setTimer(() => this.#interruptAll(grace), grace);
+  }
+
   #finish(attempt: AttemptRecord, settled: Settled): void {
     const settle = attempt.settle;
     if (settle === undefined) return;
@@ -278,9 +323,11 @@ class Driver {
     let stopping = this.#aborted;
     let stoppedBy: StopReason = requests !== undefined ? 'requests' : 'duration';
     const bound = durationMs ?? timeLimitMs;
+    let grace: ReturnType<typeof setTimer> | undefined;
     const timer = setTimer(() => {
       stopping = true;
       stoppedBy = durationMs !== undefined ? 'duration' : 'time-limit';
+      grace = this.#armGrace(bound);
     }, bound);
     const recorder = this.recorder;
     const deadline = origin + bound;
@@ -298,6 +345,10 @@ class Driver {
         const start = now();
         const settled = await this.#attempt(index, start);
         if (settled.cancelled === true) return;
+        if (settled.interrupted === true) {
+          recorder.interrupt(start, now());
+          return;
+        }
         const outcome = settled.outcome;
         const end = now();
         recorder.record(start, start, end, outcome?.kind, outcome?.sample);
@@ -315,6 +366,7 @@ class Driver {
     for (let i = 0; i < concurrency; i++) users.push(user());
     await Promise.all(users);
     clearTimer(timer);
+    if (grace !== undefined) clearTimer(grace);
     return this.#result(origin, stoppedBy, { dropped: 0, arrivals: 0, lateStarts: 0 }, origin + bound);
   }
 
@@ -344,7 +396,8 @@ class Driver {
       const from = intended + Math.min(at - intended, TIMER_SLACK_MS);
       void this.#attempt(index, at).then((settled) => {
         running--;
-        if (settled.cancelled !== true) {
+        if (settled.interrupted === true) recorder.interrupt(from, now());
+        else if (settled.cancelled !== true) {
           const outcome = settled.outcome;
           recorder.record(from, settled.sentAt ?? at, now(), outcome?.kind, outcome?.sample);
         }
@@ -394,10 +447,12 @@ class Driver {
       tick();
     });
     if (running > 0 && !this.#aborted) {
+      const grace = this.#armGrace(durationMs ?? timeLimitMs);
       await new Promise<void>((resolve) => {
         wakeDrained = resolve;
         this.#abortWaiters.push(resolve);
       });
+      clearTimer(grace);
     }
     return this.#result(origin, stoppedBy, { dropped, arrivals, lateStarts }, end);
   }

@@ -9,6 +9,7 @@
  * @module
  */
 import { LoadGateError } from '../errors/index.ts';
+import { TOO_FEW_REQUESTS } from './health.ts';
 import { rankOfPercentile } from './histogram.ts';
 import { levelHistogram, type LevelReport, type LoadReport } from './report.ts';
 import { normalQuantile, quantileRankBound, studentTQuantile, wilsonInterval } from './stats.ts';
@@ -206,12 +207,35 @@ function format(kind: Kind, value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/**
+ * Why requests interrupted at the level's end keep a gate from passing, if they do. Their
+ * time in flight is a lower bound of their latency: a latency gate is still decided when
+ * every one of them had already exceeded the limit (then they count, truly, as over it);
+ * otherwise their latency — or, for rate gates, their outcome — is unknown.
+ */
+function interruptedShortfall(gate: ParsedGate, level: LevelReport, interrupted: number): string | undefined {
+  if (interrupted === 0) return undefined;
+  const shortest = level.interruptedMinMs ?? 0;
+  const what = `${interrupted.toLocaleString('en-US')} request${interrupted === 1 ? ' was' : 's were'} still running when the level ended and ${interrupted === 1 ? 'was' : 'were'} aborted after ${formatMs(shortest)} or more`;
+  if (gate.kind === 'latency') {
+    const upper = gate.op === '<' || gate.op === '<=';
+    if (upper && shortest >= gate.limit) return undefined;
+    return `${what}: their latency is unknown (the target stalled, or the level is too short for it)`;
+  }
+  if (gate.kind === 'rate') return `${what}: their outcome is unknown`;
+  return undefined;
+}
+
 function judge(gate: ParsedGate, level: LevelReport, confidence: number): GateResult {
   const upper = gate.op === '<' || gate.op === '<=';
   const side = upper ? 'upper' : 'lower';
   const pct = `${Number((confidence * 100).toFixed(2))}%`;
   const claim = `${gate.name} ${gate.op} ${format(gate.kind, gate.limit)}`;
-  const n = level.requests;
+  const interrupted = level.interrupted ?? 0;
+  // Interrupted requests are in the histogram (at their time in flight) and in the rates'
+  // denominator: every request the level started.
+  const n = level.requests + interrupted;
+  const unfinished = interruptedShortfall(gate, level, interrupted);
   let observed: number;
   let bound: number | undefined;
   let shortfall: string | undefined;
@@ -288,6 +312,9 @@ function judge(gate: ParsedGate, level: LevelReport, confidence: number): GateRe
   } else if (shortfall !== undefined) {
     status = 'inconclusive';
     detail = `observed ${observedText}, but ${shortfall}`;
+  } else if (unfinished !== undefined) {
+    status = 'inconclusive';
+    detail = `observed ${observedText}, but ${unfinished}`;
   } else if (bound !== undefined && !holds(bound, gate.op, gate.limit)) {
     status = 'inconclusive';
     detail = `observed ${observedText}, but its ${pct} ${side} bound is ${format(gate.kind, bound)} (n=${n.toLocaleString('en-US')}): run longer or loosen the gate`;
@@ -399,6 +426,35 @@ export function checkGates(
     throw new LoadGateError('gates', 'no gate given.', "name at least one, e.g. { p99: '< 50ms' }.");
   const results: GateResult[] = [];
   for (const level of levels) {
+    // Invalid numbers fail every gate. On a level a busy machine (or too few requests) made
+    // unjudgeable, a latency or throughput gate that holds still holds (contention only
+    // makes them worse), one that does not is inconclusive — not a verdict on the target;
+    // error rates, success rates and dropped arrivals mean the same and are judged as usual.
+    const inconclusive = level.invalidReasons.length === 0;
+    // Too few requests alone is the bounds' business (they say inconclusive where they cannot
+    // decide); a gate the level clearly misses still fails.
+    const machineBusy = (level.inconclusiveReasons ?? []).some((reason) => !TOO_FEW_REQUESTS.test(reason));
+    if (!level.valid && options.allowInvalid !== true && inconclusive && !machineBusy) {
+      for (const gate of parsed) results.push(judge(gate, level, confidence));
+      continue;
+    }
+    if (!level.valid && options.allowInvalid !== true && inconclusive) {
+      const why = (level.inconclusiveReasons ?? []).join('; ');
+      for (const gate of parsed) {
+        const result = judge(gate, level, confidence);
+        const sensitive = gate.kind === 'latency' || gate.kind === 'throughput';
+        results.push(
+          sensitive && result.status !== 'pass'
+            ? {
+                ...result,
+                status: 'inconclusive',
+                message: `${result.message}; not judged: the level is inconclusive — ${why}`,
+              }
+            : result,
+        );
+      }
+      continue;
+    }
     if (!level.valid && options.allowInvalid !== true) {
       results.push({
         gate: 'valid',

@@ -5,6 +5,7 @@
  * @module
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { contentionReasons } from './machine.ts';
 import type { LoadPlan } from './options.ts';
 import type { GeneratorHealth, LevelMeasurement } from './recorder.ts';
 import { formatMs, formatPercent } from './units.ts';
@@ -73,6 +74,43 @@ export function startHealthProbe(thread: 'worker' | 'main'): HealthProbe {
       };
     },
   };
+}
+
+/** Fewer completed requests than this make a level's numbers inconclusive. */
+export const MIN_LEVEL_REQUESTS = 100;
+
+/** Matches the inconclusive reason about too few requests (A/B rounds judge it on the whole). */
+export const TOO_FEW_REQUESTS = /^only \d+ requests completed: too few/;
+
+/**
+ * Why a level's numbers cannot be judged, though nothing is wrong with the target or the
+ * generator as such: the machine was busy with something else (other processes or test
+ * workers on a saturated machine, CPU stolen by the hypervisor, the thread under test
+ * lagging while it barely ran — it was waiting for a core), or too few requests completed
+ * to describe the level. Gates on such a level are `inconclusive`, not failed, and `fray
+ * run` exits 3. An empty list means the machine was fine.
+ *
+ * @example
+ * ```ts
+ * const reasons = inconclusiveReasons(measurement, plan.validity.maxOtherCpu);
+ * ```
+ */
+export function inconclusiveReasons(measurement: LevelMeasurement, maxOtherCpu = 0.3): string[] {
+  const { health } = measurement;
+  const reasons = contentionReasons(measurement.machine, health.eventLoopDelay.p99, maxOtherCpu);
+  // In-process: the app runs on this thread. Lag while the thread used little CPU means it
+  // was runnable but not running: another process had the core.
+  if (health.thread === 'main' && health.eventLoopDelay.p99 > 50 && health.cpu < 0.5) {
+    reasons.push(
+      `the thread under test lagged ${formatMs(health.eventLoopDelay.p99)} at p99 while using only ${formatPercent(health.cpu)} of a core: it was waiting for a CPU (the machine is busy)`,
+    );
+  }
+  if (measurement.completed > 0 && measurement.completed < MIN_LEVEL_REQUESTS) {
+    reasons.push(
+      `only ${measurement.completed} requests completed: too few to describe the level (at least ${MIN_LEVEL_REQUESTS}; run it longer)`,
+    );
+  }
+  return reasons;
 }
 
 /**

@@ -252,7 +252,9 @@ function summaryTable(report: LoadReport): string {
       : []),
     level.valid
       ? '<span class="ok">✓</span>'
-      : `<span class="bad" title="${escapeHtml(level.invalidReasons.join('; '))}">invalid</span>`,
+      : level.invalidReasons.length === 0
+        ? `<span class="warn" title="${escapeHtml((level.inconclusiveReasons ?? []).join('; '))}">inconclusive</span>`
+        : `<span class="bad" title="${escapeHtml(level.invalidReasons.join('; '))}">invalid</span>`,
   ]);
   return table(headers, rows, 'summary');
 }
@@ -352,7 +354,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}
  */
 export function renderHtmlReport(report: LoadReport, extras: HtmlReportExtras = {}): string {
   const title = extras.title ?? report.name ?? 'fray load report';
-  const invalid = report.levels.filter((level) => !level.valid);
+  const invalid = report.levels.filter((level) => level.invalidReasons.length > 0);
+  const busy = report.levels.filter((level) => (level.inconclusiveReasons ?? []).length > 0);
   const env = report.environment;
   const settings = report.settings;
   const facts: [string, string][] = [
@@ -400,6 +403,7 @@ export function renderHtmlReport(report: LoadReport, extras: HtmlReportExtras = 
 <body>
 <header><h1>${escapeHtml(title)}</h1><p class="muted">fray load report · ${report.levels.length} level${report.levels.length === 1 ? '' : 's'}${report.aborted ? ' · <span class="bad">aborted</span>' : ''}</p></header>
 ${invalid.length === 0 ? '' : `<div class="banner" role="alert"><strong>${invalid.length} level${invalid.length === 1 ? ' is' : 's are'} invalid</strong> — the numbers may describe the load generator rather than the target:<ul>${invalid.map((level) => `<li>${escapeHtml(level.label)}: ${escapeHtml(level.invalidReasons.join('; '))}</li>`).join('')}</ul></div>`}
+${busy.length === 0 ? '' : `<div class="banner" role="status"><strong>${busy.length} level${busy.length === 1 ? ' is' : 's are'} inconclusive</strong> — measured while the machine was busy (or with too few requests): latency and throughput gates that did not hold there are not judged:<ul>${busy.map((level) => `<li>${escapeHtml(level.label)}: ${escapeHtml((level.inconclusiveReasons ?? []).join('; '))}</li>`).join('')}</ul></div>`}
 <dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k === 'command' ? v : escapeHtml(v)}</dd>`).join('')}</dl>
 ${extras.gates === undefined ? '' : gatesSection(extras.gates)}
 <section><h2>Summary</h2>${summaryTable(report)}</section>

@@ -187,7 +187,8 @@ export function toK6(scenario: Scenario, options: K6Options = {}): K6Export {
     const label =
       'concurrency' in level ? `c${level.concurrency}` : `r${String(level.rate).replace('.', '_')}`;
     const name = `level_${i}_${label}`;
-    if (plan.warmup !== undefined) {
+    // fray's own default warm-up (a JIT warm-up of the generator's process) is not exported.
+    if (plan.warmup !== undefined && !plan.warmup.byDefault) {
       const warm =
         'durationMs' in plan.warmup
           ? levelScenario(level, plan.warmup.durationMs, undefined, plan.warmup.durationMs, plan.maxInFlight)

@@ -32,7 +32,7 @@ describe('closed model', () => {
       inFlight--;
     };
     // Act
-    const report = await load(target, { concurrency: 8, requests: 500 });
+    const report = await load(target, { concurrency: 8, requests: 500, warmup: 0 });
     // Assert
     const [level] = report.levels;
     expect(calls).toBe(500);
@@ -108,7 +108,7 @@ describe('closed model', () => {
           resolve();
         });
       });
-    await load(target, { concurrency: 1, requests: 10, timeout: 30 });
+    await load(target, { concurrency: 1, requests: 10, timeout: 30, warmup: 0 });
     expect(aborted).toEqual([3]);
   });
 
@@ -122,7 +122,28 @@ describe('closed model', () => {
     );
     expect(calls).toBe(80);
     expect(report.levels[0]?.requests).toBe(50);
-    expect(report.settings.warmup).toEqual({ requests: 30 });
+    expect(report.settings.warmup).toEqual({ requests: 30, each: true, byDefault: false });
+    expect(report.levels[0]?.warmup).toMatchObject({ requests: 30 });
+  });
+
+  test('by default the first level is warmed up (1,000 requests or 1 s), later ones are not, and the report says what was discarded', async () => {
+    let calls = 0;
+    const report = await load(
+      async () => {
+        calls++;
+        await tick();
+      },
+      { concurrency: [2, 2], requests: 50 },
+    );
+    expect(calls).toBe(1100);
+    expect(report.levels[0]?.warmup).toMatchObject({ requests: 1000 });
+    expect(report.levels[1]?.warmup).toBeUndefined();
+    expect(report.settings.warmup).toEqual({
+      requests: 1000,
+      durationMs: 1000,
+      each: false,
+      byDefault: true,
+    });
   });
 
   test('a run by count is still bounded in time', async () => {
@@ -150,7 +171,7 @@ describe('closed model', () => {
         if (++calls === 50) controller.abort();
         await tick();
       },
-      { concurrency: [2, 4], requests: 1_000_000, signal: controller.signal },
+      { concurrency: [2, 4], requests: 1_000_000, signal: controller.signal, warmup: 0 },
     );
     expect(report.aborted).toBe(true);
     expect(report.valid).toBe(false);
@@ -239,6 +260,7 @@ describe('client targets', () => {
       },
       concurrency: 1,
       requests: 3,
+      warmup: 0,
     });
     expect(indexes).toEqual([0, 1, 2]);
   });

@@ -5,7 +5,7 @@
  * @module
  */
 import { pathToFileURL } from 'node:url';
-import { LoadOptionsError } from '../errors/index.ts';
+import { LoadCallbackError, LoadOptionsError } from '../errors/index.ts';
 import type { Executor } from './driver.ts';
 import type { RawRequest } from './http1/prepare.ts';
 import type { UrlClient } from './http1/client-types.ts';
@@ -17,9 +17,11 @@ import {
   type RequestFunction,
   type RequestSpec,
 } from './options.ts';
+import type { LoadProgress } from './progress.ts';
 import type { LevelMeasurement } from './recorder.ts';
 import { levelReport, reportEnvironment, type LoadReport } from './report.ts';
 import { isRequestModule, specToFetch, specToRaw, validateSpec } from './request.ts';
+import { listeningPids } from './machine.ts';
 import { runLevels } from './run-levels.ts';
 import {
   resolveTarget,
@@ -180,6 +182,9 @@ export async function load<T extends LoadTarget>(
   options: LoadOptions<ClientOf<T>> = {},
 ): Promise<LoadReport> {
   const plan = planLoad(options);
+  // fray/vitest warns here when other test files run in parallel (see docs/load.md).
+  const beforeRun = (globalThis as Record<symbol, unknown>)[Symbol.for('fray.load.beforeRun')];
+  if (typeof beforeRun === 'function') (beforeRun as () => void)();
   const resolved = await resolveTarget(target, { allowRemote: options.allowRemote });
   const request = normalizeRequest(options.request as LoadOptions['request'], resolved);
   const started = new Date();
@@ -188,6 +193,24 @@ export async function load<T extends LoadTarget>(
   const onLevel = (measurement: LevelMeasurement): void => {
     measurements.push(measurement);
   };
+  // A callback that throws stops the run (through its own signal) instead of escaping from a
+  // timer or a worker message as an uncaught exception; load() then rejects with it.
+  const stop = new AbortController();
+  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+  let callbackError: { readonly error: unknown } | undefined;
+  const userProgress = options.onProgress;
+  const onProgress =
+    userProgress === undefined
+      ? undefined
+      : (progress: LoadProgress): void => {
+          if (callbackError !== undefined) return;
+          try {
+            userProgress(progress);
+          } catch (error) {
+            callbackError = { error };
+            stop.abort();
+          }
+        };
   const thread = resolved.kind === 'url' ? (options.thread ?? 'worker') : 'main';
   if (thread === 'worker' && resolved.kind === 'url') {
     if (typeof options.expectStatus === 'function') {
@@ -221,8 +244,9 @@ export async function load<T extends LoadTarget>(
             : { kind: 'raw', requests: raw },
         expectStatus: expect === undefined ? undefined : typeof expect === 'number' ? [expect] : [...expect],
         poolSize,
+        targetPids: listeningPids(resolved.endpoint.port),
       },
-      { signal: options.signal, onProgress: options.onProgress },
+      { signal, onProgress },
     );
     measurements.push(...levels);
   } else {
@@ -254,18 +278,19 @@ export async function load<T extends LoadTarget>(
     try {
       await runLevels(plan, exec, {
         thread: 'main',
-        signal: options.signal,
-        onProgress: options.onProgress,
+        signal,
+        onProgress,
         onLevel,
         calibration: functionTargetExecutor(() => undefined, isOk),
+        targetPids: resolved.kind === 'url' ? listeningPids(resolved.endpoint.port) : [],
       });
     } finally {
       urlExecutor?.pool.close();
     }
   }
   const levels = measurements.map((measurement) => levelReport(measurement, plan));
-  const aborted = options.signal?.aborted === true;
-  return {
+  const aborted = signal.aborted;
+  const report: LoadReport = {
     format: 'fray-load-report',
     version: 1,
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -286,4 +311,6 @@ export async function load<T extends LoadTarget>(
     aborted,
     levels,
   };
+  if (callbackError !== undefined) throw new LoadCallbackError('onProgress', callbackError.error, report);
+  return report;
 }

@@ -71,6 +71,12 @@ export interface ValidityThresholds {
    * (calibrated against a no-op target before the run). Default `0.5`.
    */
   readonly maxGeneratorShare?: number;
+  /**
+   * Cores' worth of CPU other processes (or other test workers) may use on a saturated
+   * machine before a level that lagged is `inconclusive`. Default `0.3`; `Infinity` turns
+   * the check off (for a dedicated machine whose other load is known and harmless).
+   */
+  readonly maxOtherCpu?: number;
 }
 
 /** Options of `load()`. */
@@ -106,7 +112,13 @@ export interface LoadOptions<Client = unknown> {
    * a level cut by it reports `stoppedBy: 'time-limit'`.
    */
   readonly maxDuration?: Duration;
-  /** Unmeasured warm-up before each level, as a duration or `{ requests }`. Default none. */
+  /**
+   * Unmeasured warm-up before each level, as a duration or `{ requests }`; `0` for none.
+   * Default: before the first level only, until 1,000 requests completed or 1 s passed,
+   * whichever comes first — a cold JIT otherwise makes the first run of a process slower
+   * than the next (up to 20% on a small handler), and comparisons of single runs cry wolf.
+   * What was discarded is on each level's `warmup`.
+   */
   readonly warmup?: Duration | { readonly requests: number };
   /** Per-request timeout; a request over it counts as a `timeout` error. Default `'30s'`, up to 10 min. */
   readonly timeout?: Duration;
@@ -142,6 +154,22 @@ export interface LoadOptions<Client = unknown> {
   readonly validity?: ValidityThresholds;
 }
 
+/**
+ * The warm-up of a plan: until `requests` completed or `durationMs` passed, whichever comes
+ * first; before every level (`each`), or only the first (the default warm-up).
+ */
+export type WarmupPlan = (
+  | { readonly durationMs: number }
+  | { readonly requests: number }
+  | {
+      readonly durationMs: number;
+      readonly requests: number;
+    }
+) & { readonly each: boolean; readonly byDefault: boolean };
+
+/** The warm-up `load()` runs when none is given. */
+export const DEFAULT_WARMUP = { requests: 1000, durationMs: 1000 } as const;
+
 /** One level of the plan. */
 export type PlannedLevel = { readonly concurrency: number } | { readonly rate: number };
 
@@ -154,7 +182,7 @@ export interface LoadPlan {
   readonly requests: number | undefined;
   /** Hard time bound per level (ms). */
   readonly timeLimitMs: number;
-  readonly warmup: { readonly durationMs: number } | { readonly requests: number } | undefined;
+  readonly warmup: WarmupPlan | undefined;
   readonly timeoutMs: number;
   readonly arrivals: 'uniform' | 'poisson';
   readonly maxInFlight: number;
@@ -296,12 +324,14 @@ export function planLoad(options: LoadOptions<any>): LoadPlan {
     durationMs ??
     bounded(parseDuration(options.maxDuration ?? 60_000, 'maxDuration'), 'maxDuration', HOUR, 1);
   let warmup: LoadPlan['warmup'];
-  if (options.warmup !== undefined) {
-    if (typeof options.warmup === 'object' && options.warmup !== null) {
-      warmup = { requests: integer(options.warmup.requests, 'warmup.requests', 0, 10_000_000) };
-    } else {
-      warmup = { durationMs: bounded(parseDuration(options.warmup, 'warmup'), 'warmup', HOUR) };
-    }
+  if (options.warmup === undefined) {
+    warmup = { ...DEFAULT_WARMUP, each: false, byDefault: true };
+  } else if (typeof options.warmup === 'object' && options.warmup !== null) {
+    const requests = integer(options.warmup.requests, 'warmup.requests', 0, 10_000_000);
+    warmup = requests === 0 ? undefined : { requests, each: true, byDefault: false };
+  } else {
+    const durationMs = bounded(parseDuration(options.warmup, 'warmup'), 'warmup', HOUR);
+    warmup = durationMs === 0 ? undefined : { durationMs, each: true, byDefault: false };
   }
   const timeoutMs = bounded(parseDuration(options.timeout ?? 30_000, 'timeout'), 'timeout', 600_000, 1);
   const arrivals = options.arrivals ?? 'uniform';
@@ -343,8 +373,20 @@ export function planLoad(options: LoadOptions<any>): LoadPlan {
       maxLateStarts: fraction(validity.maxLateStarts, 'maxLateStarts', 0.01),
       lateStartTolerance: parseDuration(validity.lateStartTolerance ?? 10, 'validity.lateStartTolerance'),
       maxGeneratorShare: fraction(validity.maxGeneratorShare, 'maxGeneratorShare', 0.5),
+      maxOtherCpu: cores(validity.maxOtherCpu),
     },
   };
+}
+
+function cores(value: unknown): number {
+  if (value === undefined) return 0.3;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+    throw new LoadOptionsError(
+      'validity.maxOtherCpu',
+      `expected a number of cores ≥ 0 (or Infinity), got ${describe(value)}.`,
+      'pass e.g. 0.3 (the default), or Infinity to turn the check off.',
+    );
+  return value;
 }
 
 /**

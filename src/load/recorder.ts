@@ -7,6 +7,7 @@
  * @module
  */
 import { LatencyHistogram } from './histogram.ts';
+import type { MachineLoad } from './machine.ts';
 import type { PlannedLevel } from './options.ts';
 
 /** The generator's own health during a level. */
@@ -52,6 +53,13 @@ export interface LevelMeasurement {
   readonly elapsedMs: number;
   readonly completed: number;
   readonly ok: number;
+  /**
+   * Requests still running when the level ended (its deadline plus a short grace) and
+   * aborted; absent in reports of older versions.
+   */
+  readonly interrupted?: number;
+  /** The shortest time in flight (ms) of an interrupted request. */
+  readonly interruptedMinMs?: number;
   readonly errors: Readonly<Record<string, number>>;
   readonly errorSamples: Readonly<Record<string, string>>;
   /** Open model: arrivals that found `maxInFlight` requests in flight and were not sent. */
@@ -67,6 +75,10 @@ export interface LevelMeasurement {
   readonly timeline: readonly TimelinePoint[];
   readonly stoppedBy: StopReason;
   readonly health: GeneratorHealth;
+  /** What the rest of the machine did during the level (Linux: with steal). */
+  readonly machine?: MachineLoad;
+  /** The unmeasured warm-up run just before this level: what was discarded. */
+  readonly warmup?: { readonly requests: number; readonly durationMs: number };
 }
 
 interface Bucket {
@@ -95,6 +107,10 @@ export class LevelRecorder {
   completed = 0;
   ok = 0;
   failed = 0;
+  /** Requests aborted because the level ended while they were still running. */
+  interrupted = 0;
+  /** The shortest time in flight (ms) of an interrupted request; Infinity when none. */
+  interruptedMinMs = Infinity;
   lastEnd: number;
   readonly errors = new Map<string, number>();
   readonly errorSamples = new Map<string, string>();
@@ -141,6 +157,18 @@ export class LevelRecorder {
         sample.length > MAX_SAMPLE_LENGTH ? `${sample.slice(0, MAX_SAMPLE_LENGTH)}…` : sample,
       );
     }
+  }
+
+  /**
+   * Record a request aborted at the level's end: its time in flight enters the latency
+   * histogram as a lower bound of its latency (a stall must not vanish from the
+   * percentiles); it counts neither as a success nor as an error.
+   */
+  interrupt(intended: number, end: number): void {
+    const ms = end - intended;
+    this.histogram.recordMicros(ms * 1000);
+    this.interrupted++;
+    if (ms < this.interruptedMinMs) this.interruptedMinMs = ms;
   }
 
   #bucketAt(index: number): Bucket {

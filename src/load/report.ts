@@ -7,9 +7,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { LoadReportError } from '../errors/index.ts';
-import { invalidReasons } from './health.ts';
+import { inconclusiveReasons, invalidReasons } from './health.ts';
+import type { MachineLoad } from './machine.ts';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
-import { levelLabel, type LoadPlan } from './options.ts';
+import { levelLabel, type LoadPlan, type WarmupPlan } from './options.ts';
 import type { GeneratorHealth, LevelMeasurement, StopReason, TimelinePoint } from './recorder.ts';
 
 /** One round of an A/B test, as stored in each side's level. */
@@ -36,6 +37,16 @@ export interface LevelReport {
   readonly label: string;
   /** Measured requests that completed (successes and errors, timeouts included). */
   readonly requests: number;
+  /**
+   * Requests still running when the level ended — its deadline plus a short grace — and
+   * aborted: neither successes nor errors. Their time in flight is in the latency histogram
+   * as a lower bound, so a stall shows in the percentiles; gates that cannot be decided
+   * without their true latency or outcome say `inconclusive`. 0 when none (or in reports of
+   * older versions, where it is absent).
+   */
+  readonly interrupted?: number;
+  /** The shortest time in flight (ms) of an interrupted request. */
+  readonly interruptedMinMs?: number;
   /** Measurement time of the level, ms. */
   readonly durationMs: number;
   /** Completed requests per second. */
@@ -47,9 +58,9 @@ export interface LevelReport {
   readonly latency: LatencySummary;
   /** Open model: latency from the actual send, beside the corrected one. */
   readonly uncorrectedLatency?: LatencySummary;
-  /** Share of requests that succeeded (0–1). */
+  /** Share of requests (completed + interrupted) that succeeded (0–1). */
   readonly successRate: number;
-  /** Share of requests that failed (0–1). */
+  /** Share of requests (completed + interrupted) that failed (0–1); interrupted ones are not failures. */
   readonly errorRate: number;
   /** Failures by kind: `status 503`, `TypeError`, `ECONNRESET`, `timeout`. */
   readonly errors: Readonly<Record<string, number>>;
@@ -61,14 +72,29 @@ export interface LevelReport {
   readonly arrivals: number;
   /** Open model: arrivals dispatched later than the tolerance. */
   readonly lateStarts: number;
-  /** Whether the numbers describe the target (see `invalidReasons`). */
+  /**
+   * Whether the numbers describe the target: no `invalidReasons` and no
+   * `inconclusiveReasons`.
+   */
   readonly valid: boolean;
+  /** Why the numbers are wrong: the generator saturated, nothing completed, the run was aborted. */
   readonly invalidReasons: readonly string[];
+  /**
+   * Why the numbers cannot be judged though nothing is wrong with target or generator: the
+   * machine was busy (other processes or workers, steal, the thread under test waiting for
+   * a core) or too few requests completed. Gates on such a level are `inconclusive`.
+   * Absent in reports of older versions.
+   */
+  readonly inconclusiveReasons?: readonly string[];
+  /** What the rest of the machine did during the level (Linux). */
+  readonly machine?: MachineLoad;
   readonly stoppedBy: StopReason;
   /** Epoch ms at which measurement began (the first intended start). */
   readonly startedAt: number;
   /** The generator's own health. */
   readonly generator: GeneratorHealth;
+  /** The unmeasured warm-up run just before this level, if any: requests and ms discarded. */
+  readonly warmup?: { readonly requests: number; readonly durationMs: number };
   /** Encoded HdrHistogram of `latency` (µs, compressed base64, lossless). */
   readonly histogram: string;
   /** Encoded HdrHistogram of `uncorrectedLatency`. */
@@ -105,7 +131,7 @@ export interface LoadReport {
     readonly durationMs?: number;
     readonly requests?: number;
     readonly timeoutMs: number;
-    readonly warmup?: { readonly durationMs: number } | { readonly requests: number };
+    readonly warmup?: WarmupPlan;
     readonly arrivals?: 'uniform' | 'poisson';
     readonly maxInFlight?: number;
   };
@@ -151,28 +177,41 @@ export function levelReport(measurement: LevelMeasurement, plan: LoadPlan): Leve
     measurement.uncorrectedHistogram === undefined
       ? undefined
       : LatencyHistogram.decode(measurement.uncorrectedHistogram);
-  const reasons = invalidReasons(measurement, plan);
+  const inconclusive = inconclusiveReasons(measurement, plan.validity.maxOtherCpu);
+  // On a busy machine a saturated or lagging generator is the machine's doing: inconclusive.
+  const generatorReasons = invalidReasons({ ...measurement, stoppedBy: 'duration', completed: 1 }, plan);
+  const reasons = invalidReasons(measurement, plan).filter(
+    (reason) => inconclusive.length === 0 || !generatorReasons.includes(reason),
+  );
+  if (inconclusive.length > 0) inconclusive.push(...generatorReasons);
   const completed = measurement.completed;
+  const interrupted = measurement.interrupted ?? 0;
+  const started = completed + interrupted;
   return {
     ...measurement.level,
     label: levelLabel(measurement.level),
     requests: completed,
+    interrupted,
+    ...(measurement.interruptedMinMs === undefined ? {} : { interruptedMinMs: measurement.interruptedMinMs }),
     durationMs: measurement.elapsedMs,
     throughput: (completed * 1000) / measurement.elapsedMs,
     latency: histogram.summary(),
     ...(uncorrected === undefined ? {} : { uncorrectedLatency: uncorrected.summary() }),
-    successRate: completed === 0 ? 0 : measurement.ok / completed,
-    errorRate: completed === 0 ? 0 : (completed - measurement.ok) / completed,
+    successRate: started === 0 ? 0 : measurement.ok / started,
+    errorRate: started === 0 ? 0 : (completed - measurement.ok) / started,
     errors: measurement.errors,
     errorSamples: measurement.errorSamples,
     dropped: measurement.dropped,
     arrivals: measurement.arrivals,
     lateStarts: measurement.lateStarts,
-    valid: reasons.length === 0,
+    valid: reasons.length === 0 && inconclusive.length === 0,
     invalidReasons: reasons,
+    inconclusiveReasons: inconclusive,
+    ...(measurement.machine === undefined ? {} : { machine: measurement.machine }),
     stoppedBy: measurement.stoppedBy,
     startedAt: measurement.startedAt,
     generator: measurement.health,
+    ...(measurement.warmup === undefined ? {} : { warmup: measurement.warmup }),
     histogram: measurement.histogram,
     ...(measurement.uncorrectedHistogram === undefined
       ? {}

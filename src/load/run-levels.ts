@@ -6,6 +6,7 @@
  */
 import { drive, type Executor } from './driver.ts';
 import { startHealthProbe, threadCpuMs } from './health.ts';
+import { processesCpuMs, startMachineProbe } from './machine.ts';
 import { levelLabel, type LoadPlan, type PlannedLevel } from './options.ts';
 import type { LoadProgress } from './progress.ts';
 import { createRandom } from './random.ts';
@@ -23,6 +24,14 @@ export interface RunLevelsOptions {
    * the same conditions, hence the share of the thread the generator took.
    */
   readonly calibration?: Executor;
+  /** Other processes serving the target: their CPU is the target's, not contention. */
+  readonly targetPids?: readonly number[];
+}
+
+/** CPU time (ms) of this whole process — every thread: the app, the generator — so far. */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 function progressOf(
@@ -71,12 +80,13 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
     if (aborted()) return;
     const level = plan.levels[index] as PlannedLevel;
     const emit = options.onProgress;
-    if (plan.warmup !== undefined) {
+    let warmedUp: LevelMeasurement['warmup'];
+    if (plan.warmup !== undefined && (plan.warmup.each || index === 0)) {
       const byCount = 'requests' in plan.warmup ? plan.warmup.requests : undefined;
       const byTime = 'durationMs' in plan.warmup ? plan.warmup.durationMs : undefined;
       if ((byCount ?? 1) > 0 && (byTime ?? 1) > 0) {
         const toProgress = progressOf(plan, index, level, 'warmup', byTime, byCount);
-        await drive({
+        const warm = await drive({
           plan,
           level,
           exec,
@@ -89,10 +99,14 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
             ? {}
             : { onTick: (recorder, elapsed) => emit(toProgress(recorder, elapsed)) }),
         });
+        warmedUp = { requests: warm.recorder.completed, durationMs: warm.elapsedMs };
         if (aborted()) return;
       }
     }
     const toProgress = progressOf(plan, index, level, 'measure', plan.durationMs, plan.requests);
+    const pids = options.targetPids ?? [];
+    const machineProbe = startMachineProbe();
+    const ours0 = processCpuMs() + processesCpuMs(pids);
     const probe = startHealthProbe(options.thread);
     const result = await drive({
       plan,
@@ -107,6 +121,7 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
     });
     const { recorder } = result;
     const health = probe.stop();
+    const machine = machineProbe.stop(processCpuMs() + processesCpuMs(pids) - ours0);
     // CPU time, not wall time, on both sides: other processes competing for the CPU slow
     // the level and the calibration alike without changing the ratio.
     const levelCpuMs = health.cpu * result.elapsedMs;
@@ -126,6 +141,8 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
       elapsedMs: result.elapsedMs,
       completed: recorder.completed,
       ok: recorder.ok,
+      interrupted: recorder.interrupted,
+      ...(recorder.interrupted > 0 ? { interruptedMinMs: recorder.interruptedMinMs } : {}),
       errors: Object.fromEntries(recorder.errors),
       errorSamples: Object.fromEntries(recorder.errorSamples),
       dropped: result.dropped,
@@ -136,6 +153,8 @@ export async function runLevels(plan: LoadPlan, exec: Executor, options: RunLeve
       timeline: recorder.timeline(result.elapsedMs),
       stoppedBy: result.stoppedBy,
       health: { ...health, generatorShare },
+      ...(warmedUp === undefined ? {} : { warmup: warmedUp }),
+      ...(machine === undefined ? {} : { machine }),
     };
     emit?.({
       ...toProgress(recorder, result.elapsedMs),

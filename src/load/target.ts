@@ -6,7 +6,7 @@
  * @module
  */
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { LoadRemoteRefusedError, LoadTargetError } from '../errors/index.ts';
 import type { Endpoint } from './http1/types.ts';
 import type { Outcome } from './driver.ts';
@@ -30,6 +30,10 @@ export type ResolvedTarget =
   | { readonly kind: 'function'; readonly fn: LoadFunction }
   | { readonly kind: 'url'; readonly url: URL; readonly endpoint: Endpoint };
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
 /**
  * Whether an IP address is a loopback address (127.0.0.0/8, ::1, IPv4-mapped loopback).
  *
@@ -41,13 +45,10 @@ export type ResolvedTarget =
  */
 export function isLoopbackAddress(address: string): boolean {
   const plain = address.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isIP(plain) === 4) return plain.startsWith('127.');
-  if (isIP(plain) === 6) {
-    if (plain === '::1' || plain === '0:0:0:0:0:0:0:1') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
-    return mapped !== null && (mapped[1] ?? '').startsWith('127.');
-  }
-  return false;
+  const family = isIP(plain);
+  // BlockList knows every spelling of an address, IPv4-mapped IPv6 included: the URL parser
+  // turns http://[::ffff:127.0.0.1] into ::ffff:7f00:1.
+  return family !== 0 && LOOPBACK.check(plain, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

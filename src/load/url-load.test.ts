@@ -67,6 +67,7 @@ describe('URL targets', () => {
       request: [{ path: '/a' }, { method: 'POST', path: '/b', json: { x: 1 } }, { path: '/chunked' }],
       concurrency: 3,
       requests: 90,
+      warmup: 0,
     });
     // Assert
     const level = report.levels[0];
@@ -158,6 +159,13 @@ describe('URL targets', () => {
 });
 
 describe('remote hosts', () => {
+  test('an IPv4-mapped address outside 127/8 is still remote', async () => {
+    const error = await resolveTarget('http://[::ffff:10.0.0.1]:1/', { allowRemote: false, env: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(isFrayError(error) && error.code).toBe('FRAY_LOAD_REMOTE_REFUSED');
+  });
+
   test('a non-loopback URL is refused before any traffic', async () => {
     const error = await load('http://192.0.2.10:8080/', { request: { path: '/' }, requests: 1 }).catch(
       (e: unknown) => e,
@@ -173,7 +181,13 @@ describe('remote hosts', () => {
     await expect(
       resolveTarget('http://192.0.2.10/', { allowRemote: false, env: { FRAY_LOAD_REMOTE: '1' } }),
     ).resolves.toMatchObject({ kind: 'url' });
-    for (const url of ['http://127.0.0.2:1/', 'http://[::1]:1/', 'http://localhost:1/']) {
+    for (const url of [
+      'http://127.0.0.2:1/',
+      'http://[::1]:1/',
+      'http://localhost:1/',
+      'http://[::ffff:127.0.0.1]:1/',
+      'http://[0:0:0:0:0:ffff:7f00:1]:1/',
+    ]) {
       await expect(resolveTarget(url, { allowRemote: false, env: {} })).resolves.toMatchObject({
         kind: 'url',
       });

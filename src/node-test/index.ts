@@ -26,9 +26,11 @@
  *
  * @module
  */
+import { resolve } from 'node:path';
 import { after, assert, beforeEach } from 'node:test';
 import {
   enableLeakDetection,
+  fileLeaksError,
   lateLeaksError,
   leaksError,
   type Leak,
@@ -90,6 +92,14 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
   if (installed === detector) return detector;
   installed = detector;
   const files = new Set<string>();
+  // node:test runs each file in its own process (`node --import … file`): watch what the
+  // file's code outside its tests creates from before it loads.
+  const entry = process.argv[1];
+  if (entry !== undefined && /\.[cm]?[jt]sx?$/.test(entry)) {
+    const file = resolve(entry);
+    detector.openFile(file);
+    files.add(file);
+  }
   let warned = false;
   const check = async (run: TestRun): Promise<void> => {
     if (run.scope.info.file !== undefined) files.add(run.scope.info.file);
@@ -120,11 +130,19 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
   // the file's own `after` hooks (its cleanup), and this one runs first.
   after(async () => {
     const late: Leak[] = [];
-    for (const file of files) late.push(...(await detector.closeFile(file)));
-    if (late.length === 0) return;
-    const error = lateLeaksError(late);
-    consoleError(`${error.name} [${error.code}]: ${error.message}`);
-    process.exitCode = 1;
+    const left: Leak[] = [];
+    for (const file of files) {
+      late.push(...(await detector.closeFile(file)));
+      left.push(...((await detector.closeFileScope(file))?.errors ?? []));
+    }
+    for (const error of [
+      late.length > 0 ? lateLeaksError(late) : undefined,
+      left.length > 0 ? fileLeaksError(left) : undefined,
+    ]) {
+      if (error === undefined) continue;
+      consoleError(`${error.name} [${error.code}]: ${error.message}`);
+      process.exitCode = 1;
+    }
   });
   return detector;
 }

@@ -8,7 +8,11 @@
  * - `client` (test scope): `inject(app, { overrides })` for the test's app, closed after
  *   the test (requests still running are aborted, the app is shut down).
  *
- * Vitest runs fixture teardown after the test whether it passed, failed or timed out.
+ * The worker's database starts in a `beforeAll` hook of each file that creates the test (a
+ * hook's timeout, not the first test's: PGlite's cold start takes seconds on a busy
+ * machine). When a test times out, Vitest may never run its fixtures' teardown: the `db`
+ * fixture watches the test's signal, cancels the view's running statements (Postgres
+ * `pg_cancel_backend`) and disposes the view itself, so the next test does not wait on it.
  *
  * @module
  */
@@ -18,6 +22,9 @@ import { RunnerSetupError } from '../errors/index.ts';
 import type { InjectableApp, InjectClient, InjectOptions } from '../http/index.ts';
 import { untracked } from '../leaks/index.ts';
 import { vitest } from './runtime.ts';
+
+/** How long the worker's database may take to start in its `beforeAll` hook (ms). */
+const DATABASE_START_TIMEOUT_MS = 120_000;
 
 /** fray/di overrides as `inject()` takes them: `[[Token, value], …]`. */
 export type FrayOverrides = NonNullable<InjectOptions['overrides']>;
@@ -113,8 +120,28 @@ function isAppFactory<App extends InjectableApp>(
 export function createFrayTest<App extends InjectableApp = InjectableApp>(
   options: FrayTestOptions<App> = {},
 ): TestAPI<FrayFixtures> {
-  const { test } = vitest('createFrayTest()');
+  const { test, beforeAll } = vitest('createFrayTest()');
   const database = options.database === true ? {} : options.database;
+
+  // One start per module instance (per worker, or per file under isolation): a beforeAll
+  // hook begins it outside every test's time, the worker fixture awaits the same promise.
+  let starting: Promise<TestDatabase> | undefined;
+  const startDatabase = (settings: CreateTestDatabaseOptions): Promise<TestDatabase> =>
+    (starting ??= (async () => {
+      const { createTestDatabase } = await import('../db/index.ts');
+      // fray's own, shared by the worker's tests: never attributed to the test that
+      // happened to start it, nor its teardown to that test's "late activity".
+      return untracked(() => createTestDatabase(settings));
+    })());
+  if (database !== undefined) {
+    try {
+      beforeAll(async () => {
+        await startDatabase(database);
+      }, DATABASE_START_TIMEOUT_MS);
+    } catch {
+      // Not collecting a file (createFrayTest called elsewhere): the fixture starts it.
+    }
+  }
 
   const missing = (fixture: string, option: string, example: string): RunnerSetupError =>
     new RunnerSetupError(
@@ -170,23 +197,39 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
       // eslint-disable-next-line no-empty-pattern -- Vitest reads a fixture's dependencies from this pattern
       async ({}, use) => {
         if (database === undefined) throw missing('db', 'database', "database: { migrate: './migrations' }");
-        // fray's own, shared by the worker's tests: never attributed to the test that
-        // happened to start it, nor its teardown to that test's "late activity".
-        const { createTestDatabase } = await import('../db/index.ts');
-        const started = await untracked(() => createTestDatabase(database));
+        const started = await startDatabase(database);
         try {
           await use(started);
         } finally {
+          starting = undefined;
           await untracked(() => started.end());
         }
       },
       { scope: 'worker' },
     ],
-    db: async ({ frayDatabase }, use) => {
+    db: async ({ frayDatabase, signal }, use) => {
+      // The test timed out (or failed) before its view opened: opening one now would hold
+      // the database with nobody left to dispose it.
+      if (signal.aborted) return;
       const view = await frayDatabase.isolated();
+      // Vitest may never run this fixture's teardown after a timeout: cancel what the view
+      // is running and dispose it here, so the next test does not wait for it.
+      const release = (): void => {
+        untracked(async () => {
+          await frayDatabase.cancel(view).catch(() => false);
+          await view.dispose();
+        }).catch(() => undefined);
+      };
+      if (signal.aborted) {
+        release();
+        return;
+      }
+      signal.addEventListener('abort', release, { once: true });
       try {
         await use(view);
       } finally {
+        signal.removeEventListener('abort', release);
+        if (signal.aborted) await frayDatabase.cancel(view).catch(() => false);
         await view.dispose();
       }
     },

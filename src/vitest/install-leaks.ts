@@ -11,6 +11,7 @@ import type { RunnerTestCase, TestContext } from 'vitest';
 import { RunnerSetupError } from '../errors/index.ts';
 import {
   enableLeakDetection,
+  fileLeaksError,
   lateLeaksError,
   leaksError,
   type LeakDetector,
@@ -63,8 +64,12 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
     );
   }
   const detector = enableLeakDetection({ ...providedOptions(), ...options });
-  // The file these hooks belong to (setup files run once per test file).
-  let file: string | undefined;
+  // The file these hooks belong to (setup files run once per test file, before it loads):
+  // from here on, what its code outside tests creates is watched.
+  let file: string | undefined = (globalThis as { __vitest_worker__?: { filepath?: unknown } })
+    .__vitest_worker__?.filepath as string | undefined;
+  if (typeof file === 'string') detector.openFile(file);
+  else file = undefined;
   // Vitest reads fixtures from this destructuring pattern: ask for `task` only.
   aroundEach(async (runTest, { task }: TestContext) => {
     const info = testInfo(task);
@@ -77,10 +82,14 @@ export function installFrayLeaks(options: LeaksOptions = {}): LeakDetector {
     const result = await run.finish();
     if (result.errors.length > 0) throw leaksError(result);
   });
+  // Registered first, so it runs last (after hooks run in reverse): after the file's own
+  // afterAll hooks closed what they close.
   afterAll(async () => {
     if (file === undefined) return;
     const leaks = await detector.closeFile(file);
+    const left = await detector.closeFileScope(file);
     if (leaks.length > 0) throw lateLeaksError(leaks);
+    if (left !== undefined && left.errors.length > 0) throw fileLeaksError(left.errors);
   });
   return detector;
 }

@@ -27,6 +27,7 @@
 import { useVitestCallOrder } from './call-order.ts';
 import { frayMatchers } from './index.ts';
 import { installFrayLeaks } from './install-leaks.ts';
+import { warnAboutParallelLoad } from './parallel-load.ts';
 import { insideVitest, vitest } from './runtime.ts';
 
 // Captured at module load so a test's console stub cannot swallow fray's one warning.
@@ -38,6 +39,9 @@ function apply(): boolean {
   expect.extend(frayMatchers);
   // fray mocks and vi.fn() spies numbered on one clock (toHaveBeenCalledBefore); for the run.
   useVitestCallOrder();
+  const config = (globalThis as { __vitest_worker__?: { config?: { maxWorkers?: unknown } } })
+    .__vitest_worker__?.config;
+  warnAboutParallelLoad(typeof config?.maxWorkers === 'number' ? config.maxWorkers : 1);
   if (typeof aroundEach !== 'function') {
     // Vitest before 4.1: the matchers work, the leak checks cannot attach.
     consoleWarn(

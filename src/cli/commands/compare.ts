@@ -28,6 +28,12 @@ const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'confidence', type: 'string', value: 'level', help: 'confidence of the interval (default 0.95)' },
   { name: 'seed', type: 'string', value: 'n', help: 'bootstrap seed (default: derived from the reports)' },
+  {
+    name: 'run-to-run',
+    type: 'string',
+    value: 'fraction',
+    help: 'one run per side: changes within this are inconclusive (default 15%)',
+  },
   { name: 'json', type: 'boolean', help: 'print the comparison as JSON' },
 ];
 
@@ -35,13 +41,16 @@ const USAGE = `Usage: fray compare <baseline.json> <current.json> [options]
 
 Compare two reports written by \`fray run\` (or saved from load()): for each level, the
 ratio current ÷ baseline of one metric with its confidence interval (bootstrap on the
-saved histograms; paired rounds for the two sides of an A/B test) and a verdict —
-regression, noise or improvement.
+saved histograms; paired rounds for the two sides of an A/B test; rounds over runs when a
+side lists several reports, comma-separated: a1.json,a2.json,a3.json) and a verdict —
+regression, noise, improvement, or inconclusive when the data cannot decide (one run per
+side and a change within run-to-run variation, reports of different scenarios, one side
+mostly errors).
 
 Options:
 ${flagHelp(FLAGS)}
 
-Exit codes: 0 no regression, 1 regression, 2 bad input.
+Exit codes: 0 no regression, 1 regression, 2 bad input, 3 inconclusive.
 `;
 
 function readReport(path: string, cwd: string): Promise<LoadReport> {
@@ -63,7 +72,8 @@ function fraction(text: string, flag: string): number {
 /** `fray compare`. */
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'compare two load reports: ratio, confidence interval, verdict (exit 1 on regression)',
+  summary:
+    'compare two load reports: ratio, confidence interval, verdict (exit 1 on regression, 3 inconclusive)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { flags, positionals } = parseArgs(args, FLAGS, 'compare');
@@ -89,9 +99,17 @@ export const compareCommand: Command = {
       );
     }
     const [basePath, headPath] = positionals as [string, string];
-    const baseline = await readReport(basePath, io.cwd);
-    const current = await readReport(headPath, io.cwd);
+    const side = async (list: string): Promise<LoadReport | LoadReport[]> => {
+      const paths = list.split(',').filter((path) => path !== '');
+      const reports = await Promise.all(paths.map((path) => readReport(path, io.cwd)));
+      return reports.length === 1 ? (reports[0] as LoadReport) : reports;
+    };
+    const baseline = await side(basePath);
+    const current = await side(headPath);
     const result = compare(baseline, current, {
+      ...(flags['run-to-run'] === undefined
+        ? {}
+        : { runToRun: fraction(flags['run-to-run'] as string, 'run-to-run') }),
       ...(metric === undefined ? {} : { metric: metric as CompareMetric }),
       ...(flags['noise'] === undefined ? {} : { noise: fraction(flags['noise'] as string, 'noise') }),
       ...(flags['confidence'] === undefined
@@ -106,6 +124,6 @@ export const compareCommand: Command = {
         `${paint.bold(`fray compare ${basePath} ${headPath}`)}\n\n${comparisonText(result, paint)}\n`,
       );
     }
-    return result.verdict === 'regression' ? 1 : 0;
+    return result.verdict === 'regression' ? 1 : result.verdict === 'inconclusive' ? 3 : 0;
   },
 };

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { CliUsageError } from '../../errors/index.ts';
 import { toK6 } from '../../load/index.ts';
 import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
+import { assertWritableFile } from '../output-path.ts';
 import { loadScenarioFile } from '../scenario-file.ts';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -46,6 +47,11 @@ Options:
 ${flagHelp(FLAGS)}
 `;
 
+/** The k6-operator TestRun manifest written beside `script`. */
+function manifestPath(script: string): string {
+  return resolve(dirname(script), `${basename(script).replace(/\.[cm]?js$/, '')}.testrun.yaml`);
+}
+
 /** `fray k6`. */
 export const k6Command: Command = {
   name: 'k6',
@@ -77,6 +83,11 @@ export const k6Command: Command = {
         'add --out load.js.',
       );
     }
+    if (out !== undefined) {
+      const scriptPath = resolve(io.cwd, out);
+      await assertWritableFile(scriptPath, io.cwd, '--out');
+      if (parallelism !== undefined) await assertWritableFile(manifestPath(scriptPath), io.cwd, '--out');
+    }
     const loaded = await loadScenarioFile(positionals[0] as string, io.cwd);
     const baseUrl = flags['base-url'] as string | undefined;
     const exported = toK6(loaded.scenario, {
@@ -90,13 +101,11 @@ export const k6Command: Command = {
       return 0;
     }
     const scriptPath = resolve(io.cwd, out);
+    await mkdir(dirname(scriptPath), { recursive: true });
     await writeFile(scriptPath, exported.script);
     io.stdout.write(`wrote ${out} — run it with: k6 run ${out}\n`);
     if (exported.testRun !== undefined) {
-      const manifest = resolve(
-        dirname(scriptPath),
-        `${basename(out).replace(/\.[cm]?js$/, '')}.testrun.yaml`,
-      );
+      const manifest = manifestPath(scriptPath);
       await writeFile(manifest, exported.testRun);
       io.stdout.write(
         `wrote ${manifest} — kubectl create configmap … --from-file=${basename(out)}, then kubectl apply -f it (see its header)\n`,

@@ -194,6 +194,29 @@ function printResult(result: ExploreResult, where: string, json: boolean, io: Cl
   return result.ok ? 0 : 1;
 }
 
+/** `Name: first line of the message`, for one-line errors. */
+function oneLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return `${typeof code === 'string' ? code : error.name}: ${error.message.split('\n')[0] ?? ''}`;
+}
+
+/** Call the module's `dispose` export, if any; a throw is one coded line, not a stack trace. */
+async function disposeModule(module: Record<string, unknown>, file: string): Promise<void> {
+  const dispose = module['dispose'] ?? (module['default'] as { dispose?: unknown } | undefined)?.dispose;
+  if (typeof dispose !== 'function') return;
+  try {
+    await (dispose as () => unknown)();
+  } catch (error) {
+    throw new CliScenarioError(
+      file,
+      `its dispose export threw ${oneLine(error)}.`,
+      'fix dispose() so it closes what the scenarios opened without throwing; run the module with node to see the stack.',
+      error,
+    );
+  }
+}
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(args, FLAGS, 'replay');
   const [file, replay, ...extra] = positionals;
@@ -251,13 +274,20 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
         return printResult(pointed, candidate.where, flags['json'] === true, io);
       } catch (error) {
         if (isMismatch(error) && candidates.length > 1) continue;
-        throw error;
+        if (isFrayError(error)) throw error;
+        // The scenario's own code threw (its setup, a task outside fray's control): one
+        // coded line, as `fray run` reports it, never a stack trace.
+        throw new CliScenarioError(
+          file,
+          `${candidate.where}: the scenario threw ${oneLine(error)} while replaying (in its setup, tasks or check).`,
+          `fix the scenario so it runs (\`fray run\` reports the same error as a race-check line); run the module with node to see the stack.`,
+          error,
+        );
       }
     }
   } finally {
     // What the module opened for its scenarios (a database, a server) would keep the process alive.
-    const dispose = module['dispose'] ?? (module['default'] as { dispose?: unknown } | undefined)?.dispose;
-    if (typeof dispose === 'function') await (dispose as () => unknown)();
+    await disposeModule(module, file);
   }
   throw new CliScenarioError(
     file,

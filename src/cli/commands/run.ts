@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
+import { CliFileError, CliScenarioError, CliUsageError, isFrayError } from '../../errors/index.ts';
 import type { InjectableApp } from '../../http/index.ts';
 import {
   assertComparableLevels,
@@ -35,6 +36,7 @@ import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
 import { liveProgressWanted, progressView } from '../progress-view.ts';
 import { runRaceChecks } from '../race-checks.ts';
+import { assertWritableDirectory, assertWritableFile } from '../output-path.ts';
 import { loadScenarioFile, type LoadedScenario } from '../scenario-file.ts';
 import { serveApp } from '../serve-app.ts';
 import {
@@ -102,7 +104,10 @@ losslessly) and a self-contained report.html.
 Options:
 ${flagHelp(FLAGS)}
 
-Exit codes: 0 every gate holds, 1 a gate, race check or baseline comparison fails, 2 bad input.
+Exit codes: 0 every gate holds, 1 a gate, race check or baseline comparison fails, 2 bad input,
+3 inconclusive: nothing failed, but a gate or the comparison could not be decided (a level
+measured while the machine was busy, too few requests, one run per side within run-to-run
+variation).
 `;
 
 /** The load target for a scenario, and how to stop it. */
@@ -208,6 +213,25 @@ function fetchClientOf(target: string | FetchClient): FetchClient {
   };
 }
 
+/**
+ * Write one output; if that fails although the path was checked before the run (the disk
+ * filled, a directory appeared), save the measured report in the temp directory and fail
+ * with `FRAY_CLI_FILE` naming both paths: a measured run is never lost.
+ */
+async function saveOrRescue(path: string, json: string, save: () => Promise<void>): Promise<void> {
+  try {
+    await save();
+  } catch (error) {
+    const rescued = join(await mkdtemp(join(tmpdir(), 'fray-run-')), 'report.json');
+    await writeFile(rescued, json);
+    throw new CliFileError(
+      path,
+      `could not be written (${error instanceof Error ? error.message : String(error)}); the measured report was saved to ${rescued}.`,
+      'free the path (or pass another --out) and keep the saved report: `fray compare` reads it.',
+    );
+  }
+}
+
 function readBaseline(path: string, cwd: string): Promise<LoadReport> {
   return readReportFile(path, cwd, 'pass the report.json of an earlier `fray run` as --baseline.');
 }
@@ -262,6 +286,11 @@ export const runCommand: Command = {
       io.stdout.write(`${text}\n`);
     };
 
+    // Where the reports go is checked now: a path that cannot be written must not cost a run.
+    await assertWritableDirectory(out, io.cwd, '--out');
+    await assertWritableFile(join(out, 'report.json'), io.cwd, '--out');
+    if (flags['html'] !== false) await assertWritableFile(join(out, 'report.html'), io.cwd, '--out');
+
     // Bad options fail now, before any race check runs or the app starts.
     const planned = loadOptionsOf(
       loaded,
@@ -270,6 +299,14 @@ export const runCommand: Command = {
     );
     validateLoadOptions(planned);
     if (baseline !== undefined) {
+      // A baseline of another scenario (other routes, other app) compares nothing: refuse it.
+      const name = planned.name;
+      if (baseline.name !== undefined && name !== undefined && baseline.name !== name) {
+        throw new CliUsageError(
+          `the baseline ${baselinePath} is a run of scenario '${baseline.name}', this is '${name}': comparing them would compare different requests.`,
+          `pass the report.json of an earlier \`fray run\` of ${loaded.file} as --baseline (or give both scenarios the same name if they really measure the same thing).`,
+        );
+      }
       assertComparableLevels(
         baseline.levels.map((level) => level.label),
         plannedLevelLabels(planned),
@@ -369,24 +406,25 @@ export const runCommand: Command = {
         ...(metric === undefined ? {} : { metric }),
       });
     }
-    await mkdir(out, { recursive: true });
     const jsonPath = join(out, 'report.json');
-    await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    await saveOrRescue(jsonPath, json, async () => {
+      await mkdir(out, { recursive: true });
+      await writeFile(jsonPath, json);
+    });
     const written = [jsonPath];
     if (flags['html'] !== false) {
       const htmlPath = join(out, 'report.html');
-      await writeFile(
-        htmlPath,
-        renderHtmlReport(report, {
-          title: scenario.name ?? basename(loaded.file),
-          ...(gates === undefined ? {} : { gates }),
-          ...(comparison === undefined ? {} : { comparison }),
-          races,
-          routes,
-          ...(leaks === undefined ? {} : { leaks }),
-          command: ['fray', 'run', ...args].join(' '),
-        }),
-      );
+      const html = renderHtmlReport(report, {
+        title: scenario.name ?? basename(loaded.file),
+        ...(gates === undefined ? {} : { gates }),
+        ...(comparison === undefined ? {} : { comparison }),
+        races,
+        routes,
+        ...(leaks === undefined ? {} : { leaks }),
+        command: ['fray', 'run', ...args].join(' '),
+      });
+      await saveOrRescue(htmlPath, json, () => writeFile(htmlPath, html));
       written.push(htmlPath);
     }
 
@@ -423,11 +461,22 @@ export const runCommand: Command = {
     const failed =
       report.aborted ||
       shutdownError !== undefined ||
-      (gates !== undefined && !gates.pass) ||
+      (gates !== undefined && gates.results.some((result) => result.status === 'fail')) ||
       races.some((race) => race.status === 'failed' || race.status === 'error') ||
       routes.some((route) => route.status === 'failed') ||
       (leaks !== undefined && leaks.length > 0) ||
       comparison?.verdict === 'regression';
-    return failed ? 1 : 0;
+    // Nothing failed, but something could not be decided: a gate without enough samples, a
+    // level the busy machine made unjudgeable, a comparison one run per side cannot settle.
+    const inconclusive =
+      (gates !== undefined && gates.results.some((result) => result.status === 'inconclusive')) ||
+      comparison?.verdict === 'inconclusive';
+    if (!failed && inconclusive)
+      write(
+        paint.warn(
+          '\ninconclusive (exit 3): nothing failed, but not everything could be decided — see the lines marked ? or inconclusive above.',
+        ),
+      );
+    return failed ? 1 : inconclusive ? 3 : 0;
   },
 };

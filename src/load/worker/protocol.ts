@@ -24,6 +24,8 @@ export interface WorkerConfig {
   /** Successful statuses; undefined means any status below 400. */
   readonly expectStatus: readonly number[] | undefined;
   readonly poolSize: number;
+  /** Other processes serving the target URL: their CPU is the target's, not contention. */
+  readonly targetPids: readonly number[];
 }
 
 /** Main thread → worker. */

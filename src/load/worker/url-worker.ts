@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       signal: controller.signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onLevel: (measurement) => post({ type: 'level', measurement }),
+      targetPids: config.targetPids,
     });
   } finally {
     executor.pool.close();

@@ -100,17 +100,18 @@ describe('fray replay: a scenario that throws is one coded line, never a stack t
   }
 
   test.each([
-    ['setup', 'ECONNREFUSED'],
-    ['dispose', 'pool.end is not a function'],
-  ] as const)('its %s throws: FRAY_CLI_SCENARIO, exit 2', async (part, message) => {
+    // A hook explore() runs fails as fray/race names it: which hook, in which run.
+    ['setup', 'ECONNREFUSED', 'FRAY_RACE_HOOK_FAILED'],
+    ['dispose', 'pool.end is not a function', 'FRAY_CLI_SCENARIO'],
+  ] as const)('its %s throws: %s, one coded line (%s), exit 2', async (part, message, code) => {
     const replay = await replayString();
     breaks[part] = true;
     const { io, err } = capture(root);
 
-    const code = await main(['replay', 'src/cli/fixtures/throwing-replay.ts', replay], io);
+    const exit = await main(['replay', 'src/cli/fixtures/throwing-replay.ts', replay], io);
 
-    expect(code).toBe(2);
-    oneCodedLine(err(), 'FRAY_CLI_SCENARIO');
+    expect(exit).toBe(2);
+    oneCodedLine(err(), code);
     expect(err()).toContain(message);
   });
 });

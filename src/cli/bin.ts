@@ -5,6 +5,9 @@
  *
  * @module
  */
+// Automatic control for the scenarios fray run/replay load: every await of the app under test
+// is a scheduling point in its race checks, as under the Vitest plugin.
+import '../race/register.ts';
 import { main } from './main.ts';
 
 process.exit(await main(process.argv.slice(2)));

@@ -22,6 +22,15 @@ function oneLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
 }
 
+/** A pass summary: its first line, and the lines after it (what fray did not control) indented. */
+function summaryLines(text: string): string {
+  return text
+    .trim()
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : `      ${line.trim()}`))
+    .join('\n');
+}
+
 /**
  * Explore every race check, one after the other.
  *
@@ -64,9 +73,9 @@ export async function runRaceChecks(
         summaries.push({
           name,
           status: 'failed',
-          detail: `expected a race, but none was found: ${oneLine(result.summary)}`,
+          detail: `expected a race, but none was found: ${summaryLines(result.summary)}`,
         });
-      } else if (result.ok) summaries.push({ name, status: 'passed', detail: oneLine(result.summary) });
+      } else if (result.ok) summaries.push({ name, status: 'passed', detail: summaryLines(result.summary) });
       else if (expectRace && result.failure !== undefined && result.failure.kind === 'check') {
         summaries.push({
           name,

@@ -98,7 +98,7 @@ export class Gate {
       // transactions that this one session can only run one after the other.
       activeController()?.report?.({
         kind: 'serialized',
-        what: `the ${this.options.label} ran ${owner.label}'s statements only after ${holder.label}'s transaction ended: transactions on one session run one at a time, so a race between them cannot show`,
+        what: `the ${this.options.label} held one connection's statements until another connection's transaction ended: transactions on one session run one at a time, so a race between them cannot show`,
         fix: "explore transaction races on fresh() databases with engine 'postgres' (each connection a real session, row locks included)",
       });
     return new Promise<T>((resolve, reject) => {

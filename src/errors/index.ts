@@ -5,6 +5,7 @@
  * @module
  */
 export { FrayError, isFrayError, type FrayErrorCode, type FrayErrorOptions } from './fray-error.ts';
+export { closestName, unknownKey, type UnknownKey } from './closest-name.ts';
 export {
   MockAssertionError,
   MockExhaustedError,
@@ -63,6 +64,7 @@ export {
   HttpHandlerError,
   HttpLifespanError,
   HttpNoResponseError,
+  HttpUnknownOptionError,
   HttpUnsupportedAppError,
   HttpUsageError,
   HttpWebSocketClosedError,

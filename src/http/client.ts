@@ -94,39 +94,43 @@ export class Client implements InjectClient {
     return this.#dispatcher.pending;
   }
 
-  fetch(input: string | URL | Request, init?: InjectRequestInit): Promise<Response> {
-    return this.#request(input, init, undefined);
-  }
+  // Every method is an own bound function, so it works detached: `const { fetch } = client`,
+  // or `client.fetch` handed to code that injects a fetch implementation and calls it plainly.
+  readonly fetch = (input: string | URL | Request, init?: InjectRequestInit): Promise<Response> =>
+    this.#request(input, init, undefined);
 
-  get(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'GET');
-  }
+  readonly get = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'GET');
 
-  post(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'POST');
-  }
+  readonly post = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'POST');
 
-  put(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'PUT');
-  }
+  readonly put = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'PUT');
 
-  patch(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'PATCH');
-  }
+  readonly patch = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'PATCH');
 
-  delete(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'DELETE');
-  }
+  readonly delete = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'DELETE');
 
-  head(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'HEAD');
-  }
+  readonly head = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'HEAD');
 
-  options(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'OPTIONS');
-  }
+  readonly options = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'OPTIONS');
 
-  async websocket(path: string, options: WebSocketOptions = {}): Promise<InjectedWebSocket> {
+  readonly websocket = (path: string, options: WebSocketOptions = {}): Promise<InjectedWebSocket> =>
+    this.#websocket(path, options);
+
+  readonly close = (): Promise<void> => {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  };
+
+  readonly [Symbol.asyncDispose] = (): Promise<void> => this.close();
+
+  async #websocket(path: string, options: WebSocketOptions): Promise<InjectedWebSocket> {
     const parts = this.#parts;
     const url = resolveTarget(path, parts.base, undefined);
     if (this.#closing !== undefined) throw new HttpClientClosedError('GET', url.href, url.pathname, 'before');
@@ -156,15 +160,6 @@ export class Client implements InjectClient {
     this.#sockets.add(ws);
     void ws.closed.then(() => this.#sockets.delete(ws));
     return ws;
-  }
-
-  close(): Promise<void> {
-    this.#closing ??= this.#shutDown();
-    return this.#closing;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 
   async #shutDown(): Promise<void> {

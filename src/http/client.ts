@@ -21,6 +21,7 @@ import {
 import type { ResolvedApp } from './apps.ts';
 import type { CookieJar } from './cookie-jar.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { checkConnectionHeaders } from './fetch-refusals.ts';
 import { Flight, mergeCookie, type Prepared } from './flight.ts';
 import { HeaderList } from './header-list.ts';
 import { prepareBody, type PreparedBody } from './request-body.ts';
@@ -241,6 +242,7 @@ export class Client implements InjectClient {
       method,
       url,
       headers,
+      keepAlive: headers.size === 0 || checkConnectionHeaders(headers),
       body,
       signal: options.signal ?? undefined,
       redirect: options.redirect ?? 'follow',
@@ -272,6 +274,7 @@ export class Client implements InjectClient {
       method: request.method,
       url,
       headers,
+      keepAlive: headers.size === 0 || checkConnectionHeaders(headers),
       body,
       signal: request.signal,
       redirect: request.redirect,

@@ -21,6 +21,7 @@ import {
   NULL_BODY_STATUS,
   REDIRECT_STATUS,
 } from './response-build.ts';
+import { lengthMismatch, parseContentLength } from './fetch-refusals.ts';
 import { resolveLocation, type TargetURL } from './target-url.ts';
 import { NativeResponse } from './web-globals.ts';
 
@@ -32,6 +33,8 @@ export interface Prepared {
   readonly method: string;
   readonly url: TargetURL;
   readonly headers: HeaderList;
+  /** `false` when the request says `connection: close`: the server closes after the response. */
+  readonly keepAlive: boolean;
   readonly body: PreparedBody | Promise<PreparedBody>;
   readonly signal: AbortSignal | undefined;
   readonly redirect: RequestRedirect;
@@ -279,7 +282,10 @@ export class Flight implements ExchangeOwner {
   /**
    * The request's headers as they go on the wire, in the order Node's fetch writes them:
    * `host`, `connection`, the caller's headers, the body's content type, cookies, fetch's
-   * defaults, then the framing (`content-length` or `transfer-encoding`).
+   * defaults, then the framing (`content-length` or `transfer-encoding`). Like fetch, a
+   * `host` header of the caller's is not sent (the URL decides it), `connection` is `close`
+   * for HEAD and when the caller asked for it, and a `content-length` of the caller's must
+   * match a body of known length (a streamed body is then sent with that length).
    */
   #wire(
     method: string,
@@ -295,9 +301,14 @@ export class Flight implements ExchangeOwner {
     // The common request has no own header at all: share one empty list.
     const own: string[] =
       names.length === 0 && contentType === undefined && cookie === undefined ? EMPTY_OWN : [];
+    let length: string | undefined;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
-      if (name === 'content-length' || name === 'transfer-encoding') continue;
+      if (name === 'content-length') {
+        length = values[i];
+        continue;
+      }
+      if (name === 'host' || name === 'connection') continue;
       if (name === 'cookie' && cookie !== undefined) {
         own.push(name, mergeCookie(values[i], cookie));
         cookie = undefined;
@@ -308,8 +319,11 @@ export class Flight implements ExchangeOwner {
     if (contentType !== undefined && !headers.has('content-type')) own.push('content-type', contentType);
     if (cookie !== undefined) own.push('cookie', cookie);
     const node = host.mode === 'node';
+    // undici closes the connection after a HEAD (a misbehaving server may send a body).
+    const keepAlive = this.#prepared.keepAlive && method !== 'HEAD';
     let transport: string[];
-    if (own === EMPTY_OWN && body === null) {
+    let streamLength = -1;
+    if (own === EMPTY_OWN && body === null && keepAlive) {
       // The common request — no own header, no body — has the same headers every time.
       transport = host.transportCache(url.host, EXPECTS_PAYLOAD.has(method));
       if (node) {
@@ -322,13 +336,13 @@ export class Flight implements ExchangeOwner {
           rawHeaders: transport.slice(),
           ownHeaders: own,
           transportHeaders: EMPTY,
+          keepAlive,
           body,
+          streamLength,
         };
       }
     } else {
-      const leading: string[] = [];
-      if (!headers.has('host')) leading.push('host', url.host);
-      if (!headers.has('connection')) leading.push('connection', 'keep-alive');
+      const leading = ['host', url.host, 'connection', keepAlive ? 'keep-alive' : 'close'];
       const trailing: string[] = [];
       if (host.fetchHeaders) {
         for (const [name, value] of FETCH_DEFAULTS) if (!headers.has(name)) trailing.push(name, value);
@@ -336,7 +350,12 @@ export class Flight implements ExchangeOwner {
       if (body === null) {
         if (EXPECTS_PAYLOAD.has(method)) trailing.push('content-length', '0');
       } else if (body.kind === 'bytes') {
+        if (length !== undefined && parseContentLength(length) !== body.bytes.byteLength)
+          throw lengthMismatch();
         trailing.push('content-length', String(body.bytes.byteLength));
+      } else if (length !== undefined) {
+        streamLength = parseContentLength(length);
+        trailing.push('content-length', String(streamLength));
       } else {
         trailing.push('transfer-encoding', 'chunked');
       }
@@ -349,7 +368,9 @@ export class Flight implements ExchangeOwner {
           rawHeaders: leading.concat(own, trailing),
           ownHeaders: own,
           transportHeaders: EMPTY,
+          keepAlive,
           body,
+          streamLength,
         };
       }
       transport = leading.concat(trailing);
@@ -362,7 +383,9 @@ export class Flight implements ExchangeOwner {
       rawHeaders: EMPTY,
       ownHeaders: own,
       transportHeaders: transport,
+      keepAlive,
       body,
+      streamLength,
     };
   }
 }

@@ -16,6 +16,7 @@ import { HttpHandlerError } from '../errors/index.ts';
 import { MemorySocket, type SocketProfile } from './memory-socket.ts';
 import type { RequestBody } from './request-body.ts';
 import type { FetchExchange } from './fetch-exchange.ts';
+import { lengthMismatch } from './fetch-refusals.ts';
 import { ResponseParser } from './response-parser.ts';
 
 /** A node app as the exchange drives it. */
@@ -41,7 +42,11 @@ export interface WireRequest {
   readonly ownHeaders: string[];
   /** The headers a transport adds (`host`, `connection`, fetch's defaults, length; fetch apps only). */
   readonly transportHeaders: string[];
+  /** `false` for `connection: close`: the server closes the connection after the response. */
+  readonly keepAlive: boolean;
   readonly body: RequestBody | null;
+  /** The `content-length` a streamed body was announced with; `-1` for chunked coding. */
+  readonly streamLength: number;
 }
 
 /** What an exchange reports to the request it belongs to. */
@@ -197,7 +202,8 @@ export class NodeExchange {
       rejectNonStandardBodyWrites: false,
     });
     (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = this.#app.keepAliveTimeout;
-    res.shouldKeepAlive = true;
+    // As Node's server decides it for an HTTP/1.1 request: keep-alive unless `connection: close`.
+    res.shouldKeepAlive = wire.keepAlive;
     res.assignSocket(socket as never);
     res.on('finish', () => this.#onFinish());
     this.#res = res;
@@ -282,6 +288,8 @@ export class NodeExchange {
     const req = this.#req;
     const socket = this.#socket as MemorySocket;
     const reader = stream.getReader();
+    const announced = this.#wire.streamLength;
+    let sent = 0;
     try {
       for (;;) {
         if (req.destroyed) {
@@ -292,6 +300,12 @@ export class NodeExchange {
         if (done) break;
         if (!(value instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
         if (value.byteLength === 0 || req.destroyed) continue;
+        sent += value.byteLength;
+        if (announced >= 0 && sent > announced) {
+          await reader.cancel();
+          this.abort(lengthMismatch());
+          return;
+        }
         socket.bytesRead += value.byteLength;
         if (!req.push(value)) {
           await new Promise<void>((resolve) => {
@@ -302,6 +316,10 @@ export class NodeExchange {
             socket.once('close', resolve);
           });
         }
+      }
+      if (announced >= 0 && sent !== announced) {
+        this.abort(lengthMismatch());
+        return;
       }
       if (!req.destroyed) {
         req.complete = true;

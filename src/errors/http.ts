@@ -91,8 +91,8 @@ export class HttpClientClosedError extends FrayError {
 
 /** A request or client option that cannot work (e.g. both `json` and `body`). */
 export class HttpUsageError extends FrayError {
-  constructor(message: string, fix: string) {
-    super('FRAY_HTTP_USAGE', message, { fix });
+  constructor(message: string, fix: string, cause?: unknown) {
+    super('FRAY_HTTP_USAGE', message, cause === undefined ? { fix } : { fix, cause });
   }
 }
 

@@ -22,8 +22,10 @@ import type { ResolvedApp } from './apps.ts';
 import type { CookieJar } from './cookie-jar.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { checkConnectionHeaders } from './fetch-refusals.ts';
-import { Flight, mergeCookie, type Prepared } from './flight.ts';
+import { mergeCookie } from './fetch-wire.ts';
+import { Flight, type Prepared } from './flight.ts';
 import { HeaderList } from './header-list.ts';
+import { prepareRaw, type RawRequest, type RawResponse } from './raw-request.ts';
 import { prepareBody, type PreparedBody } from './request-body.ts';
 import { resolveTarget, type BaseURL } from './target-url.ts';
 import type {
@@ -121,6 +123,8 @@ export class Client implements InjectClient {
   readonly options = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
     this.#request(path, init, 'OPTIONS');
 
+  readonly request = (spec: RawRequest): Promise<RawResponse> => this.#raw(spec);
+
   readonly websocket = (path: string, options: WebSocketOptions = {}): Promise<InjectedWebSocket> =>
     this.#websocket(path, options);
 
@@ -188,6 +192,34 @@ export class Client implements InjectClient {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows fetch's synchronous TypeError or a FrayError unchanged
       return Promise.reject(error);
     }
+    return this.#send(prepared);
+  }
+
+  #raw(spec: RawRequest): Promise<RawResponse> {
+    let prepared: Prepared;
+    try {
+      const parts = this.#parts;
+      const raw = prepareRaw(spec, parts.base, parts.headers, this.#dispatcher.mode);
+      prepared = {
+        method: raw.method,
+        url: raw.url,
+        headers: NO_HEADERS,
+        keepAlive: true,
+        body: raw.body,
+        signal: raw.signal,
+        redirect: 'manual',
+        credentials: raw.cookies,
+        timeout: checkTimeout(raw.timeout ?? parts.timeout),
+        raw,
+      };
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows a FrayError unchanged
+      return Promise.reject(error);
+    }
+    return this.#send(prepared) as Promise<RawResponse>;
+  }
+
+  #send(prepared: Prepared): Promise<Response> {
     if (this.#closing !== undefined) {
       return Promise.reject(
         new HttpClientClosedError(prepared.method, prepared.url.href, prepared.url.pathname, 'before'),
@@ -248,6 +280,7 @@ export class Client implements InjectClient {
       redirect: options.redirect ?? 'follow',
       credentials: options.credentials !== 'omit',
       timeout: checkTimeout(options.timeout ?? parts.timeout),
+      raw: undefined,
     };
   }
 
@@ -280,11 +313,13 @@ export class Client implements InjectClient {
       redirect: request.redirect,
       credentials: request.credentials !== 'omit',
       timeout: checkTimeout(init?.timeout ?? parts.timeout),
+      raw: undefined,
     };
   }
 }
 
 const NO_BODY: PreparedBody = { body: null, contentType: undefined };
+const NO_HEADERS = new HeaderList();
 const EMPTY_INIT: InjectRequestInit = Object.freeze({});
 
 function normalizeMethod(method: string): string {

@@ -39,4 +39,5 @@ export {
   type WebSocketOptions,
 } from './websocket.ts';
 export type { FormInit, FormValue } from './request-body.ts';
+export type { RawRequest, RawResponse } from './raw-request.ts';
 export type { QueryInit, QueryValue } from './target-url.ts';

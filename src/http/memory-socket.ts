@@ -25,6 +25,11 @@ export interface SocketSink {
   drained(): void;
   /** The idle timeout set with `setTimeout()` passed (`'timeout'`). */
   timedOut(): void;
+  /**
+   * A `'data'` listener threw — Node's server, when the app's request listener throws while
+   * it parses the bytes of a raw request. Without this, the error propagates.
+   */
+  threw?(error: unknown): void;
 }
 
 /** The addresses the app sees; the same for every connection of a client. */
@@ -86,6 +91,8 @@ export class MemorySocket extends Duplex {
   timeout: number | undefined = undefined;
   /** Called when the app wants more of the request body (it called `read()`/resumed). */
   onResume: (() => void) | undefined = undefined;
+  /** Called when the server reads the connection's bytes again (raw requests' backpressure). */
+  onRead: (() => void) | undefined = undefined;
 
   readonly #sink: SocketSink;
   #held: ((error?: Error | null) => void) | undefined = undefined;
@@ -138,6 +145,14 @@ export class MemorySocket extends Duplex {
       case 'error':
         if (this.listenerCount('error') === 0) return false;
         break;
+      case 'data':
+        if (this.#sink.threw === undefined) break;
+        try {
+          return super.emit(event, ...args);
+        } catch (error) {
+          this.#sink.threw(error);
+          return true;
+        }
       default:
         break;
     }
@@ -145,7 +160,9 @@ export class MemorySocket extends Duplex {
   }
 
   override _read(): void {
-    // Request bytes never travel through the socket: the body is pushed into the request.
+    // In fetch mode request bytes never travel through the socket (the body is pushed into
+    // the request); in raw mode they do, and the server reading them again releases the writer.
+    this.onRead?.();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

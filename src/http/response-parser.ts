@@ -11,8 +11,8 @@
 /** What the parser reports. */
 export interface ParserEvents {
   /**
-   * The final response head. `headers` is a flat list: name (lowercase), value, name,
-   * value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
+   * The final response head. `headers` is a flat list: name (lowercase, or as written when
+   * the parser keeps header case), value, name, value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
    */
   head(status: number, statusText: string, headers: string[], bodyless: boolean): void;
   /** A piece of the (de-chunked) body. */
@@ -37,13 +37,16 @@ const CRLF = Buffer.from('\r\n');
 export class ResponseParser {
   readonly #events: ParserEvents;
   readonly #headRequest: boolean;
+  readonly #keepCase: boolean;
   #state = HEAD;
   #pending: Buffer | undefined = undefined;
   #remaining = 0;
 
-  constructor(method: string, events: ParserEvents) {
+  /** `keepHeaderCase`: report header names as written (raw mode) instead of lowercase. */
+  constructor(method: string, events: ParserEvents, keepHeaderCase = false) {
     this.#headRequest = method === 'HEAD';
     this.#events = events;
+    this.#keepCase = keepHeaderCase;
   }
 
   /** Whether the whole response (head and body) was parsed. */
@@ -182,7 +185,8 @@ export class ResponseParser {
       const colon = head.indexOf(':', start);
       if (colon <= start || colon >= end)
         throw new TypeError(`invalid header line '${head.slice(start, end)}'`);
-      const name = head.slice(start, colon).toLowerCase();
+      const written = head.slice(start, colon);
+      const name = written.toLowerCase();
       // `Name: value` (one space, nothing to trim at either end) needs no trim().
       const last = head.charCodeAt(end - 1);
       const second = head.charCodeAt(colon + 2);
@@ -195,7 +199,7 @@ export class ResponseParser {
         last !== 9
           ? head.slice(colon + 2, end)
           : head.slice(colon + 1, end).trim();
-      headers.push(name, value);
+      headers.push(this.#keepCase ? written : name, value);
       if (name === 'content-length') length = value;
       else if (name === 'transfer-encoding') {
         transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;

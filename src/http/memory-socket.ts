@@ -15,8 +15,12 @@ const realClearTimeout = globalThis.clearTimeout;
 
 /** Where the bytes written by the server go, and what the connection's owner is told. */
 export interface SocketSink {
-  /** Bytes the server wrote. Return `false` to hold the write until `release()` (backpressure). */
-  data(chunk: Buffer): boolean;
+  /**
+   * What the server wrote: bytes, or a string in `encoding` (the socket does not turn strings
+   * into bytes; Node's header block arrives as text). Return `false` to hold the write until
+   * `release()` (backpressure).
+   */
+  data(chunk: Buffer | string, encoding: BufferEncoding): boolean;
   /** The server ended its side of the connection (`socket.end()`, `destroySoon()`). */
   end(): void;
   /** The connection closed (`'close'`). */
@@ -99,7 +103,7 @@ export class MemorySocket extends Duplex {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(profile: SocketProfile, remotePort: number, sink: SocketSink) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: true, decodeStrings: false });
     this.remoteAddress = profile.remoteAddress;
     this.remotePort = remotePort;
     this.remoteFamily = profile.remoteFamily;
@@ -165,21 +169,25 @@ export class MemorySocket extends Duplex {
     this.onRead?.();
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.bytesWritten += chunk.byteLength;
+  override _write(
+    chunk: Buffer | string,
+    encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
     this.#touch();
-    if (this.#sink.data(chunk)) callback();
+    if (this.#sink.data(chunk, encoding)) callback();
     else this.#held = callback;
   }
 
   override _writev(
-    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    chunks: { chunk: Buffer | string; encoding: BufferEncoding }[],
     callback: (error?: Error | null) => void,
   ): void {
     let accepted = true;
-    for (const { chunk } of chunks) {
-      this.bytesWritten += chunk.byteLength;
-      accepted = this.#sink.data(chunk);
+    for (const { chunk, encoding } of chunks) {
+      this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
+      accepted = this.#sink.data(chunk, encoding);
     }
     this.#touch();
     if (accepted) callback();

@@ -60,7 +60,7 @@ export class NodeExchange extends SocketExchange {
     // listens for them: socketOnClose, socketOnDrain, socketOnTimeout) and swallows errors
     // nobody listens to (socketOnError).
     const socket = new MemorySocket(profile, remotePort, {
-      data: (chunk) => this.onServerData(chunk),
+      data: (chunk, encoding) => this.onServerData(chunk, encoding),
       end: () => this.closeParser(),
       closed: () => this.#onSocketClose(),
       drained: () => this.#onSocketDrain(),

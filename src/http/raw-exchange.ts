@@ -78,7 +78,7 @@ export class RawExchange extends SocketExchange {
   start(profile: SocketProfile, remotePort: number): void {
     if (this.headDelivered || this.isSettled || this.socket !== undefined) return;
     const socket = new MemorySocket(profile, remotePort, {
-      data: (chunk) => this.onServerData(chunk),
+      data: (chunk, encoding) => this.onServerData(chunk, encoding),
       end: () => this.closeParser(),
       closed: () => this.closeParser(),
       drained: noop,

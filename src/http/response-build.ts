@@ -120,26 +120,88 @@ export interface ResponseParts {
 }
 
 /**
+ * The `Response` fray builds for a node app's answer: the runtime's own class (so `instanceof`
+ * and brand checks pass) with fetch's `url` and `redirected`, whose header list is filled when
+ * first needed — on `headers`, and before `blob()`, `formData()` and `clone()`, the methods
+ * that read it internally. Reading a body as text, JSON or bytes needs no header, and
+ * validating and appending each header costs more than many handlers.
+ */
+class FetchedResponse extends NativeResponse {
+  #pending: readonly string[] | undefined;
+  readonly #url: string;
+  readonly #redirected: boolean;
+
+  constructor(parts: ResponseParts, status: number, url: string, redirected: boolean) {
+    super(parts.body, { status, statusText: parts.statusText });
+    this.#pending = parts.headers.length === 0 ? undefined : parts.headers;
+    this.#url = url;
+    this.#redirected = redirected;
+  }
+
+  override get headers(): Headers {
+    const headers = super.headers;
+    const list = this.#pending;
+    if (list !== undefined) {
+      this.#pending = undefined;
+      for (let i = 0; i < list.length; i += 2) headers.append(list[i] as string, list[i + 1] as string);
+    }
+    return headers;
+  }
+
+  override get url(): string {
+    return this.#url;
+  }
+
+  override get redirected(): boolean {
+    return this.#redirected;
+  }
+
+  override blob(): Promise<Blob> {
+    void this.headers;
+    return super.blob();
+  }
+
+  override formData(): Promise<FormData> {
+    void this.headers;
+    return super.formData();
+  }
+
+  override clone(): Response {
+    void this.headers;
+    return markFetched(super.clone(), this.#url, this.#redirected);
+  }
+}
+
+/**
  * A standard `Response` with fetch's `url` and `redirected`. Statuses outside 200–599 (which
  * the `Response` constructor refuses but a server may send) are kept, as fetch keeps them.
- * Headers are appended to the response's own list (validated once, not copied).
+ * Headers are checked when parsed (a name that is no token, a value with CR, LF or NUL fails
+ * here, as fetch fails) and appended when first read.
  */
 export function buildResponse(parts: ResponseParts, url: string, redirected: boolean): Response {
   const status = parts.status;
   const inRange = status >= 200 && status <= 599;
-  const response = new NativeResponse(parts.body, {
-    status: inRange ? status : 200,
-    statusText: parts.statusText,
-  });
-  const headers = response.headers;
-  const list = parts.headers;
-  for (let i = 0; i < list.length; i += 2) headers.append(list[i] as string, list[i + 1] as string);
+  checkHeaders(parts.headers);
+  const response = new FetchedResponse(parts, inRange ? status : 200, url, redirected);
   if (!inRange) {
     Object.defineProperty(response, 'status', { value: status, enumerable: true, configurable: true });
     Object.defineProperty(response, 'ok', { value: false, enumerable: true, configurable: true });
   }
-  markFetched(response, url, redirected);
   return response;
+}
+
+// RFC 9110 token, and the characters no header value may hold.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[\0\r\n]/;
+
+/** What `Headers#append` would refuse, refused up front (the list is appended lazily). */
+function checkHeaders(list: readonly string[]): void {
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i] as string;
+    if (!TOKEN.test(name)) throw new TypeError(`Headers.append: "${name}" is an invalid header name.`);
+    if (BAD_VALUE.test(list[i + 1] as string))
+      throw new TypeError(`Headers.append: "${list[i + 1] as string}" is an invalid header value.`);
+  }
 }
 
 // Reused descriptors: defineProperty reads them synchronously, so one object per property

@@ -15,20 +15,33 @@ interface Parsed {
   ended: boolean;
 }
 
-function parse(method: string, pieces: readonly string[], close = false): Parsed {
+/** A piece written as text in an encoding (as Node's ServerResponse writes its header block). */
+interface Text {
+  text: string;
+  encoding: BufferEncoding;
+}
+
+function parse(method: string, pieces: readonly (string | Text)[], close = false, keepCase = false): Parsed {
   const parsed: Parsed = { status: 0, statusText: '', headers: [], bodyless: false, body: '', ended: false };
-  const parser = new ResponseParser(method, {
-    head(status, statusText, headers, bodyless) {
-      Object.assign(parsed, { status, statusText, headers, bodyless });
+  const parser = new ResponseParser(
+    method,
+    {
+      head(status, statusText, headers, bodyless) {
+        Object.assign(parsed, { status, statusText, headers, bodyless });
+      },
+      data(chunk) {
+        parsed.body += chunk.toString('latin1');
+      },
+      end() {
+        parsed.ended = true;
+      },
     },
-    data(chunk) {
-      parsed.body += chunk.toString('latin1');
-    },
-    end() {
-      parsed.ended = true;
-    },
-  });
-  for (const piece of pieces) parser.push(Buffer.from(piece, 'latin1'));
+    keepCase,
+  );
+  for (const piece of pieces) {
+    if (typeof piece === 'string') parser.push(Buffer.from(piece, 'latin1'));
+    else parser.push(piece.text, piece.encoding);
+  }
   if (close) parser.close();
   return parsed;
 }
@@ -92,6 +105,36 @@ describe('ResponseParser', () => {
       'terminated',
     );
     expect(() => parse('GET', ['HTTP/1.1 200 O'], true)).toThrow('other side closed');
+  });
+
+  test('text as Node writes it: header block and body in one string, split anywhere, then bytes', () => {
+    const response = 'HTTP/1.1 200 OK\r\nX-Name: Zoë\r\nContent-Length: 7\r\n\r\nhé llo';
+    for (const [first, second] of splits(response)) {
+      const parsed = parse('GET', [
+        { text: first as string, encoding: 'utf8' },
+        { text: second as string, encoding: 'utf8' },
+      ]);
+      // The bytes of a UTF-8 header value read as latin1, as a client reads them off a socket.
+      expect(parsed).toMatchObject({ headers: ['x-name', 'ZoÃ«', 'content-length', '7'], ended: true });
+      expect(Buffer.from(parsed.body, 'latin1').toString('utf8')).toBe('hé llo');
+    }
+    const mixed = parse('GET', [
+      { text: 'HTTP/1.1 200 OK\r\nContent-Le', encoding: 'latin1' },
+      'ngth: 2\r\n\r\nok',
+    ]);
+    expect([mixed.headers, mixed.body]).toEqual([['content-length', '2'], 'ok']);
+  });
+
+  test('header names keep their case when asked (raw requests)', () => {
+    const parsed = parse(
+      'GET',
+      ['HTTP/1.1 200 OK\r\nX-Mixed-Case: 1\r\nContent-Length: 0\r\n\r\n'],
+      false,
+      true,
+    );
+
+    expect(parsed.headers).toEqual(['X-Mixed-Case', '1', 'Content-Length', '0']);
+    expect(parsed.ended).toBe(true);
   });
 
   test('malformed input is rejected', () => {

@@ -31,6 +31,8 @@ const UNTIL_CLOSE = 6;
 const DONE = 7;
 
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+const LATIN1_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'binary', 'ascii']);
 const CRLF = Buffer.from('\r\n');
 
 /** Parses one response off the connection. Malformed input throws a `TypeError`. */
@@ -40,6 +42,9 @@ export class ResponseParser {
   readonly #keepCase: boolean;
   #state = HEAD;
   #pending: Buffer | undefined = undefined;
+  /** Text of a head not complete yet, written as a string in `#pendingEncoding`. */
+  #pendingText: string | undefined = undefined;
+  #pendingEncoding: BufferEncoding = 'latin1';
   #remaining = 0;
 
   /** `keepHeaderCase`: report header names as written (raw mode) instead of lowercase. */
@@ -59,8 +64,21 @@ export class ResponseParser {
     return this.#state !== HEAD;
   }
 
-  /** Feed bytes written by the server. */
-  push(chunk: Buffer): void {
+  /**
+   * Feed what the server wrote: bytes, or a string in `encoding` (a socket that does not
+   * decode strings gets Node's header block as text, and is spared a round trip through bytes).
+   */
+  push(chunk: Buffer | string, encoding: BufferEncoding = 'utf8'): void {
+    if (typeof chunk === 'string') {
+      if (this.#state === HEAD && this.#pending === undefined) {
+        this.#pushHeadText(chunk, encoding);
+        return;
+      }
+      chunk = Buffer.from(chunk, encoding);
+    } else if (this.#pendingText !== undefined) {
+      this.#pending = Buffer.from(this.#pendingText, this.#pendingEncoding);
+      this.#pendingText = undefined;
+    }
     let buffer = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
     this.#pending = undefined;
     while (buffer.length > 0) {
@@ -151,6 +169,37 @@ export class ResponseParser {
           return;
       }
     }
+  }
+
+  /** A string while the head is incomplete: find its end in the text itself. */
+  #pushHeadText(chunk: string, encoding: BufferEncoding): void {
+    let text = chunk;
+    if (this.#pendingText !== undefined) {
+      if (this.#pendingEncoding !== encoding) {
+        // Two encodings in one head: go through bytes.
+        const pending = Buffer.from(this.#pendingText, this.#pendingEncoding);
+        this.#pendingText = undefined;
+        this.#pending = pending;
+        this.push(Buffer.from(chunk, encoding));
+        return;
+      }
+      text = this.#pendingText + chunk;
+      this.#pendingText = undefined;
+    }
+    const end = text.indexOf('\r\n\r\n');
+    if (end === -1) {
+      this.#pendingText = text;
+      this.#pendingEncoding = encoding;
+      return;
+    }
+    let head = text.slice(0, end);
+    // The head as the bytes would read in latin1 (Node writes its header block in the body's
+    // encoding when it sends both at once: a non-ASCII header value goes out as UTF-8 bytes).
+    if (!LATIN1_ENCODINGS.has(encoding) && NON_ASCII.test(head)) {
+      head = Buffer.from(head, encoding).toString('latin1');
+    }
+    this.#parseHead(head);
+    if (end + 4 < text.length) this.push(Buffer.from(text.slice(end + 4), encoding));
   }
 
   /**

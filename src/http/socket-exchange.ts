@@ -174,10 +174,10 @@ export abstract class SocketExchange implements ParserEvents {
   }
 
   /** Bytes the server wrote: parse them; `false` holds the server's writes (backpressure). */
-  protected onServerData(chunk: Buffer): boolean {
+  protected onServerData(chunk: Buffer | string, encoding: BufferEncoding): boolean {
     if (this.#state === FAILED) return true;
     try {
-      this.#parser.push(chunk);
+      this.#parser.push(chunk, encoding);
     } catch (error) {
       this.#fail(new TypeError(this.#state === WAITING ? 'fetch failed' : 'terminated', { cause: error }));
       this.socket?.destroy();

@@ -20,9 +20,9 @@ export interface SocketSink {
    * into bytes; Node's header block arrives as text). Return `false` to hold the write until
    * `release()` (backpressure).
    */
-  data(chunk: Buffer | string, encoding: BufferEncoding): boolean;
+  written(chunk: Buffer | string, encoding: BufferEncoding): boolean;
   /** The server ended its side of the connection (`socket.end()`, `destroySoon()`). */
-  end(): void;
+  ended(): void;
   /** The connection closed (`'close'`). */
   closed(): void;
   /** The write buffer drained after a write returned `false` (`'drain'`). */
@@ -176,7 +176,7 @@ export class MemorySocket extends Duplex {
   ): void {
     this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
     this.#touch();
-    if (this.#sink.data(chunk, encoding)) callback();
+    if (this.#sink.written(chunk, encoding)) callback();
     else this.#held = callback;
   }
 
@@ -187,7 +187,7 @@ export class MemorySocket extends Duplex {
     let accepted = true;
     for (const { chunk, encoding } of chunks) {
       this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
-      accepted = this.#sink.data(chunk, encoding);
+      accepted = this.#sink.written(chunk, encoding);
     }
     this.#touch();
     if (accepted) callback();
@@ -195,7 +195,7 @@ export class MemorySocket extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#sink.end();
+    this.#sink.ended();
     callback();
   }
 

@@ -35,6 +35,14 @@ const realNextTick = process.nextTick.bind(process);
 const PUSH_SIZE = 64 * 1024;
 const KNOWN_METHODS = new Set(METHODS);
 
+// The exchange a response belongs to, on the response itself (read by its 'finish' listener).
+const EXCHANGE: unique symbol = Symbol('fray.http.exchange');
+
+/** The response's 'finish' listener (one function for every response, no closure each). */
+function onFinish(this: ServerResponse & { [EXCHANGE]: NodeExchange }): void {
+  this[EXCHANGE].finished();
+}
+
 /** What Node's server destroys a request with when its connection closes. */
 function connectionReset(): Error {
   return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
@@ -59,13 +67,7 @@ export class NodeExchange extends SocketExchange {
     // The socket reports close, drain and timeout straight to this exchange (Node's server
     // listens for them: socketOnClose, socketOnDrain, socketOnTimeout) and swallows errors
     // nobody listens to (socketOnError).
-    const socket = new MemorySocket(profile, remotePort, {
-      data: (chunk, encoding) => this.onServerData(chunk, encoding),
-      end: () => this.closeParser(),
-      closed: () => this.#onSocketClose(),
-      drained: () => this.#onSocketDrain(),
-      timedOut: () => this.#onSocketTimeout(),
-    });
+    const socket = new MemorySocket(profile, remotePort, this);
     this.socket = socket;
 
     const req = new IncomingMessage(socket as never);
@@ -95,7 +97,8 @@ export class NodeExchange extends SocketExchange {
     // As Node's server decides it for an HTTP/1.1 request: keep-alive unless `connection: close`.
     res.shouldKeepAlive = wire.keepAlive;
     res.assignSocket(socket as never);
-    res.on('finish', () => this.#onFinish());
+    (res as ServerResponse & { [EXCHANGE]: NodeExchange })[EXCHANGE] = this;
+    res.on('finish', onFinish);
     this.#res = res;
 
     if (!KNOWN_METHODS.has(wire.method)) {
@@ -204,7 +207,7 @@ export class NodeExchange extends SocketExchange {
   }
 
   /** Node's resOnFinish: dump an unread body, detach the socket, then `'close'` on the response. */
-  #onFinish(): void {
+  finished(): void {
     this.#finished = true;
     const req = this.#req;
     const res = this.#res as ServerResponse & { _last?: boolean; _closed?: boolean };
@@ -224,13 +227,13 @@ export class NodeExchange extends SocketExchange {
   }
 
   /** Node's socketOnClose: a request whose response did not finish is aborted. */
-  #onSocketClose(): void {
+  closed(): void {
     if (!this.#finished) this.#req.destroy(connectionReset());
     this.closeParser();
   }
 
   /** Node's socketOnDrain: the response may write again (`'drain'` once nothing is pending). */
-  #onSocketDrain(): void {
+  drained(): void {
     const res = this.#res as ServerResponse & { _flush(): void };
     const socket = this.socket as unknown as { _httpMessage: unknown };
     if (socket._httpMessage !== res || res.finished || !res.writableNeedDrain || res.writableLength !== 0)
@@ -249,7 +252,7 @@ export class NodeExchange extends SocketExchange {
   }
 
   /** Node's socketOnTimeout: `'timeout'` on request, response, server; destroy if nobody listens. */
-  #onSocketTimeout(): void {
+  timedOut(): void {
     const req = this.#req;
     const res = this.#res;
     const socket = this.socket as MemorySocket;

@@ -77,14 +77,7 @@ export class RawExchange extends SocketExchange {
   /** Open the connection, hand it to the server, and write the request. */
   start(profile: SocketProfile, remotePort: number): void {
     if (this.headDelivered || this.isSettled || this.socket !== undefined) return;
-    const socket = new MemorySocket(profile, remotePort, {
-      data: (chunk, encoding) => this.onServerData(chunk, encoding),
-      end: () => this.closeParser(),
-      closed: () => this.closeParser(),
-      drained: noop,
-      timedOut: noop,
-      threw: (error) => this.handlerError(error, 'threw'),
-    });
+    const socket = new MemorySocket(profile, remotePort, this);
     this.socket = socket;
     exchanges.set(socket, this);
     this.#server.connect(socket);
@@ -106,6 +99,26 @@ export class RawExchange extends SocketExchange {
   /** A handler failure the server reported (private server) or that escaped Node's parser. */
   handlerError(error: unknown, how: 'threw' | 'rejected'): void {
     this.handlerFailed(error, how);
+  }
+
+  /** The connection closed: a response cut short fails. */
+  closed(): void {
+    this.closeParser();
+  }
+
+  /** Node's server listens to the socket's own `'drain'`. */
+  drained(): void {
+    // Nothing: Node's server handles it.
+  }
+
+  /** Node's server listens to the socket's own `'timeout'`. */
+  timedOut(): void {
+    // Nothing: Node's server handles it.
+  }
+
+  /** Node's server threw while it handled the bytes (the app's request listener threw). */
+  threw(error: unknown): void {
+    this.handlerFailed(error, 'threw');
   }
 
   /**
@@ -155,10 +168,6 @@ export class RawExchange extends SocketExchange {
       reader.releaseLock();
     }
   }
-}
-
-function noop(): void {
-  // Node's server listens to these itself.
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

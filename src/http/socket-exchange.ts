@@ -10,7 +10,7 @@
  */
 import { HttpHandlerError } from '../errors/index.ts';
 import type { FetchExchange } from './fetch-exchange.ts';
-import type { MemorySocket } from './memory-socket.ts';
+import type { MemorySocket, SocketSink } from './memory-socket.ts';
 import type { RequestBody } from './request-body.ts';
 import { ResponseParser, type ParserEvents } from './response-parser.ts';
 
@@ -77,11 +77,38 @@ function socketError(message: string): Error {
   return Object.assign(new Error(message), { name: 'SocketError', code: 'UND_ERR_SOCKET' });
 }
 
+/** How much of an unread body is buffered, counted in bytes (one strategy for every body). */
+const BODY_STRATEGY: QueuingStrategy<Uint8Array> = {
+  highWaterMark: BODY_BUFFER,
+  size: (chunk) => chunk.byteLength,
+};
+
+/** The underlying source of a response body: one small object, its methods on the prototype. */
+class BodySource implements UnderlyingDefaultSource<Uint8Array> {
+  readonly #exchange: SocketExchange;
+
+  constructor(exchange: SocketExchange) {
+    this.#exchange = exchange;
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#exchange.bodyStarted(controller);
+  }
+
+  pull(): void {
+    this.#exchange.bodyPulled();
+  }
+
+  cancel(reason: unknown): void {
+    this.#exchange.bodyCancelled(reason);
+  }
+}
+
 /**
  * An exchange whose response is the bytes a node server writes to a {@link MemorySocket}.
  * It is the parser's event sink itself (no closures per request).
  */
-export abstract class SocketExchange implements ParserEvents {
+export abstract class SocketExchange implements ParserEvents, SocketSink {
   /** Links of the client's in-flight list (see dispatcher.ts). */
   prev: SocketExchange | FetchExchange | undefined = undefined;
   next: SocketExchange | FetchExchange | undefined = undefined;
@@ -95,6 +122,8 @@ export abstract class SocketExchange implements ParserEvents {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #bodyEnded = false;
+  /** A microtask will hand the head over. */
+  #scheduled = false;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined = undefined;
   /** The connection; set by `start()`. */
   protected socket: MemorySocket | undefined = undefined;
@@ -138,11 +167,10 @@ export abstract class SocketExchange implements ParserEvents {
     this.socket?.destroy();
   }
 
-  /** Parser event: the final response head. */
+  /** Parser event: the final response head (handed over once the bytes written so far are parsed). */
   head(status: number, statusText: string, headers: string[], bodyless: boolean): void {
     this.#head = { status, statusText, headers, body: null };
     this.#bodyless = bodyless;
-    realQueueMicrotask(() => this.#deliver());
   }
 
   /** Parser event: a piece of the body. */
@@ -173,8 +201,12 @@ export abstract class SocketExchange implements ParserEvents {
     return this.#parser.done;
   }
 
-  /** Bytes the server wrote: parse them; `false` holds the server's writes (backpressure). */
-  protected onServerData(chunk: Buffer | string, encoding: BufferEncoding): boolean {
+  /**
+   * What the server wrote: parse it; `false` holds the server's writes (backpressure). A head
+   * whose response is already complete is handed over at once; otherwise in a microtask, so
+   * the rest of what the app writes in this turn travels with it, as in one TCP segment.
+   */
+  written(chunk: Buffer | string, encoding: BufferEncoding): boolean {
     if (this.#state === FAILED) return true;
     try {
       this.#parser.push(chunk, encoding);
@@ -183,10 +215,32 @@ export abstract class SocketExchange implements ParserEvents {
       this.socket?.destroy();
       return true;
     }
+    if (this.#state === WAITING && this.#head !== undefined && !this.#scheduled) {
+      if (this.#bodyEnded || this.#bodyless) {
+        this.#deliver();
+      } else {
+        this.#scheduled = true;
+        realQueueMicrotask(() => this.#deliver());
+      }
+    }
     const controller = this.#controller;
     if (controller !== undefined) return (controller.desiredSize ?? 0) > 0;
     return this.#pendingBytes < BODY_BUFFER;
   }
+
+  /** The server ended its side of the connection. */
+  ended(): void {
+    this.closeParser();
+  }
+
+  /** The connection closed. */
+  abstract closed(): void;
+
+  /** The connection's write buffer drained. */
+  abstract drained(): void;
+
+  /** The connection's idle timeout passed. */
+  abstract timedOut(): void;
 
   /** The server ended or closed the connection: a body read until the close ends, else the response broke off. */
   protected closeParser(): void {
@@ -250,26 +304,7 @@ export abstract class SocketExchange implements ParserEvents {
     if (this.#state !== WAITING || head === undefined) return;
     this.#state = STREAMING;
     let body: ReadableStream<Uint8Array> | null = null;
-    if (!this.#bodyless) {
-      body = new ReadableStream<Uint8Array>(
-        {
-          start: (controller) => {
-            this.#controller = controller;
-            for (const chunk of this.#pending) controller.enqueue(chunk);
-            this.#pending = [];
-            this.#pendingBytes = 0;
-          },
-          pull: () => {
-            this.socket?.release();
-          },
-          cancel: (reason) => {
-            this.#controller = undefined;
-            this.abort(reason);
-          },
-        },
-        { highWaterMark: BODY_BUFFER, size: (chunk) => chunk.byteLength },
-      );
-    }
+    if (!this.#bodyless) body = new ReadableStream<Uint8Array>(new BodySource(this), BODY_STRATEGY);
     this.#owner.answered(this, {
       status: head.status,
       statusText: head.statusText,
@@ -277,6 +312,25 @@ export abstract class SocketExchange implements ParserEvents {
       body,
     });
     if (this.#bodyEnded || this.#bodyless) this.#complete();
+  }
+
+  /** The body stream started: hand it what arrived before. */
+  bodyStarted(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#controller = controller;
+    for (const chunk of this.#pending) controller.enqueue(chunk);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  /** The reader wants more: let the server write again. */
+  bodyPulled(): void {
+    this.socket?.release();
+  }
+
+  /** The reader cancelled the body: the connection closes. */
+  bodyCancelled(reason: unknown): void {
+    this.#controller = undefined;
+    this.abort(reason);
   }
 
   #fail(reason: unknown): void {

@@ -70,11 +70,16 @@ export class Client implements InjectClient {
   readonly #sockets = new Set<InjectedWebSocket>();
   readonly #app: InjectedAppInfo;
   #closing: Promise<void> | undefined;
+  /** The client's timeout, checked once. */
+  readonly #defaultTimeout: number;
+  /** Whether the client's default headers keep the connection alive (checked on first use). */
+  #defaultKeepAlive: boolean | undefined = undefined;
 
   constructor(parts: ClientParts) {
     this.#parts = parts;
     this.#dispatcher = new Dispatcher(parts);
     this.#app = { kind: parts.app.kind, label: parts.app.label };
+    this.#defaultTimeout = checkTimeout(parts.timeout);
   }
 
   get cookies(): CookieJar | undefined {
@@ -246,6 +251,23 @@ export class Client implements InjectClient {
     verb: string | undefined,
   ): Prepared {
     const parts = this.#parts;
+    if (init === undefined && verb !== undefined && typeof input === 'string') {
+      // `client.get('/path')`, the most common request: nothing to read from an init.
+      const keepAlive = (this.#defaultKeepAlive ??=
+        parts.headers.size === 0 || checkConnectionHeaders(parts.headers));
+      return {
+        method: verb,
+        url: resolveTarget(input, parts.base, undefined),
+        headers: parts.headers,
+        keepAlive,
+        body: NO_BODY,
+        signal: undefined,
+        redirect: 'follow',
+        credentials: true,
+        timeout: this.#defaultTimeout,
+        raw: undefined,
+      };
+    }
     if (input instanceof NativeRequest) return this.#prepareFromRequest(input, init, verb);
     const options = init ?? EMPTY_INIT;
     const method = verb ?? normalizeMethod(options.method ?? 'GET');

@@ -315,7 +315,8 @@ function header(answer: Answer, name: string): string | undefined {
   const list = answer.headers;
   let value: string | undefined;
   for (let i = 0; i < list.length; i += 2) {
-    if (list[i] === name) value = value === undefined ? list[i + 1] : `${value}, ${list[i + 1] as string}`;
+    if (sameName(list[i] as string, name))
+      value = value === undefined ? list[i + 1] : `${value}, ${list[i + 1] as string}`;
   }
   return value;
 }
@@ -327,9 +328,14 @@ function setCookies(answer: Answer): string[] {
   const list = answer.headers;
   let values: string[] | undefined;
   for (let i = 0; i < list.length; i += 2) {
-    if (list[i] === 'set-cookie') (values ??= []).push(list[i + 1] as string);
+    if (sameName(list[i] as string, 'set-cookie')) (values ??= []).push(list[i + 1] as string);
   }
   return values ?? EMPTY;
+}
+
+/** A header name as written against a lowercase one (lowercasing only names of that length). */
+function sameName(written: string, lower: string): boolean {
+  return written.length === lower.length && (written === lower || written.toLowerCase() === lower);
 }
 
 /** Store `Set-Cookie` of a raw request's response; one whose target is no URL stores none. */
@@ -350,14 +356,19 @@ function finish(answer: Answer, method: string, url: string, redirected: boolean
   const status = answer.status;
   const noBody = method === 'HEAD' || NULL_BODY_STATUS.has(status);
   if (answer instanceof NativeResponse) {
+    // `body` is read only when needed: reading it costs as much as a header lookup. A Response
+    // with a null-body status has no body by construction; HEAD drops one; an encoding decodes it.
     let response = answer;
-    const body = answer.body;
-    if (body !== null && noBody) {
-      void body.cancel().catch(() => undefined);
-      response = new NativeResponse(null, answer);
-    } else if (body !== null) {
+    if (method === 'HEAD') {
+      const body = answer.body;
+      if (body !== null) {
+        void body.cancel().catch(() => undefined);
+        response = new NativeResponse(null, answer);
+      }
+    } else if (!noBody) {
       const encoding = answer.headers.get('content-encoding');
-      if (encoding !== null) {
+      const body = encoding === null ? null : answer.body;
+      if (encoding !== null && body !== null) {
         response = new NativeResponse(decodeBody(body, encoding), {
           status,
           statusText: answer.statusText,

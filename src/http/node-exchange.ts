@@ -12,6 +12,7 @@
  * @module
  */
 import { IncomingMessage, ServerResponse, METHODS, type Server } from 'node:http';
+import { getDefaultHighWaterMark } from 'node:stream';
 import { lengthMismatch } from './fetch-refusals.ts';
 import { MemorySocket, type SocketProfile } from './memory-socket.ts';
 import { SocketExchange, type ExchangeOwner, type WireRequest } from './socket-exchange.ts';
@@ -31,6 +32,12 @@ export interface NodeApp {
 // Captured at module load, like every global fray's own machinery relies on.
 const realNextTick = process.nextTick.bind(process);
 
+// What Node's server passes to every ServerResponse (the socket's high-water mark, the default).
+const RESPONSE_OPTIONS = {
+  highWaterMark: getDefaultHighWaterMark(false),
+  rejectNonStandardBodyWrites: false,
+};
+
 // Request bodies are pushed in pieces of at most this size, as a socket delivers them.
 const PUSH_SIZE = 64 * 1024;
 const KNOWN_METHODS = new Set(METHODS);
@@ -41,6 +48,14 @@ const EXCHANGE: unique symbol = Symbol('fray.http.exchange');
 /** The response's 'finish' listener (one function for every response, no closure each). */
 function onFinish(this: ServerResponse & { [EXCHANGE]: NodeExchange }): void {
   this[EXCHANGE].finished();
+}
+
+/** Node's emitCloseNT: `'close'` on a finished response, once. */
+function emitClose(res: ServerResponse & { _closed?: boolean }): void {
+  if (res._closed) return;
+  res.destroyed = true;
+  res._closed = true;
+  res.emit('close');
 }
 
 /** What Node's server destroys a request with when its connection closes. */
@@ -56,7 +71,7 @@ export class NodeExchange extends SocketExchange {
   #finished = false;
 
   constructor(app: NodeApp, wire: WireRequest, owner: ExchangeOwner) {
-    super(wire, owner, false);
+    super(wire, owner);
     this.#app = app;
   }
 
@@ -89,10 +104,7 @@ export class NodeExchange extends SocketExchange {
       req: IncomingMessage,
       options: object,
     ) => ServerResponse;
-    const res = new ServerResponseWithOptions(req, {
-      highWaterMark: socket.writableHighWaterMark,
-      rejectNonStandardBodyWrites: false,
-    });
+    const res = new ServerResponseWithOptions(req, RESPONSE_OPTIONS);
     (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = this.#app.keepAliveTimeout;
     // As Node's server decides it for an HTTP/1.1 request: keep-alive unless `connection: close`.
     res.shouldKeepAlive = wire.keepAlive;
@@ -217,12 +229,7 @@ export class NodeExchange extends SocketExchange {
     }
     const socket = this.socket as MemorySocket;
     res.detachSocket(socket as never);
-    realNextTick(() => {
-      if (res._closed) return;
-      res.destroyed = true;
-      res._closed = true;
-      res.emit('close');
-    });
+    realNextTick(emitClose, res);
     if (res._last) socket.destroySoon();
   }
 

@@ -70,7 +70,7 @@ export class RawExchange extends SocketExchange {
   readonly #server: RawServer;
 
   constructor(server: RawServer, wire: WireRequest, owner: ExchangeOwner) {
-    super(wire, owner, true);
+    super(wire, owner);
     this.#server = server;
   }
 

@@ -11,8 +11,8 @@
 /** What the parser reports. */
 export interface ParserEvents {
   /**
-   * The final response head. `headers` is a flat list: name (lowercase, or as written when
-   * the parser keeps header case), value, name, value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
+   * The final response head. `headers` is a flat list: name (as written: compare without
+   * case), value, name, value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
    */
   head(status: number, statusText: string, headers: string[], bodyless: boolean): void;
   /** A piece of the (de-chunked) body. */
@@ -30,8 +30,27 @@ const TRAILERS = 5;
 const UNTIL_CLOSE = 6;
 const DONE = 7;
 
-const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/;
-const NON_ASCII = /[\u0080-\uffff]/;
+/**
+ * The status code of a status line `HTTP/1.x NNN[ reason]` ending at `end`; throws for anything
+ * else (what a regular expression would check, without its match object).
+ */
+function statusOf(head: string, end: number): number {
+  const minor = head.charCodeAt(7);
+  const d1 = head.charCodeAt(9) - 48;
+  const d2 = head.charCodeAt(10) - 48;
+  const d3 = head.charCodeAt(11) - 48;
+  if (
+    end < 12 ||
+    !head.startsWith('HTTP/1.') ||
+    (minor !== 48 && minor !== 49) ||
+    head.charCodeAt(8) !== 32 ||
+    !(d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9) ||
+    (end > 12 && head.charCodeAt(12) !== 32)
+  ) {
+    throw new TypeError(`invalid status line '${head.slice(0, end)}'`);
+  }
+  return d1 * 100 + d2 * 10 + d3;
+}
 const LATIN1_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'binary', 'ascii']);
 const CRLF = Buffer.from('\r\n');
 
@@ -39,7 +58,6 @@ const CRLF = Buffer.from('\r\n');
 export class ResponseParser {
   readonly #events: ParserEvents;
   readonly #headRequest: boolean;
-  readonly #keepCase: boolean;
   #state = HEAD;
   #pending: Buffer | undefined = undefined;
   /** Text of a head not complete yet, written as a string in `#pendingEncoding`. */
@@ -47,11 +65,9 @@ export class ResponseParser {
   #pendingEncoding: BufferEncoding = 'latin1';
   #remaining = 0;
 
-  /** `keepHeaderCase`: report header names as written (raw mode) instead of lowercase. */
-  constructor(method: string, events: ParserEvents, keepHeaderCase = false) {
+  constructor(method: string, events: ParserEvents) {
     this.#headRequest = method === 'HEAD';
     this.#events = events;
-    this.#keepCase = keepHeaderCase;
   }
 
   /** Whether the whole response (head and body) was parsed. */
@@ -95,16 +111,18 @@ export class ResponseParser {
           break;
         }
         case LENGTH: {
-          if (buffer.length < this.#remaining) {
-            this.#remaining -= buffer.length;
+          const remaining = this.#remaining;
+          if (buffer.length <= remaining) {
+            // The common case, the whole body in one write: no views to cut.
+            this.#remaining = remaining - buffer.length;
             this.#events.data(buffer);
+            if (this.#remaining === 0) this.#finish();
             return;
           }
-          const rest = buffer.subarray(this.#remaining);
-          if (this.#remaining > 0) this.#events.data(buffer.subarray(0, this.#remaining));
+          this.#events.data(buffer.subarray(0, remaining));
           this.#remaining = 0;
           this.#finish();
-          buffer = rest;
+          buffer = buffer.subarray(remaining);
           break;
         }
         case CHUNK_SIZE: {
@@ -195,7 +213,7 @@ export class ResponseParser {
     let head = text.slice(0, end);
     // The head as the bytes would read in latin1 (Node writes its header block in the body's
     // encoding when it sends both at once: a non-ASCII header value goes out as UTF-8 bytes).
-    if (!LATIN1_ENCODINGS.has(encoding) && NON_ASCII.test(head)) {
+    if (!LATIN1_ENCODINGS.has(encoding) && Buffer.byteLength(head, 'utf8') !== head.length) {
       head = Buffer.from(head, encoding).toString('latin1');
     }
     this.#parseHead(head);
@@ -218,24 +236,22 @@ export class ResponseParser {
   #parseHead(head: string): void {
     // Node's ServerResponse writes `HTTP/1.1 200 OK\r\nName: value\r\n…`: parsed by hand, with
     // the general rules (optional whitespace, any reason phrase) where Node's form differs.
-    const firstBreak = head.indexOf('\r\n');
-    const statusLine = firstBreak === -1 ? head : head.slice(0, firstBreak);
-    const match = STATUS_LINE.exec(statusLine);
-    if (match === null) throw new TypeError(`invalid status line '${statusLine}'`);
-    const status = Number(match[1]);
+    let firstBreak = head.indexOf('\r\n');
+    if (firstBreak === -1) firstBreak = head.length;
+    const status = statusOf(head, firstBreak);
     if (status >= 100 && status < 200 && status !== 101) return; // informational: wait for the final head
+    const statusText = firstBreak > 13 ? head.slice(13, firstBreak) : '';
     const headers: string[] = [];
     let length: string | undefined;
     let transferEncoding: string | undefined;
-    let start = firstBreak === -1 ? head.length : firstBreak + 2;
+    let start = firstBreak + 2;
     while (start < head.length) {
       let end = head.indexOf('\r\n', start);
       if (end === -1) end = head.length;
       const colon = head.indexOf(':', start);
       if (colon <= start || colon >= end)
         throw new TypeError(`invalid header line '${head.slice(start, end)}'`);
-      const written = head.slice(start, colon);
-      const name = written.toLowerCase();
+      const name = head.slice(start, colon);
       // `Name: value` (one space, nothing to trim at either end) needs no trim().
       const last = head.charCodeAt(end - 1);
       const second = head.charCodeAt(colon + 2);
@@ -248,15 +264,16 @@ export class ResponseParser {
         last !== 9
           ? head.slice(colon + 2, end)
           : head.slice(colon + 1, end).trim();
-      headers.push(this.#keepCase ? written : name, value);
-      if (name === 'content-length') length = value;
-      else if (name === 'transfer-encoding') {
+      headers.push(name, value);
+      // Only the framing headers matter here: lowercase the names of their length alone.
+      if (name.length === 14 && name.toLowerCase() === 'content-length') length = value;
+      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
         transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
       }
       start = end + 2;
     }
     const bodyless = this.#headRequest || status === 204 || status === 304 || status === 101;
-    this.#events.head(status, match[2] ?? '', headers, bodyless);
+    this.#events.head(status, statusText, headers, bodyless);
     if (bodyless) {
       this.#finish();
     } else if (transferEncoding !== undefined) {

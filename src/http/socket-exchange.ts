@@ -54,7 +54,7 @@ export interface ExchangeOwner {
 export interface ParsedResponse {
   readonly status: number;
   readonly statusText: string;
-  /** Flat list: name, value, name, value… (lowercase names; as written in raw mode). */
+  /** Flat list: name (as written), value, name, value… */
   readonly headers: string[];
   /** `null` when the message has no body (HEAD, 204, 304). */
   readonly body: ReadableStream<Uint8Array> | null;
@@ -128,10 +128,10 @@ export abstract class SocketExchange implements ParserEvents, SocketSink {
   /** The connection; set by `start()`. */
   protected socket: MemorySocket | undefined = undefined;
 
-  constructor(wire: WireRequest, owner: ExchangeOwner, keepHeaderCase: boolean) {
+  constructor(wire: WireRequest, owner: ExchangeOwner) {
     this.#wire = wire;
     this.#owner = owner;
-    this.#parser = new ResponseParser(wire.method, this, keepHeaderCase);
+    this.#parser = new ResponseParser(wire.method, this);
   }
 
   /** Who the exchange reports to. */

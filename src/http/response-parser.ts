@@ -52,6 +52,11 @@ function statusOf(head: string, end: number): number {
   return d1 * 100 + d2 * 10 + d3;
 }
 const LATIN1_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'binary', 'ascii']);
+// RFC 9110 token characters, by char code: a header name is made of them.
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TOKEN_CHARS[char.charCodeAt(0)] = 1;
+const BAD_VALUE_CHAR = /\0|\r(?!\n)|(?<!\r)\n/;
 const CRLF = Buffer.from('\r\n');
 
 /** Parses one response off the connection. Malformed input throws a `TypeError`. */
@@ -251,6 +256,11 @@ export class ResponseParser {
       const colon = head.indexOf(':', start);
       if (colon <= start || colon >= end)
         throw new TypeError(`invalid header line '${head.slice(start, end)}'`);
+      for (let i = start; i < colon; i++) {
+        const code = head.charCodeAt(i);
+        if (code > 127 || TOKEN_CHARS[code] === 0)
+          throw new TypeError(`invalid header name '${head.slice(start, colon)}'`);
+      }
       const name = head.slice(start, colon);
       // `Name: value` (one space, nothing to trim at either end) needs no trim().
       const last = head.charCodeAt(end - 1);
@@ -265,13 +275,17 @@ export class ResponseParser {
           ? head.slice(colon + 2, end)
           : head.slice(colon + 1, end).trim();
       headers.push(name, value);
-      // Only the framing headers matter here: lowercase the names of their length alone.
-      if (name.length === 14 && name.toLowerCase() === 'content-length') length = value;
+      // Only the framing headers matter here: lowercase the names of their length alone (and
+      // not Node's own spelling).
+      if (name.length === 14 && (name === 'Content-Length' || name.toLowerCase() === 'content-length'))
+        length = value;
       else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
         transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
       }
       start = end + 2;
     }
+    // What a Headers list refuses in a value: NUL, or a CR or LF that does not end a line.
+    if (BAD_VALUE_CHAR.test(head)) throw new TypeError('invalid header value (NUL, CR or LF)');
     const bodyless = this.#headRequest || status === 204 || status === 304 || status === 101;
     this.#events.head(status, statusText, headers, bodyless);
     if (bodyless) {

@@ -63,12 +63,45 @@ process.stdout.write(
     `"fastest tenth" is the ratio of the two p10 block times (the cost with the least interference). req/s is 1 ÷ the median time per request.\n`,
 );
 
-const results: SuiteResult[] = [];
-for (const name of only) {
+const table = (figures: readonly TaskFigures[]): string =>
+  markdownTable(
+    [
+      'task',
+      'req/s',
+      'median ns/req',
+      "fray's speed-up",
+      'middle half',
+      '95% interval',
+      'fastest tenth',
+      'requests',
+    ],
+    figures.map((f) => {
+      const own = f.name === FRAY;
+      return [
+        f.name,
+        num(1e9 / f.medianNs),
+        num(f.medianNs),
+        own ? '—' : x(f.ratio.median),
+        own ? '—' : `${num(f.ratio.p25, 2)}–${num(f.ratio.p75, 2)}`,
+        own ? '—' : `${num(f.ratio.low, 2)}–${num(f.ratio.high, 2)}`,
+        own ? '—' : x(f.fastRatio),
+        num(f.requests),
+      ];
+    }),
+  );
+
+function suiteOf(name: string): () => ReturnType<(typeof SUITES)[string]> {
   const build = SUITES[name];
   if (build === undefined)
     throw new Error(`unknown suite '${name}'; suites: ${Object.keys(SUITES).join(', ')}`);
-  const suite = await build();
+  return build;
+}
+
+// Every in-process comparison first: the socket-bound tools leave keep-alive connections,
+// servers and their timers behind, which would run during later in-process rounds.
+const results: SuiteResult[] = [];
+for (const name of only) {
+  const suite = await suiteOf(name)();
   // One pair at a time: with a third tool in the rounds, its garbage would be collected in
   // the others' blocks.
   const inProcess: TaskFigures[] = [];
@@ -84,47 +117,24 @@ for (const name of only) {
     if (inProcess.length === 0) inProcess.push(pair[0] as TaskFigures);
     inProcess.push(pair[1] as TaskFigures);
   }
-  const networked = args['no-network']
-    ? []
-    : await measurePaired(
-        { [FRAY]: suite.inProcess[FRAY] as () => Promise<unknown>, ...suite.networked },
-        FRAY,
-        { rounds: networkRounds, blockMs: 5, warmupMs: 1_000 },
-      );
   await suite.close();
-  results.push({ title: suite.title, inProcess, networked });
-
-  const table = (figures: readonly TaskFigures[]): string =>
-    markdownTable(
-      [
-        'task',
-        'req/s',
-        'median ns/req',
-        "fray's speed-up",
-        'middle half',
-        '95% interval',
-        'fastest tenth',
-        'requests',
-      ],
-      figures.map((f) => {
-        const own = f.name === FRAY;
-        return [
-          f.name,
-          num(1e9 / f.medianNs),
-          num(f.medianNs),
-          own ? '—' : x(f.ratio.median),
-          own ? '—' : `${num(f.ratio.p25, 2)}–${num(f.ratio.p75, 2)}`,
-          own ? '—' : `${num(f.ratio.low, 2)}–${num(f.ratio.high, 2)}`,
-          own ? '—' : x(f.fastRatio),
-          num(f.requests),
-        ];
-      }),
-    );
+  results.push({ title: suite.title, inProcess, networked: [] });
   process.stdout.write(`\n### ${suite.title}\n\n${table(inProcess)}\n`);
-  if (networked.length > 0) {
-    process.stdout.write(
-      `\nThrough a socket (${networkRounds} rounds of ~5 ms):\n\n${table(networked.filter((f) => f.name !== FRAY))}\n`,
+}
+
+if (!args['no-network']) {
+  process.stdout.write(`\n### Through a socket (${networkRounds} rounds of ~5 ms each)\n`);
+  for (const [i, name] of only.entries()) {
+    const suite = await suiteOf(name)();
+    const networked = await measurePaired(
+      { [FRAY]: suite.inProcess[FRAY] as () => Promise<unknown>, ...suite.networked },
+      FRAY,
+      { rounds: networkRounds, blockMs: 5, warmupMs: 1_000 },
     );
+    await suite.close();
+    const result = results[i] as SuiteResult;
+    results[i] = { ...result, networked };
+    process.stdout.write(`\n#### ${suite.title}\n\n${table(networked.filter((f) => f.name !== FRAY))}\n`);
   }
 }
 

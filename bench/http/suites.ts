@@ -28,6 +28,10 @@ const require = createRequire(import.meta.url);
 
 type Express = typeof express;
 
+// The Express every tool but light-my-request uses, loaded once: freshExpress() empties the
+// require cache, after which require('express') would return light-my-request's copy.
+const sharedExpress = require('express') as Express;
+
 /** One app and the ways to request it. */
 export interface Suite {
   readonly title: string;
@@ -89,7 +93,7 @@ export async function expressSuite(): Promise<Suite> {
     });
     return app;
   };
-  const app = build(require('express') as Express);
+  const app = build(sharedExpress);
   const lmrApp = build(freshExpress());
   const client = await inject(app);
   const server = http.createServer(app);

@@ -56,10 +56,12 @@ export class HttpHandlerError extends FrayError {
   readonly method: string;
   /** The request URL. */
   readonly url: string;
-  constructor(method: string, url: string, pathname: string, problem: string, cause: unknown) {
+  constructor(method: string, url: string, pathname: string, problem: string, cause: unknown, fix?: string) {
     super('FRAY_HTTP_HANDLER_FAILED', `${method} ${pathname}: ${problem}`, {
       cause,
-      fix: 'handle the error in the app (error middleware, a try/catch that sends a 500); the original error is attached as `cause`.',
+      fix:
+        fix ??
+        'handle the error in the app (error middleware, a try/catch that sends a 500); the original error is attached as `cause`.',
     });
     this.method = method;
     this.url = url;
@@ -89,8 +91,33 @@ export class HttpClientClosedError extends FrayError {
 
 /** A request or client option that cannot work (e.g. both `json` and `body`). */
 export class HttpUsageError extends FrayError {
-  constructor(message: string, fix: string) {
-    super('FRAY_HTTP_USAGE', message, { fix });
+  constructor(message: string, fix: string, cause?: unknown) {
+    super('FRAY_HTTP_USAGE', message, cause === undefined ? { fix } : { fix, cause });
+  }
+}
+
+/**
+ * An options object given to `inject()` or `client.request()` has a key that is not one of its
+ * options — usually a typo (`timout`), which would otherwise be ignored without a word.
+ */
+export class HttpUnknownOptionError extends FrayError {
+  /** The key that is not an option, e.g. `timout`. */
+  readonly option: string;
+  /** The option it most likely meant, e.g. `timeout`, when one is close. */
+  readonly suggestion: string | undefined;
+  constructor(where: string, option: string, suggestion: string | undefined, known: readonly string[]) {
+    super(
+      'FRAY_HTTP_UNKNOWN_OPTION',
+      `${where}: '${option}' is not an option${suggestion === undefined ? '' : ` — did you mean '${suggestion}'?`}`,
+      {
+        fix:
+          suggestion === undefined
+            ? `remove it; the options are ${known.join(', ')}.`
+            : `rename it to '${suggestion}' (the options are ${known.join(', ')}).`,
+      },
+    );
+    this.option = option;
+    this.suggestion = suggestion;
   }
 }
 

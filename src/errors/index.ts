@@ -5,6 +5,7 @@
  * @module
  */
 export { FrayError, isFrayError, type FrayErrorCode, type FrayErrorOptions } from './fray-error.ts';
+export { closestName, unknownKey, type UnknownKey } from './closest-name.ts';
 export {
   MockAssertionError,
   MockExhaustedError,
@@ -50,7 +51,6 @@ export {
   type UncontrolledGap,
   type UncontrolledSite,
 } from './race.ts';
-export { closestName } from './closest-name.ts';
 export {
   DbCacheUnwritableError,
   DbClosedError,
@@ -72,6 +72,7 @@ export {
   HttpHandlerError,
   HttpLifespanError,
   HttpNoResponseError,
+  HttpUnknownOptionError,
   HttpUnsupportedAppError,
   HttpUsageError,
   HttpWebSocketClosedError,

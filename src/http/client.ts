@@ -21,8 +21,11 @@ import {
 import type { ResolvedApp } from './apps.ts';
 import type { CookieJar } from './cookie-jar.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { Flight, mergeCookie, type Prepared } from './flight.ts';
+import { checkConnectionHeaders } from './fetch-refusals.ts';
+import { mergeCookie } from './fetch-wire.ts';
+import { Flight, type Prepared } from './flight.ts';
 import { HeaderList } from './header-list.ts';
+import { prepareRaw, type RawRequest, type RawResponse } from './raw-request.ts';
 import { prepareBody, type PreparedBody } from './request-body.ts';
 import { resolveTarget, type BaseURL } from './target-url.ts';
 import type {
@@ -67,11 +70,16 @@ export class Client implements InjectClient {
   readonly #sockets = new Set<InjectedWebSocket>();
   readonly #app: InjectedAppInfo;
   #closing: Promise<void> | undefined;
+  /** The client's timeout, checked once. */
+  readonly #defaultTimeout: number;
+  /** Whether the client's default headers keep the connection alive (checked on first use). */
+  #defaultKeepAlive: boolean | undefined = undefined;
 
   constructor(parts: ClientParts) {
     this.#parts = parts;
     this.#dispatcher = new Dispatcher(parts);
     this.#app = { kind: parts.app.kind, label: parts.app.label };
+    this.#defaultTimeout = checkTimeout(parts.timeout);
   }
 
   get cookies(): CookieJar | undefined {
@@ -94,39 +102,45 @@ export class Client implements InjectClient {
     return this.#dispatcher.pending;
   }
 
-  fetch(input: string | URL | Request, init?: InjectRequestInit): Promise<Response> {
-    return this.#request(input, init, undefined);
-  }
+  // Every method is an own bound function, so it works detached: `const { fetch } = client`,
+  // or `client.fetch` handed to code that injects a fetch implementation and calls it plainly.
+  readonly fetch = (input: string | URL | Request, init?: InjectRequestInit): Promise<Response> =>
+    this.#request(input, init, undefined);
 
-  get(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'GET');
-  }
+  readonly get = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'GET');
 
-  post(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'POST');
-  }
+  readonly post = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'POST');
 
-  put(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'PUT');
-  }
+  readonly put = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'PUT');
 
-  patch(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'PATCH');
-  }
+  readonly patch = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'PATCH');
 
-  delete(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'DELETE');
-  }
+  readonly delete = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'DELETE');
 
-  head(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'HEAD');
-  }
+  readonly head = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'HEAD');
 
-  options(path: string | URL, init?: InjectVerbInit): Promise<Response> {
-    return this.#request(path, init, 'OPTIONS');
-  }
+  readonly options = (path: string | URL, init?: InjectVerbInit): Promise<Response> =>
+    this.#request(path, init, 'OPTIONS');
 
-  async websocket(path: string, options: WebSocketOptions = {}): Promise<InjectedWebSocket> {
+  readonly request = (spec: RawRequest): Promise<RawResponse> => this.#raw(spec);
+
+  readonly websocket = (path: string, options: WebSocketOptions = {}): Promise<InjectedWebSocket> =>
+    this.#websocket(path, options);
+
+  readonly close = (): Promise<void> => {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  };
+
+  readonly [Symbol.asyncDispose] = (): Promise<void> => this.close();
+
+  async #websocket(path: string, options: WebSocketOptions): Promise<InjectedWebSocket> {
     const parts = this.#parts;
     const url = resolveTarget(path, parts.base, undefined);
     if (this.#closing !== undefined) throw new HttpClientClosedError('GET', url.href, url.pathname, 'before');
@@ -158,15 +172,6 @@ export class Client implements InjectClient {
     return ws;
   }
 
-  close(): Promise<void> {
-    this.#closing ??= this.#shutDown();
-    return this.#closing;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
   async #shutDown(): Promise<void> {
     const parts = this.#parts;
     await Promise.all([...this.#sockets].map((ws) => closeSocket(ws, parts.timeout)));
@@ -192,6 +197,34 @@ export class Client implements InjectClient {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows fetch's synchronous TypeError or a FrayError unchanged
       return Promise.reject(error);
     }
+    return this.#send(prepared);
+  }
+
+  #raw(spec: RawRequest): Promise<RawResponse> {
+    let prepared: Prepared;
+    try {
+      const parts = this.#parts;
+      const raw = prepareRaw(spec, parts.base, parts.headers, this.#dispatcher.mode);
+      prepared = {
+        method: raw.method,
+        url: raw.url,
+        headers: NO_HEADERS,
+        keepAlive: true,
+        body: raw.body,
+        signal: raw.signal,
+        redirect: 'manual',
+        credentials: raw.cookies,
+        timeout: checkTimeout(raw.timeout ?? parts.timeout),
+        raw,
+      };
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows a FrayError unchanged
+      return Promise.reject(error);
+    }
+    return this.#send(prepared) as Promise<RawResponse>;
+  }
+
+  #send(prepared: Prepared): Promise<Response> {
     if (this.#closing !== undefined) {
       return Promise.reject(
         new HttpClientClosedError(prepared.method, prepared.url.href, prepared.url.pathname, 'before'),
@@ -218,6 +251,23 @@ export class Client implements InjectClient {
     verb: string | undefined,
   ): Prepared {
     const parts = this.#parts;
+    if (init === undefined && verb !== undefined && typeof input === 'string') {
+      // `client.get('/path')`, the most common request: nothing to read from an init.
+      const keepAlive = (this.#defaultKeepAlive ??=
+        parts.headers.size === 0 || checkConnectionHeaders(parts.headers));
+      return {
+        method: verb,
+        url: resolveTarget(input, parts.base, undefined),
+        headers: parts.headers,
+        keepAlive,
+        body: NO_BODY,
+        signal: undefined,
+        redirect: 'follow',
+        credentials: true,
+        timeout: this.#defaultTimeout,
+        raw: undefined,
+      };
+    }
     if (input instanceof NativeRequest) return this.#prepareFromRequest(input, init, verb);
     const options = init ?? EMPTY_INIT;
     const method = verb ?? normalizeMethod(options.method ?? 'GET');
@@ -246,11 +296,13 @@ export class Client implements InjectClient {
       method,
       url,
       headers,
+      keepAlive: headers.size === 0 || checkConnectionHeaders(headers),
       body,
       signal: options.signal ?? undefined,
       redirect: options.redirect ?? 'follow',
       credentials: options.credentials !== 'omit',
       timeout: checkTimeout(options.timeout ?? parts.timeout),
+      raw: undefined,
     };
   }
 
@@ -277,16 +329,19 @@ export class Client implements InjectClient {
       method: request.method,
       url,
       headers,
+      keepAlive: headers.size === 0 || checkConnectionHeaders(headers),
       body,
       signal: request.signal,
       redirect: request.redirect,
       credentials: request.credentials !== 'omit',
       timeout: checkTimeout(init?.timeout ?? parts.timeout),
+      raw: undefined,
     };
   }
 }
 
 const NO_BODY: PreparedBody = { body: null, contentType: undefined };
+const NO_HEADERS = new HeaderList();
 const EMPTY_INIT: InjectRequestInit = Object.freeze({});
 
 function normalizeMethod(method: string): string {

@@ -1,16 +1,21 @@
 /**
  * The cookie jar an `inject` client keeps across requests, as a browser does: it stores
  * `Set-Cookie` from every response (redirects included) and sends the matching cookies with
- * every request, following RFC 6265 — host-only and domain cookies, path matching,
- * `Max-Age`/`Expires`, `Secure` (sent over https, and over http to `localhost`, as browsers
- * do), most specific path first.
+ * every request. The RFC 6265 work — parsing, domain and path matching, the public suffix
+ * list, `Secure` (sent over https and to loopback hosts, as browsers do), cookie prefixes,
+ * ordering — is tough-cookie's; fray adds its own API (`get`, `set`, `header`, `store`…) and
+ * one rule: expiry follows the real clock. `Max-Age` becomes an absolute expiry when the
+ * cookie arrives (RFC 6265 5.2.2), and expiry is checked against the wall clock captured at
+ * load, so a test that fakes `Date` does not expire the session it is testing.
  *
  * @module
  */
-import { isIP } from 'node:net';
+import { Cookie as ToughCookie, CookieJar as ToughJar, MemoryCookieStore } from 'tough-cookie';
+import { HttpUsageError } from '../errors/index.ts';
 
 // Captured at module load: expiry follows the wall clock even when a test fakes `Date`.
 const now = Date.now.bind(Date);
+const RealDate = Date;
 
 /** A stored cookie. */
 export interface Cookie {
@@ -36,7 +41,7 @@ export interface CookieAttributes {
   readonly path?: string;
   /** Expiry as a `Date` or ms since the epoch. Default: a session cookie. */
   readonly expires?: Date | number;
-  /** Default `false`. */
+  /** Default `false`. Stored only for an https URL or a loopback host, as browsers do. */
   readonly secure?: boolean;
   /** Default `false`. */
   readonly httpOnly?: boolean;
@@ -52,11 +57,7 @@ export interface CookieJarOptions {
   readonly url?: string | URL;
 }
 
-interface Entry extends Cookie {
-  readonly created: number;
-}
-
-let creationCounter = 0;
+const SAME_SITE = { strict: 'Strict', lax: 'Lax', none: 'None' } as const;
 
 /**
  * A cookie jar. Each `inject` client has one unless created with `{ cookies: false }`; pass
@@ -71,8 +72,15 @@ let creationCounter = 0;
  * ```
  */
 export class CookieJar {
-  #entries: Entry[] = [];
+  readonly #store = new MemoryCookieStore();
+  readonly #jar = new ToughJar(this.#store, {
+    rejectPublicSuffixes: true,
+    allowSpecialUseDomain: true,
+    allowSecureOnLocal: true,
+  });
   #url: URL | undefined;
+  /** Nothing was ever stored (or everything was cleared): requests skip the lookup. */
+  #empty = true;
 
   constructor(options: CookieJarOptions = {}) {
     this.#url = options.url === undefined ? undefined : new URL(options.url);
@@ -92,7 +100,7 @@ export class CookieJar {
    * ```
    */
   get(name: string, url?: string | URL): string | undefined {
-    return this.#matching(this.#target(url)).find((cookie) => cookie.name === name)?.value;
+    return this.#matching(this.#target(url)).find((cookie) => cookie.key === name)?.value;
   }
 
   /**
@@ -104,13 +112,13 @@ export class CookieJar {
    * ```
    */
   getAll(url?: string | URL): Cookie[] {
-    if (url !== undefined) return this.#matching(this.#target(url)).map(publicCookie);
-    this.#evictExpired();
-    return this.#entries.map(publicCookie);
+    const cookies = url === undefined ? this.#all() : this.#matching(this.#target(url));
+    return cookies.map(publicCookie);
   }
 
   /**
-   * Store a cookie as if a response to the jar's URL had set it.
+   * Store a cookie as if a response to the jar's URL had set it. A `Secure` cookie for a plain
+   * http URL that is not a loopback host is refused (`FRAY_HTTP_USAGE`), as browsers refuse it.
    *
    * @example
    * ```ts
@@ -119,21 +127,27 @@ export class CookieJar {
    */
   set(name: string, value: string, attributes: CookieAttributes = {}): void {
     const url = this.#target(undefined);
-    const host = url.hostname.toLowerCase();
-    const domain = attributes.domain?.replace(/^\./, '').toLowerCase();
-    const expires = attributes.expires instanceof Date ? attributes.expires.getTime() : attributes.expires;
-    this.#put({
-      name,
+    const expires = attributes.expires;
+    const cookie = new ToughCookie({
+      key: name,
       value,
-      domain: domain ?? host,
-      hostOnly: domain === undefined,
       path: attributes.path ?? '/',
-      expires,
+      expires: expires === undefined ? 'Infinity' : new RealDate(expires),
       secure: attributes.secure ?? false,
       httpOnly: attributes.httpOnly ?? false,
-      sameSite: attributes.sameSite,
-      created: creationCounter++,
+      ...(attributes.domain === undefined ? {} : { domain: attributes.domain.replace(/^\./, '') }),
+      ...(attributes.sameSite === undefined ? {} : { sameSite: attributes.sameSite.toLowerCase() }),
     });
+    try {
+      this.#jar.setCookieSync(cookie, url, { now: new RealDate(now()) });
+    } catch (error) {
+      throw new HttpUsageError(
+        `CookieJar.set('${name}'): ${url.origin} cannot store it (${(error as Error).message}).`,
+        'give a domain that matches the jar’s URL, and set Secure cookies for an https URL or a loopback host (new CookieJar({ url: "https://api.test" })).',
+        error,
+      );
+    }
+    this.#empty = false;
   }
 
   /**
@@ -146,12 +160,15 @@ export class CookieJar {
    */
   delete(name: string, where: { readonly domain?: string; readonly path?: string } = {}): void {
     const domain = where.domain?.replace(/^\./, '').toLowerCase();
-    this.#entries = this.#entries.filter(
-      (entry) =>
-        entry.name !== name ||
-        (domain !== undefined && entry.domain !== domain) ||
-        (where.path !== undefined && entry.path !== where.path),
-    );
+    for (const cookie of this.#all()) {
+      if (
+        cookie.key === name &&
+        (domain === undefined || cookie.domain === domain) &&
+        (where.path === undefined || cookie.path === where.path)
+      ) {
+        this.#remove(cookie);
+      }
+    }
   }
 
   /**
@@ -163,13 +180,13 @@ export class CookieJar {
    * ```
    */
   clear(): void {
-    this.#entries = [];
+    this.#jar.removeAllCookiesSync();
+    this.#empty = true;
   }
 
   /** Number of live cookies. */
   get size(): number {
-    this.#evictExpired();
-    return this.#entries.length;
+    return this.#all().length;
   }
 
   /**
@@ -181,14 +198,15 @@ export class CookieJar {
    * ```
    */
   header(url: string | URL): string | undefined {
-    if (this.#entries.length === 0) return undefined;
+    if (this.#empty) return undefined;
     const cookies = this.#matching(this.#target(url));
     if (cookies.length === 0) return undefined;
-    return cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+    return cookies.map((cookie) => cookie.cookieString()).join('; ');
   }
 
   /**
-   * Store the `Set-Cookie` values of a response to `url`.
+   * Store the `Set-Cookie` values of a response to `url`; a line a browser would ignore is
+   * ignored.
    *
    * @example
    * ```ts
@@ -198,49 +216,51 @@ export class CookieJar {
   store(url: string | URL, setCookies: readonly string[]): void {
     if (setCookies.length === 0) return;
     const target = this.#target(url);
-    for (const header of setCookies) {
-      const entry = parseSetCookie(header, target);
-      if (entry !== undefined) this.#put(entry);
-    }
-  }
-
-  #put(entry: Entry): void {
-    const index = this.#entries.findIndex(
-      (other) => other.name === entry.name && other.domain === entry.domain && other.path === entry.path,
-    );
-    const expired = entry.expires !== undefined && entry.expires <= now();
-    if (index !== -1) {
-      if (expired) {
-        this.#entries.splice(index, 1);
-        return;
+    const received = new RealDate(now());
+    for (const line of setCookies) {
+      const cookie = ToughCookie.parse(line);
+      if (cookie === undefined) continue;
+      // RFC 6265 5.2.2: Max-Age is an expiry time from now (tough-cookie would count it from
+      // the cookie's last access, which every request moves).
+      if (typeof cookie.maxAge === 'number') {
+        cookie.expires = new RealDate(cookie.maxAge <= 0 ? 0 : received.getTime() + cookie.maxAge * 1000);
+        cookie.maxAge = null;
       }
-      // RFC 6265 5.3 step 11: a replaced cookie keeps its creation time.
-      this.#entries[index] = { ...entry, created: (this.#entries[index] as Entry).created };
-      return;
+      this.#jar.setCookieSync(cookie, target, { now: received, ignoreError: true });
     }
-    if (!expired) this.#entries.push(entry);
+    this.#empty = false;
   }
 
-  #matching(url: URL): Entry[] {
-    this.#evictExpired();
-    const host = url.hostname.toLowerCase();
-    const secureChannel = url.protocol === 'https:' || isLoopbackHost(host);
-    const path = url.pathname === '' ? '/' : url.pathname;
-    return this.#entries
-      .filter(
-        (entry) =>
-          (entry.hostOnly ? host === entry.domain : domainMatches(host, entry.domain)) &&
-          pathMatches(path, entry.path) &&
-          (!entry.secure || secureChannel),
-      )
-      .sort((a, b) => b.path.length - a.path.length || a.created - b.created);
+  /** Live cookies for `url`, most specific first; expired ones are dropped from the store. */
+  #matching(url: URL): ToughCookie[] {
+    const cookies = this.#jar.getCookiesSync(url, { expire: false, sort: true });
+    return this.#live(cookies);
   }
 
-  #evictExpired(): void {
+  /** Every live cookie, in the order they were first stored. */
+  #all(): ToughCookie[] {
+    let all: ToughCookie[] = [];
+    // MemoryCookieStore answers its callback synchronously.
+    void this.#store.getAllCookies((error, cookies) => {
+      if (error === null && cookies !== undefined) all = cookies;
+    });
+    return this.#live(all);
+  }
+
+  #live(cookies: readonly ToughCookie[]): ToughCookie[] {
     const time = now();
-    if (this.#entries.some((entry) => entry.expires !== undefined && entry.expires <= time)) {
-      this.#entries = this.#entries.filter((entry) => entry.expires === undefined || entry.expires > time);
+    const live: ToughCookie[] = [];
+    for (const cookie of cookies) {
+      const expires = cookie.expires;
+      if (expires instanceof RealDate && expires.getTime() <= time) this.#remove(cookie);
+      else live.push(cookie);
     }
+    return live;
+  }
+
+  #remove(cookie: ToughCookie): void {
+    if (cookie.domain === null || cookie.path === null) return;
+    void this.#store.removeCookie(cookie.domain, cookie.path, cookie.key, () => undefined);
   }
 
   #target(url: string | URL | undefined): URL {
@@ -249,97 +269,17 @@ export class CookieJar {
   }
 }
 
-function publicCookie(entry: Entry): Cookie {
-  const { created: _created, ...cookie } = entry;
-  return cookie;
-}
-
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host.startsWith('127.');
-}
-
-function domainMatches(host: string, domain: string): boolean {
-  if (host === domain) return true;
-  return host.endsWith(`.${domain}`) && isIP(host.replace(/^\[|\]$/g, '')) === 0;
-}
-
-function pathMatches(requestPath: string, cookiePath: string): boolean {
-  if (requestPath === cookiePath) return true;
-  if (!requestPath.startsWith(cookiePath)) return false;
-  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
-}
-
-/** RFC 6265 5.1.4: the directory of the request path. */
-function defaultPath(url: URL): string {
-  const path = url.pathname;
-  if (!path.startsWith('/')) return '/';
-  const last = path.lastIndexOf('/');
-  return last <= 0 ? '/' : path.slice(0, last);
-}
-
-/** RFC 6265 5.2 and 5.3 for one `Set-Cookie` value; `undefined` when it must be ignored. */
-function parseSetCookie(header: string, url: URL): Entry | undefined {
-  const [pair = '', ...attributes] = header.split(';');
-  const equals = pair.indexOf('=');
-  if (equals === -1) return undefined;
-  const name = pair.slice(0, equals).trim();
-  const value = pair.slice(equals + 1).trim();
-  if (name === '') return undefined;
-
-  const host = url.hostname.toLowerCase();
-  let domain: string | undefined;
-  let path: string | undefined;
-  let expires: number | undefined;
-  let maxAge: number | undefined;
-  let secure = false;
-  let httpOnly = false;
-  let sameSite: Cookie['sameSite'];
-  for (const attribute of attributes) {
-    const at = attribute.indexOf('=');
-    const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
-    const raw = at === -1 ? '' : attribute.slice(at + 1).trim();
-    switch (key) {
-      case 'expires': {
-        const time = Date.parse(raw);
-        if (!Number.isNaN(time)) expires = time;
-        break;
-      }
-      case 'max-age':
-        if (/^-?\d+$/.test(raw)) maxAge = Number(raw);
-        break;
-      case 'domain':
-        if (raw !== '') domain = raw.replace(/^\./, '').toLowerCase();
-        break;
-      case 'path':
-        path = raw.startsWith('/') ? raw : undefined;
-        break;
-      case 'secure':
-        secure = true;
-        break;
-      case 'httponly':
-        httpOnly = true;
-        break;
-      case 'samesite': {
-        const lower = raw.toLowerCase();
-        sameSite =
-          lower === 'strict' ? 'Strict' : lower === 'lax' ? 'Lax' : lower === 'none' ? 'None' : undefined;
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  if (domain !== undefined && !domainMatches(host, domain)) return undefined;
+function publicCookie(cookie: ToughCookie): Cookie {
+  const expires = cookie.expires;
   return {
-    name,
-    value,
-    domain: domain ?? host,
-    hostOnly: domain === undefined,
-    path: path ?? defaultPath(url),
-    expires: maxAge !== undefined ? now() + maxAge * 1000 : expires,
-    secure,
-    httpOnly,
-    sameSite,
-    created: creationCounter++,
+    name: cookie.key,
+    value: cookie.value,
+    domain: cookie.domain ?? '',
+    hostOnly: cookie.hostOnly === true,
+    path: cookie.path ?? '/',
+    expires: expires instanceof RealDate ? expires.getTime() : undefined,
+    secure: cookie.secure,
+    httpOnly: cookie.httpOnly,
+    sameSite: SAME_SITE[cookie.sameSite as keyof typeof SAME_SITE],
   };
 }

@@ -4,7 +4,8 @@
  */
 import type http from 'node:http';
 import express from 'express';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { HttpUsageError } from '../errors/index.ts';
 import { CookieJar, inject } from './index.ts';
 
 /** Sets cookies from `?set=` (a Set-Cookie value) and answers with the Cookie header it got. */
@@ -164,6 +165,41 @@ describe('CookieJar', () => {
       ['maxage', '/docs'],
     ]);
     expect(jar.getAll()[1]?.expires).toBeGreaterThan(Date.now());
+  });
+
+  test('a Domain that is a public suffix is refused (tough-cookie’s public suffix list)', () => {
+    const jar = new CookieJar({ url: 'http://shop.co.uk/' });
+
+    jar.store('http://shop.co.uk/', ['tracker=1; Domain=co.uk', 'own=1; Domain=shop.co.uk']);
+
+    expect(jar.getAll().map((cookie) => cookie.name)).toEqual(['own']);
+  });
+
+  test('Max-Age counts from when the cookie arrived, on the real clock, even under fake timers', () => {
+    // Arrange: a session set now, then a test that moves a fake clock two hours ahead.
+    const jar = new CookieJar({ url: 'http://localhost/' });
+    jar.store('http://localhost/', ['session=1; Max-Age=3600']);
+    const expires = jar.getAll()[0]?.expires;
+    vi.useFakeTimers({ now: Date.now() + 2 * 3_600_000 });
+    try {
+      // Act
+      const header = jar.header('http://localhost/');
+
+      // Assert
+      expect(header).toBe('session=1');
+      expect(expires).toBeGreaterThan(Date.now() - 2 * 3_600_000 + 3_599_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('set() refuses a Secure cookie for plain http to a host that is not loopback', () => {
+    const jar = new CookieJar({ url: 'http://api.test/' });
+
+    expect(() => jar.set('token', 't', { secure: true })).toThrow(HttpUsageError);
+    expect(() =>
+      new CookieJar({ url: 'https://api.test/' }).set('token', 't', { secure: true }),
+    ).not.toThrow();
   });
 
   test('a cookie replaced by the server keeps its place; the Cookie header string matches', () => {

@@ -12,9 +12,12 @@ import type { ClientParts } from './client.ts';
 import type { CookieJar } from './cookie-jar.ts';
 import { Deadlines } from './deadlines.ts';
 import { FetchExchange } from './fetch-exchange.ts';
-import { transportHeaders, type Exchange, type FlightHost } from './flight.ts';
+import { transportHeaders } from './fetch-wire.ts';
+import type { Exchange, FlightHost } from './flight.ts';
 import { ephemeralPort, socketProfile, type SocketProfile } from './memory-socket.ts';
-import { NodeExchange, type ExchangeOwner, type WireRequest } from './node-exchange.ts';
+import { NodeExchange } from './node-exchange.ts';
+import { RawExchange, rawServer, type RawServer } from './raw-exchange.ts';
+import { SocketExchange, type ExchangeOwner, type WireRequest } from './socket-exchange.ts';
 
 // Captured at module load: a test's fake timers must not stall dispatch.
 const realSetImmediate = globalThis.setImmediate;
@@ -38,6 +41,8 @@ export class Dispatcher implements FlightHost {
   #sinceTurn = 0;
   readonly #profiles: { readonly http: SocketProfile; readonly https: SocketProfile } | undefined;
   #transport: { host: string; emptyPayload: boolean; headers: string[] } | undefined;
+  /** The server raw requests go through (created on the first one). */
+  #rawServer: RawServer | undefined;
 
   constructor(parts: ClientParts) {
     this.#parts = parts;
@@ -64,10 +69,10 @@ export class Dispatcher implements FlightHost {
   /** Create (and track) the exchange of one hop; `start()` dispatches it. */
   open(wire: WireRequest, owner: ExchangeOwner): Exchange {
     const target = this.#target;
-    const exchange =
-      target.mode === 'node'
-        ? new NodeExchange(target.app, wire, owner)
-        : new FetchExchange(target.handler, wire, owner);
+    let exchange: Exchange;
+    if (target.mode === 'fetch') exchange = new FetchExchange(target.handler, wire, owner);
+    else if (wire.httpVersion === undefined) exchange = new NodeExchange(target.app, wire, owner);
+    else exchange = new RawExchange((this.#rawServer ??= rawServer(target.app)), wire, owner);
     this.#inFlight.add(exchange);
     return exchange;
   }
@@ -80,7 +85,7 @@ export class Dispatcher implements FlightHost {
   start(exchange: Exchange, controlled: boolean): void {
     const parts = this.#parts;
     let start: () => void;
-    if (exchange instanceof NodeExchange) {
+    if (exchange instanceof SocketExchange) {
       const profiles = this.#profiles as { readonly http: SocketProfile; readonly https: SocketProfile };
       const profile = exchange.wire.href.startsWith('https:') ? profiles.https : profiles.http;
       const port = ephemeralPort();

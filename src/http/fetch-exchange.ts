@@ -172,7 +172,11 @@ export class FetchExchange {
     }
     const response = toResponse(value);
     if (response === undefined) {
-      this.#handlerFailed(`the fetch handler returned ${describe(value)} instead of a Response.`, undefined);
+      this.#handlerFailed(
+        `the fetch handler returned ${describe(value)} instead of a Response.`,
+        undefined,
+        notAResponseFix(value),
+      );
       return;
     }
     this.#state = DELIVERED;
@@ -180,12 +184,15 @@ export class FetchExchange {
     this.#owner.answered(this, response);
   }
 
-  #handlerFailed(problem: string, cause: unknown): void {
+  #handlerFailed(problem: string, cause: unknown, fix?: string): void {
     if (this.#state !== WAITING) return;
     const wire = this.#wire;
     this.#state = FAILED;
     this.#request?.[ABORT](cause);
-    this.#owner.failed(this, new HttpHandlerError(wire.method, wire.href, wire.pathname, problem, cause));
+    this.#owner.failed(
+      this,
+      new HttpHandlerError(wire.method, wire.href, wire.pathname, problem, cause, fix),
+    );
     this.#owner.settled(this);
   }
 }
@@ -207,8 +214,25 @@ function toResponse(value: unknown): Response | undefined {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `a function (${value.name === '' ? 'anonymous' : value.name})`;
   if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'null prototype'})`;
+  if (typeof value === 'string')
+    return `the string '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   return `a ${typeof value}`;
+}
+
+/** What to do when a fetch handler returned something other than a `Response`. */
+function notAResponseFix(value: unknown): string {
+  const expected =
+    'a fetch handler must return a Response, or a promise of one: (request) => new Response(body, { status, headers })';
+  if (typeof value === 'function') {
+    return `${expected}. A function usually means a handler factory or middleware was passed instead of the handler itself: call the factory first, or pass the app (inject(app)) or its fetch method (inject(app.fetch.bind(app))).`;
+  }
+  if (value === undefined) return `${expected}. Returning undefined usually means a missing \`return\`.`;
+  if (typeof value === 'object' && value !== null) {
+    return `${expected}. A plain object is not sent as JSON: return Response.json(value). Response objects of another fetch implementation are accepted when they have status and headers.`;
+  }
+  return `${expected}. To send text, return new Response(text).`;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -12,7 +12,15 @@ import type { CookieJar } from './cookie-jar.ts';
 import type { Deadline, Deadlines } from './deadlines.ts';
 import type { FetchExchange } from './fetch-exchange.ts';
 import { type HeaderList } from './header-list.ts';
-import { NodeExchange, type ExchangeOwner, type RawResponse, type WireRequest } from './node-exchange.ts';
+import type { PreparedRaw } from './raw-request.ts';
+import { rawResponse, rawSetCookies } from './raw-response.ts';
+import { rawWire } from './raw-request.ts';
+import {
+  SocketExchange,
+  type ExchangeOwner,
+  type ParsedResponse,
+  type WireRequest,
+} from './socket-exchange.ts';
 import type { PreparedBody, RequestBody } from './request-body.ts';
 import {
   buildResponse,
@@ -21,17 +29,20 @@ import {
   NULL_BODY_STATUS,
   REDIRECT_STATUS,
 } from './response-build.ts';
+import { fetchWire } from './fetch-wire.ts';
 import { resolveLocation, type TargetURL } from './target-url.ts';
 import { NativeResponse } from './web-globals.ts';
 
 /** An exchange with the app, node or fetch. */
-export type Exchange = NodeExchange | FetchExchange;
+export type Exchange = SocketExchange | FetchExchange;
 
 /** A request after the synchronous part of fetch's steps. */
 export interface Prepared {
   readonly method: string;
   readonly url: TargetURL;
   readonly headers: HeaderList;
+  /** `false` when the request says `connection: close`: the server closes after the response. */
+  readonly keepAlive: boolean;
   readonly body: PreparedBody | Promise<PreparedBody>;
   readonly signal: AbortSignal | undefined;
   readonly redirect: RequestRedirect;
@@ -39,6 +50,8 @@ export interface Prepared {
   readonly credentials: boolean;
   /** Milliseconds to the response head; `Infinity` for none. */
   readonly timeout: number;
+  /** A raw request (`client.request()`): sent as written, answered as the server wrote it. */
+  readonly raw: PreparedRaw | undefined;
 }
 
 /** What a flight needs from its client. */
@@ -58,16 +71,6 @@ export interface FlightHost {
 }
 
 const MAX_REDIRECTS = 20;
-// undici sends `content-length: 0` for these methods when there is no body.
-const EXPECTS_PAYLOAD = new Set(['POST', 'PUT', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
-// The headers Node's fetch adds to every request, in the order it writes them.
-const FETCH_DEFAULTS: readonly (readonly [string, string])[] = [
-  ['accept', '*/*'],
-  ['accept-language', '*'],
-  ['sec-fetch-mode', 'cors'],
-  ['user-agent', 'node'],
-  ['accept-encoding', 'gzip, deflate'],
-];
 // Removed when a redirect turns the request into a GET (fetch's request-body-header names).
 const BODY_HEADERS = [
   'content-encoding',
@@ -78,10 +81,8 @@ const BODY_HEADERS = [
 ];
 const CROSS_ORIGIN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'];
 const EMPTY: string[] = [];
-// Shared by requests with no own headers; never written to.
-const EMPTY_OWN: string[] = [];
 
-type Answer = RawResponse | Response;
+type Answer = ParsedResponse | Response;
 
 /** One `fetch()` call, from dispatch to the returned `Response` (and the end of its body). */
 export class Flight implements ExchangeOwner {
@@ -155,7 +156,19 @@ export class Flight implements ExchangeOwner {
   /** Dispatch the current hop. */
   #send(): void {
     try {
-      const wire = this.#wire(this.#method, this.#url, this.#headers, this.#body, this.#contentType);
+      const raw = this.#prepared.raw;
+      const wire =
+        raw === undefined
+          ? fetchWire(
+              this.#host,
+              this.#prepared,
+              this.#method,
+              this.#url,
+              this.#headers,
+              this.#body,
+              this.#contentType,
+            )
+          : rawWire(raw, this.#body, this.#rawCookie(raw));
       const exchange = this.#host.open(wire, this);
       this.#current = exchange;
       const signal = this.#prepared.signal;
@@ -176,6 +189,15 @@ export class Flight implements ExchangeOwner {
       const url = this.#url;
       const method = this.#method;
       const status = answer.status;
+      if (prepared.raw !== undefined) {
+        if (prepared.credentials && host.jar !== undefined) {
+          const cookies = rawSetCookies(answer);
+          if (cookies.length > 0) storeQuietly(host.jar, url.href, cookies);
+        }
+        if (exchange instanceof SocketExchange && !exchange.isSettled) this.#streaming = exchange;
+        this.#finish(rawResponse(answer, method, url.href), undefined);
+        return;
+      }
       if (prepared.credentials && host.jar !== undefined) {
         const cookies = setCookies(answer);
         if (cookies.length > 0) host.jar.store(url.href, cookies);
@@ -183,7 +205,7 @@ export class Flight implements ExchangeOwner {
       const location = REDIRECT_STATUS.has(status) ? header(answer, 'location') : undefined;
       if (location === undefined || prepared.redirect === 'manual') {
         // A node body still streaming keeps the abort listener: aborting errors the body.
-        if (exchange instanceof NodeExchange && !exchange.isSettled) this.#streaming = exchange;
+        if (exchange instanceof SocketExchange && !exchange.isSettled) this.#streaming = exchange;
         this.#finish(finish(answer, method, url.href, this.#redirects > 0), undefined);
         return;
       }
@@ -271,120 +293,21 @@ export class Flight implements ExchangeOwner {
     }
   }
 
+  /** The jar's `cookie` line for a raw request (none when its target is no URL, e.g. `*`). */
+  #rawCookie(raw: PreparedRaw): string | undefined {
+    const jar = this.#host.jar;
+    if (!this.#prepared.credentials || jar === undefined) return undefined;
+    try {
+      return jar.header(raw.url.href);
+    } catch {
+      return undefined;
+    }
+  }
+
   #stopListening(): void {
     this.#listening = false;
     this.#prepared.signal?.removeEventListener('abort', this);
   }
-
-  /**
-   * The request's headers as they go on the wire, in the order Node's fetch writes them:
-   * `host`, `connection`, the caller's headers, the body's content type, cookies, fetch's
-   * defaults, then the framing (`content-length` or `transfer-encoding`).
-   */
-  #wire(
-    method: string,
-    url: TargetURL,
-    headers: HeaderList,
-    body: RequestBody | null,
-    contentType: string | undefined,
-  ): WireRequest {
-    const host = this.#host;
-    const names = headers.names;
-    const values = headers.values;
-    let cookie = this.#prepared.credentials && host.jar !== undefined ? host.jar.header(url.href) : undefined;
-    // The common request has no own header at all: share one empty list.
-    const own: string[] =
-      names.length === 0 && contentType === undefined && cookie === undefined ? EMPTY_OWN : [];
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
-      if (name === 'content-length' || name === 'transfer-encoding') continue;
-      if (name === 'cookie' && cookie !== undefined) {
-        own.push(name, mergeCookie(values[i], cookie));
-        cookie = undefined;
-        continue;
-      }
-      own.push(name, values[i] as string);
-    }
-    if (contentType !== undefined && !headers.has('content-type')) own.push('content-type', contentType);
-    if (cookie !== undefined) own.push('cookie', cookie);
-    const node = host.mode === 'node';
-    let transport: string[];
-    if (own === EMPTY_OWN && body === null) {
-      // The common request — no own header, no body — has the same headers every time.
-      transport = host.transportCache(url.host, EXPECTS_PAYLOAD.has(method));
-      if (node) {
-        // A copy: the app receives it as req.rawHeaders and may change it.
-        return {
-          method,
-          target: url.target,
-          pathname: url.pathname,
-          href: url.href,
-          rawHeaders: transport.slice(),
-          ownHeaders: own,
-          transportHeaders: EMPTY,
-          body,
-        };
-      }
-    } else {
-      const leading: string[] = [];
-      if (!headers.has('host')) leading.push('host', url.host);
-      if (!headers.has('connection')) leading.push('connection', 'keep-alive');
-      const trailing: string[] = [];
-      if (host.fetchHeaders) {
-        for (const [name, value] of FETCH_DEFAULTS) if (!headers.has(name)) trailing.push(name, value);
-      }
-      if (body === null) {
-        if (EXPECTS_PAYLOAD.has(method)) trailing.push('content-length', '0');
-      } else if (body.kind === 'bytes') {
-        trailing.push('content-length', String(body.bytes.byteLength));
-      } else {
-        trailing.push('transfer-encoding', 'chunked');
-      }
-      if (node) {
-        return {
-          method,
-          target: url.target,
-          pathname: url.pathname,
-          href: url.href,
-          rawHeaders: leading.concat(own, trailing),
-          ownHeaders: own,
-          transportHeaders: EMPTY,
-          body,
-        };
-      }
-      transport = leading.concat(trailing);
-    }
-    return {
-      method,
-      target: url.target,
-      pathname: url.pathname,
-      href: url.href,
-      rawHeaders: EMPTY,
-      ownHeaders: own,
-      transportHeaders: transport,
-      body,
-    };
-  }
-}
-
-/**
- * Transport headers for requests without own headers or body (read-only, shared).
- *
- * @example
- * ```ts
- * transportHeaders('localhost', false, true); // ['host', 'localhost', 'connection', 'keep-alive', 'accept', …]
- * ```
- */
-export function transportHeaders(host: string, emptyPayload: boolean, fetchHeaders: boolean): string[] {
-  const list = ['host', host, 'connection', 'keep-alive'];
-  if (fetchHeaders) for (const [name, value] of FETCH_DEFAULTS) list.push(name, value);
-  if (emptyPayload) list.push('content-length', '0');
-  return list;
-}
-
-/** `cookie` as sent: the caller's own cookie header, then the jar's. */
-export function mergeCookie(explicit: string | undefined, fromJar: string): string {
-  return explicit === undefined || explicit === '' ? fromJar : `${explicit}; ${fromJar}`;
 }
 
 function header(answer: Answer, name: string): string | undefined {
@@ -392,7 +315,8 @@ function header(answer: Answer, name: string): string | undefined {
   const list = answer.headers;
   let value: string | undefined;
   for (let i = 0; i < list.length; i += 2) {
-    if (list[i] === name) value = value === undefined ? list[i + 1] : `${value}, ${list[i + 1] as string}`;
+    if (sameName(list[i] as string, name))
+      value = value === undefined ? list[i + 1] : `${value}, ${list[i + 1] as string}`;
   }
   return value;
 }
@@ -404,9 +328,23 @@ function setCookies(answer: Answer): string[] {
   const list = answer.headers;
   let values: string[] | undefined;
   for (let i = 0; i < list.length; i += 2) {
-    if (list[i] === 'set-cookie') (values ??= []).push(list[i + 1] as string);
+    if (sameName(list[i] as string, 'set-cookie')) (values ??= []).push(list[i + 1] as string);
   }
   return values ?? EMPTY;
+}
+
+/** A header name as written against a lowercase one (lowercasing only names of that length). */
+function sameName(written: string, lower: string): boolean {
+  return written.length === lower.length && (written === lower || written.toLowerCase() === lower);
+}
+
+/** Store `Set-Cookie` of a raw request's response; one whose target is no URL stores none. */
+function storeQuietly(jar: CookieJar, href: string, cookies: readonly string[]): void {
+  try {
+    jar.store(href, cookies);
+  } catch {
+    // A target like `*` has no URL to scope cookies to.
+  }
 }
 
 function discard(answer: Answer): void {
@@ -418,14 +356,19 @@ function finish(answer: Answer, method: string, url: string, redirected: boolean
   const status = answer.status;
   const noBody = method === 'HEAD' || NULL_BODY_STATUS.has(status);
   if (answer instanceof NativeResponse) {
+    // `body` is read only when needed: reading it costs as much as a header lookup. A Response
+    // with a null-body status has no body by construction; HEAD drops one; an encoding decodes it.
     let response = answer;
-    const body = answer.body;
-    if (body !== null && noBody) {
-      void body.cancel().catch(() => undefined);
-      response = new NativeResponse(null, answer);
-    } else if (body !== null) {
+    if (method === 'HEAD') {
+      const body = answer.body;
+      if (body !== null) {
+        void body.cancel().catch(() => undefined);
+        response = new NativeResponse(null, answer);
+      }
+    } else if (!noBody) {
       const encoding = answer.headers.get('content-encoding');
-      if (encoding !== null) {
+      const body = encoding === null ? null : answer.body;
+      if (encoding !== null && body !== null) {
         response = new NativeResponse(decodeBody(body, encoding), {
           status,
           statusText: answer.statusText,

@@ -7,7 +7,9 @@
  * patching the app or any prototype (an injected Express app and a real Express server run
  * side by side), with streaming bodies (SSE), in-process WebSockets, a cookie jar, timeouts
  * that name the request, `AbortSignal`s the handler sees as closed connections, start-up and
- * shut-down with `await using`, and fray/di overrides per client.
+ * shut-down with `await using`, and fray/di overrides per client. `client.request()` sends what
+ * `fetch` refuses — any method, a path byte for byte, header lines as written, a body on GET,
+ * HTTP/1.0 — through Node's own HTTP parser.
  *
  * @example
  * ```ts
@@ -39,4 +41,5 @@ export {
   type WebSocketOptions,
 } from './websocket.ts';
 export type { FormInit, FormValue } from './request-body.ts';
+export type { RawRequest, RawResponse } from './raw-request.ts';
 export type { QueryInit, QueryValue } from './target-url.ts';

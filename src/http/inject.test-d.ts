@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import { token } from '../di/index.ts';
-import { CookieJar, inject, type InjectClient, type InjectedWebSocket } from './index.ts';
+import { CookieJar, inject, type InjectClient, type InjectedWebSocket, type RawResponse } from './index.ts';
 
 declare const client: InjectClient;
 
@@ -46,6 +46,16 @@ describe('fray/http types', () => {
     });
     // @ts-expect-error -- lifespan hooks are functions
     void inject(express(), { lifespan: { startup: 'now' } });
+  });
+
+  test('request() takes a raw spec and resolves to a Response with rawHeaders', () => {
+    expectTypeOf(client.request({ method: 'TRACE', path: '/' })).toEqualTypeOf<Promise<RawResponse>>();
+    expectTypeOf<RawResponse>().toExtend<Response>();
+    expectTypeOf<RawResponse['rawHeaders']>().toEqualTypeOf<readonly string[]>();
+    void client.request({ path: '/', headers: [['X-A', '1']], body: 'x', httpVersion: '1.0' });
+    void client.request({ path: '/', headers: { 'X-A': ['1', '2'] }, body: new Uint8Array(1) });
+    // @ts-expect-error -- the path is required
+    void client.request({ method: 'GET' });
   });
 
   test('websocket() resolves to an InjectedWebSocket', () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { overrideScope, type OverrideScope } from '../di/index.ts';
-import { HttpLifespanError, HttpUsageError } from '../errors/index.ts';
+import { HttpLifespanError, HttpUnknownOptionError, HttpUsageError, unknownKey } from '../errors/index.ts';
 import { resolveApp } from './apps.ts';
 import { Client } from './client.ts';
 import { CookieJar } from './cookie-jar.ts';
@@ -14,6 +14,21 @@ import { parseBaseURL } from './target-url.ts';
 import type { InjectableApp, InjectClient, InjectOptions, LifespanHooks } from './types.ts';
 
 const DEFAULT_TIMEOUT = 4_000;
+
+// Every option of `inject()` (the record type makes leaving one out a compile error); any other
+// key is refused as a typo.
+const OPTION_KEYS: Record<keyof InjectOptions, true> = {
+  baseURL: true,
+  headers: true,
+  cookies: true,
+  timeout: true,
+  overrides: true,
+  lifespan: true,
+  kind: true,
+  remoteAddress: true,
+  fetchHeaders: true,
+};
+const INJECT_OPTION_NAMES: readonly string[] = Object.keys(OPTION_KEYS);
 
 /**
  * An in-process HTTP client for `app` — Express, Fastify, Koa, Hono, NestJS, Connect, a node
@@ -39,6 +54,7 @@ export async function inject<T extends readonly unknown[] = any[]>(
   app: InjectableApp,
   options: InjectOptions<T> = {},
 ): Promise<InjectClient> {
+  checkOptionNames(options);
   const resolved = resolveApp(app, checkKind(options.kind));
   const base = parseBaseURL(options.baseURL);
   const headers = new HeaderList();
@@ -70,6 +86,18 @@ export async function inject<T extends readonly unknown[] = any[]>(
     stopApp: lifespan !== false,
     hooks,
   });
+}
+
+function checkOptionNames(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HttpUsageError(
+      `inject(): options must be an object, got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}.`,
+      "inject(app, { baseURL: 'http://localhost', timeout: 4_000 })",
+    );
+  }
+  const unknown = unknownKey(options, INJECT_OPTION_NAMES);
+  if (unknown !== undefined)
+    throw new HttpUnknownOptionError('inject()', unknown.key, unknown.closest, INJECT_OPTION_NAMES);
 }
 
 function cookieJar(option: InjectOptions['cookies'], url: URL): CookieJar | undefined {

@@ -15,16 +15,25 @@ const realClearTimeout = globalThis.clearTimeout;
 
 /** Where the bytes written by the server go, and what the connection's owner is told. */
 export interface SocketSink {
-  /** Bytes the server wrote. Return `false` to hold the write until `release()` (backpressure). */
-  data(chunk: Buffer): boolean;
+  /**
+   * What the server wrote: bytes, or a string in `encoding` (the socket does not turn strings
+   * into bytes; Node's header block arrives as text). Return `false` to hold the write until
+   * `release()` (backpressure).
+   */
+  written(chunk: Buffer | string, encoding: BufferEncoding): boolean;
   /** The server ended its side of the connection (`socket.end()`, `destroySoon()`). */
-  end(): void;
+  ended(): void;
   /** The connection closed (`'close'`). */
   closed(): void;
   /** The write buffer drained after a write returned `false` (`'drain'`). */
   drained(): void;
   /** The idle timeout set with `setTimeout()` passed (`'timeout'`). */
   timedOut(): void;
+  /**
+   * A `'data'` listener threw — Node's server, when the app's request listener throws while
+   * it parses the bytes of a raw request. Without this, the error propagates.
+   */
+  threw?(error: unknown): void;
 }
 
 /** The addresses the app sees; the same for every connection of a client. */
@@ -86,13 +95,15 @@ export class MemorySocket extends Duplex {
   timeout: number | undefined = undefined;
   /** Called when the app wants more of the request body (it called `read()`/resumed). */
   onResume: (() => void) | undefined = undefined;
+  /** Called when the server reads the connection's bytes again (raw requests' backpressure). */
+  onRead: (() => void) | undefined = undefined;
 
   readonly #sink: SocketSink;
   #held: ((error?: Error | null) => void) | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(profile: SocketProfile, remotePort: number, sink: SocketSink) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: true, decodeStrings: false });
     this.remoteAddress = profile.remoteAddress;
     this.remotePort = remotePort;
     this.remoteFamily = profile.remoteFamily;
@@ -138,6 +149,14 @@ export class MemorySocket extends Duplex {
       case 'error':
         if (this.listenerCount('error') === 0) return false;
         break;
+      case 'data':
+        if (this.#sink.threw === undefined) break;
+        try {
+          return super.emit(event, ...args);
+        } catch (error) {
+          this.#sink.threw(error);
+          return true;
+        }
       default:
         break;
     }
@@ -145,24 +164,30 @@ export class MemorySocket extends Duplex {
   }
 
   override _read(): void {
-    // Request bytes never travel through the socket: the body is pushed into the request.
+    // In fetch mode request bytes never travel through the socket (the body is pushed into
+    // the request); in raw mode they do, and the server reading them again releases the writer.
+    this.onRead?.();
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.bytesWritten += chunk.byteLength;
+  override _write(
+    chunk: Buffer | string,
+    encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
     this.#touch();
-    if (this.#sink.data(chunk)) callback();
+    if (this.#sink.written(chunk, encoding)) callback();
     else this.#held = callback;
   }
 
   override _writev(
-    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    chunks: { chunk: Buffer | string; encoding: BufferEncoding }[],
     callback: (error?: Error | null) => void,
   ): void {
     let accepted = true;
-    for (const { chunk } of chunks) {
-      this.bytesWritten += chunk.byteLength;
-      accepted = this.#sink.data(chunk);
+    for (const { chunk, encoding } of chunks) {
+      this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
+      accepted = this.#sink.written(chunk, encoding);
     }
     this.#touch();
     if (accepted) callback();
@@ -170,7 +195,7 @@ export class MemorySocket extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#sink.end();
+    this.#sink.ended();
     callback();
   }
 

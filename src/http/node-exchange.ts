@@ -11,80 +11,51 @@
  *
  * @module
  */
-import { IncomingMessage, ServerResponse, METHODS } from 'node:http';
-import { HttpHandlerError } from '../errors/index.ts';
+import { IncomingMessage, ServerResponse, METHODS, type Server } from 'node:http';
+import { getDefaultHighWaterMark } from 'node:stream';
+import { lengthMismatch } from './fetch-refusals.ts';
 import { MemorySocket, type SocketProfile } from './memory-socket.ts';
-import type { RequestBody } from './request-body.ts';
-import type { FetchExchange } from './fetch-exchange.ts';
-import { ResponseParser } from './response-parser.ts';
+import { SocketExchange, type ExchangeOwner, type WireRequest } from './socket-exchange.ts';
+
+export type { ExchangeOwner, ParsedResponse, WireRequest } from './socket-exchange.ts';
 
 /** A node app as the exchange drives it. */
 export interface NodeApp {
   /** Hand a request to the app (call the listener, or emit `'request'` on the server). */
   dispatch(req: IncomingMessage, res: ServerResponse): unknown;
   /** The server, when the app is one (or has one): `req.socket.server`, `'timeout'` events. */
-  readonly server: { emit(event: string, ...args: unknown[]): boolean } | undefined;
+  readonly server: Server | undefined;
   /** `Keep-Alive: timeout=…` the server would advertise, in ms. */
   readonly keepAliveTimeout: number;
 }
 
-/** The request as it goes on the wire. */
-export interface WireRequest {
-  readonly method: string;
-  /** Request target: path and query. */
-  readonly target: string;
-  readonly pathname: string;
-  readonly href: string;
-  /** Flat list of header names and values, in wire order (node apps only). */
-  readonly rawHeaders: string[];
-  /** The headers the caller set: its own, the body's content type, cookies. */
-  readonly ownHeaders: string[];
-  /** The headers a transport adds (`host`, `connection`, fetch's defaults, length; fetch apps only). */
-  readonly transportHeaders: string[];
-  readonly body: RequestBody | null;
-}
-
-/** What an exchange reports to the request it belongs to. */
-export interface ExchangeOwner {
-  /** The response head arrived: a parsed head and body stream, or a fetch handler's `Response`. */
-  answered(exchange: object, answer: RawResponse | Response): void;
-  /** The exchange failed before an answer. */
-  failed(exchange: object, reason: unknown): void;
-  /** The app was given the request and has not answered yet. */
-  waiting(exchange: object): void;
-  /** The exchange is over: failed, or answered and its body read to the end. */
-  settled(exchange: object): void;
-}
-
-/** A parsed response head and its body stream. */
-export interface RawResponse {
-  readonly status: number;
-  readonly statusText: string;
-  /** Flat list: lowercase name, value, name, value… */
-  readonly headers: string[];
-  /** `null` when the message has no body (HEAD, 204, 304). */
-  readonly body: ReadableStream<Uint8Array> | null;
-}
-
 // Captured at module load, like every global fray's own machinery relies on.
-const realQueueMicrotask = globalThis.queueMicrotask;
 const realNextTick = process.nextTick.bind(process);
 
-// How much of a response body is buffered before the app's writes are held (like a socket
-// buffer: an unread streamed body pauses the app instead of filling memory).
-const BODY_BUFFER = 64 * 1024;
+// What Node's server passes to every ServerResponse (the socket's high-water mark, the default).
+const RESPONSE_OPTIONS = {
+  highWaterMark: getDefaultHighWaterMark(false),
+  rejectNonStandardBodyWrites: false,
+};
+
 // Request bodies are pushed in pieces of at most this size, as a socket delivers them.
 const PUSH_SIZE = 64 * 1024;
 const KNOWN_METHODS = new Set(METHODS);
 
-const WAITING = 0;
-const STREAMING = 1;
-const COMPLETE = 2;
-const FAILED = 3;
+// The exchange a response belongs to, on the response itself (read by its 'finish' listener).
+const EXCHANGE: unique symbol = Symbol('fray.http.exchange');
 
-/** Undici's errors for a connection that broke, so failures read like real fetch's. */
-function socketError(message: string): Error {
-  return Object.assign(new Error(message), { name: 'SocketError', code: 'UND_ERR_SOCKET' });
+/** The response's 'finish' listener (one function for every response, no closure each). */
+function onFinish(this: ServerResponse & { [EXCHANGE]: NodeExchange }): void {
+  this[EXCHANGE].finished();
+}
+
+/** Node's emitCloseNT: `'close'` on a finished response, once. */
+function emitClose(res: ServerResponse & { _closed?: boolean }): void {
+  if (res._closed) return;
+  res.destroyed = true;
+  res._closed = true;
+  res.emit('close');
 }
 
 /** What Node's server destroys a request with when its connection closes. */
@@ -93,85 +64,26 @@ function connectionReset(): Error {
 }
 
 /** The exchange of one request with a node app. */
-export class NodeExchange {
-  /** Links of the client's in-flight list (see dispatcher.ts). */
-  prev: NodeExchange | FetchExchange | undefined = undefined;
-  next: NodeExchange | FetchExchange | undefined = undefined;
-  linked = false;
-  readonly #wire: WireRequest;
+export class NodeExchange extends SocketExchange {
   readonly #app: NodeApp;
-  readonly #owner: ExchangeOwner;
-  #state = WAITING;
-  #socket: MemorySocket | undefined;
   #req!: IncomingMessage;
   #res!: ServerResponse;
-  #parser: ResponseParser;
-  #head: { status: number; statusText: string; headers: string[]; bodyless: boolean } | undefined;
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #bodyEnded = false;
-  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   #finished = false;
 
   constructor(app: NodeApp, wire: WireRequest, owner: ExchangeOwner) {
+    super(wire, owner);
     this.#app = app;
-    this.#wire = wire;
-    this.#owner = owner;
-    this.#parser = new ResponseParser(wire.method, {
-      head: (status, statusText, headers, bodyless) => {
-        this.#head = { status, statusText, headers, bodyless };
-        realQueueMicrotask(() => this.#deliver());
-      },
-      data: (chunk) => this.#onBodyData(chunk),
-      end: () => this.#onBodyEnd(),
-    });
-  }
-
-  /** Who the exchange reports to. */
-  get owner(): ExchangeOwner {
-    return this.#owner;
-  }
-
-  /** The request. */
-  get wire(): WireRequest {
-    return this.#wire;
-  }
-
-  /** Whether the exchange is over: failed, or answered with the whole body parsed. */
-  get isSettled(): boolean {
-    return this.#state === COMPLETE || this.#state === FAILED;
-  }
-
-  /** Whether the response head was handed to the client. */
-  get headDelivered(): boolean {
-    return this.#state !== WAITING;
-  }
-
-  /**
-   * The client gives up (timeout, `AbortSignal`, client closed, body cancelled): the app sees
-   * its connection close, as when a real client disconnects.
-   */
-  abort(reason: unknown): void {
-    if (this.#state === COMPLETE || this.#state === FAILED) return;
-    this.#fail(reason);
-    this.#socket?.destroy();
   }
 
   /** Dispatch the request into the app (once; a no-op when already aborted). */
   start(profile: SocketProfile, remotePort: number): void {
-    if (this.#state !== WAITING || this.#socket !== undefined) return;
-    const wire = this.#wire;
+    if (this.headDelivered || this.isSettled || this.socket !== undefined) return;
+    const wire = this.wire;
     // The socket reports close, drain and timeout straight to this exchange (Node's server
     // listens for them: socketOnClose, socketOnDrain, socketOnTimeout) and swallows errors
     // nobody listens to (socketOnError).
-    const socket = new MemorySocket(profile, remotePort, {
-      data: (chunk) => this.#onServerData(chunk),
-      end: () => this.#onServerEnd(),
-      closed: () => this.#onSocketClose(),
-      drained: () => this.#onSocketDrain(),
-      timedOut: () => this.#onSocketTimeout(),
-    });
-    this.#socket = socket;
+    const socket = new MemorySocket(profile, remotePort, this);
+    this.socket = socket;
 
     const req = new IncomingMessage(socket as never);
     req.method = wire.method;
@@ -192,14 +104,13 @@ export class NodeExchange {
       req: IncomingMessage,
       options: object,
     ) => ServerResponse;
-    const res = new ServerResponseWithOptions(req, {
-      highWaterMark: socket.writableHighWaterMark,
-      rejectNonStandardBodyWrites: false,
-    });
+    const res = new ServerResponseWithOptions(req, RESPONSE_OPTIONS);
     (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = this.#app.keepAliveTimeout;
-    res.shouldKeepAlive = true;
+    // As Node's server decides it for an HTTP/1.1 request: keep-alive unless `connection: close`.
+    res.shouldKeepAlive = wire.keepAlive;
     res.assignSocket(socket as never);
-    res.on('finish', () => this.#onFinish());
+    (res as ServerResponse & { [EXCHANGE]: NodeExchange })[EXCHANGE] = this;
+    res.on('finish', onFinish);
     this.#res = res;
 
     if (!KNOWN_METHODS.has(wire.method)) {
@@ -212,37 +123,17 @@ export class NodeExchange {
     try {
       const result = this.#app.dispatch(req, res);
       if (isThenable(result))
-        result.then(undefined, (error: unknown) => this.#handlerFailed(error, 'rejected'));
+        result.then(undefined, (error: unknown) => this.handlerFailed(error, 'rejected'));
     } catch (error) {
-      this.#handlerFailed(error, 'threw');
+      this.handlerFailed(error, 'threw');
       return;
     }
     this.#sendBody();
   }
 
-  #handlerFailed(error: unknown, how: 'threw' | 'rejected'): void {
-    const wire = this.#wire;
-    const failure = new HttpHandlerError(
-      wire.method,
-      wire.href,
-      wire.pathname,
-      how === 'threw'
-        ? 'the handler threw instead of responding (a real Node server would crash with an uncaught exception).'
-        : 'the handler’s promise rejected (a real Node server would report an unhandled rejection).',
-      error,
-    );
-    if (this.#state === COMPLETE || this.#state === FAILED) {
-      // The client already has its response: surface the error as the server would.
-      void Promise.reject(failure);
-      return;
-    }
-    this.#fail(failure);
-    this.#socket?.destroy();
-  }
-
   #sendBody(): void {
     const req = this.#req;
-    const body = this.#wire.body;
+    const body = this.wire.body;
     if (body === null) {
       req.complete = true;
       req.push(null);
@@ -257,7 +148,7 @@ export class NodeExchange {
 
   #pushBytes(bytes: Uint8Array, from: number): void {
     const req = this.#req;
-    const socket = this.#socket as MemorySocket;
+    const socket = this.socket as MemorySocket;
     let offset = from;
     while (offset < bytes.byteLength) {
       if (req.destroyed) return;
@@ -280,8 +171,10 @@ export class NodeExchange {
 
   async #pumpStream(stream: ReadableStream<Uint8Array>): Promise<void> {
     const req = this.#req;
-    const socket = this.#socket as MemorySocket;
+    const socket = this.socket as MemorySocket;
     const reader = stream.getReader();
+    const announced = this.wire.streamLength;
+    let sent = 0;
     try {
       for (;;) {
         if (req.destroyed) {
@@ -292,6 +185,12 @@ export class NodeExchange {
         if (done) break;
         if (!(value instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
         if (value.byteLength === 0 || req.destroyed) continue;
+        sent += value.byteLength;
+        if (announced >= 0 && sent > announced) {
+          await reader.cancel();
+          this.abort(lengthMismatch());
+          return;
+        }
         socket.bytesRead += value.byteLength;
         if (!req.push(value)) {
           await new Promise<void>((resolve) => {
@@ -302,6 +201,10 @@ export class NodeExchange {
             socket.once('close', resolve);
           });
         }
+      }
+      if (announced >= 0 && sent !== announced) {
+        this.abort(lengthMismatch());
+        return;
       }
       if (!req.destroyed) {
         req.complete = true;
@@ -315,119 +218,8 @@ export class NodeExchange {
     }
   }
 
-  #onServerData(chunk: Buffer): boolean {
-    if (this.#state === FAILED) return true;
-    try {
-      this.#parser.push(chunk);
-    } catch (error) {
-      this.#protocolError(error);
-      return true;
-    }
-    const controller = this.#controller;
-    if (controller !== undefined) return (controller.desiredSize ?? 0) > 0;
-    return this.#pendingBytes < BODY_BUFFER;
-  }
-
-  #onServerEnd(): void {
-    this.#closeParser();
-  }
-
-  #closeParser(): void {
-    if (this.#state === FAILED || this.#parser.done) return;
-    // A head parsed in this same turn is delivered first: the client gets the response and
-    // then a body that breaks off, as over TCP.
-    if (this.#state === WAITING && this.#head !== undefined) this.#deliver();
-    try {
-      this.#parser.close();
-    } catch {
-      // The connection ended before the response did: undici's errors for the same case.
-      const cause = socketError('other side closed');
-      this.#fail(new TypeError(this.#state === WAITING ? 'fetch failed' : 'terminated', { cause }));
-    }
-  }
-
-  #protocolError(error: unknown): void {
-    this.#fail(new TypeError(this.#state === WAITING ? 'fetch failed' : 'terminated', { cause: error }));
-    this.#socket?.destroy();
-  }
-
-  #onBodyData(chunk: Buffer): void {
-    const controller = this.#controller;
-    if (controller !== undefined) {
-      controller.enqueue(chunk);
-      return;
-    }
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.byteLength;
-  }
-
-  #onBodyEnd(): void {
-    this.#bodyEnded = true;
-    if (this.#state === WAITING) return; // #deliver() sees #bodyEnded
-    this.#complete();
-  }
-
-  #complete(): void {
-    if (this.#state === COMPLETE || this.#state === FAILED) return;
-    this.#state = COMPLETE;
-    this.#controller?.close();
-    this.#owner.settled(this);
-  }
-
-  #deliver(): void {
-    const head = this.#head;
-    if (this.#state !== WAITING || head === undefined) return;
-    this.#state = STREAMING;
-    let body: ReadableStream<Uint8Array> | null = null;
-    if (!head.bodyless) {
-      body = new ReadableStream<Uint8Array>(
-        {
-          start: (controller) => {
-            this.#controller = controller;
-            for (const chunk of this.#pending) controller.enqueue(chunk);
-            this.#pending = [];
-            this.#pendingBytes = 0;
-          },
-          pull: () => {
-            this.#socket?.release();
-          },
-          cancel: (reason) => {
-            this.#controller = undefined;
-            this.abort(reason);
-          },
-        },
-        { highWaterMark: BODY_BUFFER, size: (chunk) => chunk.byteLength },
-      );
-    }
-    this.#owner.answered(this, {
-      status: head.status,
-      statusText: head.statusText,
-      headers: head.headers,
-      body,
-    });
-    if (this.#bodyEnded || head.bodyless) this.#complete();
-  }
-
-  #fail(reason: unknown): void {
-    const state = this.#state;
-    if (state === COMPLETE || state === FAILED) return;
-    this.#state = FAILED;
-    if (state === WAITING) {
-      this.#owner.failed(this, reason);
-    } else {
-      const controller = this.#controller;
-      this.#controller = undefined;
-      try {
-        controller?.error(reason);
-      } catch {
-        // Already closed or errored by the reader.
-      }
-    }
-    this.#owner.settled(this);
-  }
-
   /** Node's resOnFinish: dump an unread body, detach the socket, then `'close'` on the response. */
-  #onFinish(): void {
+  finished(): void {
     this.#finished = true;
     const req = this.#req;
     const res = this.#res as ServerResponse & { _last?: boolean; _closed?: boolean };
@@ -435,27 +227,22 @@ export class NodeExchange {
     if (!state._consuming && !state._readableState.resumeScheduled) {
       (req as unknown as { _dump(): void })._dump();
     }
-    const socket = this.#socket as MemorySocket;
+    const socket = this.socket as MemorySocket;
     res.detachSocket(socket as never);
-    realNextTick(() => {
-      if (res._closed) return;
-      res.destroyed = true;
-      res._closed = true;
-      res.emit('close');
-    });
+    realNextTick(emitClose, res);
     if (res._last) socket.destroySoon();
   }
 
   /** Node's socketOnClose: a request whose response did not finish is aborted. */
-  #onSocketClose(): void {
+  closed(): void {
     if (!this.#finished) this.#req.destroy(connectionReset());
-    this.#closeParser();
+    this.closeParser();
   }
 
   /** Node's socketOnDrain: the response may write again (`'drain'` once nothing is pending). */
-  #onSocketDrain(): void {
+  drained(): void {
     const res = this.#res as ServerResponse & { _flush(): void };
-    const socket = this.#socket as unknown as { _httpMessage: unknown };
+    const socket = this.socket as unknown as { _httpMessage: unknown };
     if (socket._httpMessage !== res || res.finished || !res.writableNeedDrain || res.writableLength !== 0)
       return;
     // _flush() writes what the response still buffers, then emits 'drain' and clears its
@@ -472,10 +259,10 @@ export class NodeExchange {
   }
 
   /** Node's socketOnTimeout: `'timeout'` on request, response, server; destroy if nobody listens. */
-  #onSocketTimeout(): void {
+  timedOut(): void {
     const req = this.#req;
     const res = this.#res;
-    const socket = this.#socket as MemorySocket;
+    const socket = this.socket as MemorySocket;
     const reqTimeout = !this.#finished && !req.complete && req.emit('timeout', socket);
     const resTimeout =
       (socket as unknown as { _httpMessage: unknown })._httpMessage === res && res.emit('timeout', socket);

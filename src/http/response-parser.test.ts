@@ -15,7 +15,13 @@ interface Parsed {
   ended: boolean;
 }
 
-function parse(method: string, pieces: readonly string[], close = false): Parsed {
+/** A piece written as text in an encoding (as Node's ServerResponse writes its header block). */
+interface Text {
+  text: string;
+  encoding: BufferEncoding;
+}
+
+function parse(method: string, pieces: readonly (string | Text)[], close = false): Parsed {
   const parsed: Parsed = { status: 0, statusText: '', headers: [], bodyless: false, body: '', ended: false };
   const parser = new ResponseParser(method, {
     head(status, statusText, headers, bodyless) {
@@ -28,7 +34,10 @@ function parse(method: string, pieces: readonly string[], close = false): Parsed
       parsed.ended = true;
     },
   });
-  for (const piece of pieces) parser.push(Buffer.from(piece, 'latin1'));
+  for (const piece of pieces) {
+    if (typeof piece === 'string') parser.push(Buffer.from(piece, 'latin1'));
+    else parser.push(piece.text, piece.encoding);
+  }
   if (close) parser.close();
   return parsed;
 }
@@ -43,13 +52,13 @@ const CHUNKED =
   '5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n';
 
 describe('ResponseParser', () => {
-  test('content-length framing; header names lowercase, values trimmed', () => {
+  test('content-length framing; header names as written, values trimmed', () => {
     const parsed = parse('GET', ['HTTP/1.1 201 Created\r\nX-Id:  7 \r\nContent-Length: 5\r\n\r\nhello']);
 
     expect(parsed).toEqual({
       status: 201,
       statusText: 'Created',
-      headers: ['x-id', '7', 'content-length', '5'],
+      headers: ['X-Id', '7', 'Content-Length', '5'],
       bodyless: false,
       body: 'hello',
       ended: true,
@@ -69,7 +78,7 @@ describe('ResponseParser', () => {
       'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
     ]);
 
-    expect([parsed.status, parsed.headers, parsed.body]).toEqual([200, ['content-length', '2'], 'ok']);
+    expect([parsed.status, parsed.headers, parsed.body]).toEqual([200, ['Content-Length', '2'], 'ok']);
   });
 
   test('HEAD, 204 and 304 have no body whatever their headers say', () => {
@@ -92,6 +101,30 @@ describe('ResponseParser', () => {
       'terminated',
     );
     expect(() => parse('GET', ['HTTP/1.1 200 O'], true)).toThrow('other side closed');
+  });
+
+  test('text as Node writes it: header block and body in one string, split anywhere, then bytes', () => {
+    const response = 'HTTP/1.1 200 OK\r\nX-Name: Zoë\r\nContent-Length: 7\r\n\r\nhé llo';
+    for (const [first, second] of splits(response)) {
+      const parsed = parse('GET', [
+        { text: first as string, encoding: 'utf8' },
+        { text: second as string, encoding: 'utf8' },
+      ]);
+      // The bytes of a UTF-8 header value read as latin1, as a client reads them off a socket.
+      expect(parsed).toMatchObject({ headers: ['X-Name', 'ZoÃ«', 'Content-Length', '7'], ended: true });
+      expect(Buffer.from(parsed.body, 'latin1').toString('utf8')).toBe('hé llo');
+    }
+    const mixed = parse('GET', [
+      { text: 'HTTP/1.1 200 OK\r\nContent-Le', encoding: 'latin1' },
+      'ngth: 2\r\n\r\nok',
+    ]);
+    expect([mixed.headers, mixed.body]).toEqual([['Content-Length', '2'], 'ok']);
+  });
+
+  test('framing headers are found whatever their case', () => {
+    const parsed = parse('GET', ['HTTP/1.1 200 OK\r\ncontent-LENGTH: 2\r\n\r\nokEXTRA']);
+
+    expect([parsed.body, parsed.ended]).toEqual(['ok', true]);
   });
 
   test('malformed input is rejected', () => {

@@ -11,8 +11,8 @@
 /** What the parser reports. */
 export interface ParserEvents {
   /**
-   * The final response head. `headers` is a flat list: name (lowercase), value, name,
-   * value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
+   * The final response head. `headers` is a flat list: name (as written: compare without
+   * case), value, name, value… `bodyless` is true when the message cannot have a body (HEAD, 204, 304).
    */
   head(status: number, statusText: string, headers: string[], bodyless: boolean): void;
   /** A piece of the (de-chunked) body. */
@@ -30,7 +30,33 @@ const TRAILERS = 5;
 const UNTIL_CLOSE = 6;
 const DONE = 7;
 
-const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/;
+/**
+ * The status code of a status line `HTTP/1.x NNN[ reason]` ending at `end`; throws for anything
+ * else (what a regular expression would check, without its match object).
+ */
+function statusOf(head: string, end: number): number {
+  const minor = head.charCodeAt(7);
+  const d1 = head.charCodeAt(9) - 48;
+  const d2 = head.charCodeAt(10) - 48;
+  const d3 = head.charCodeAt(11) - 48;
+  if (
+    end < 12 ||
+    !head.startsWith('HTTP/1.') ||
+    (minor !== 48 && minor !== 49) ||
+    head.charCodeAt(8) !== 32 ||
+    !(d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9) ||
+    (end > 12 && head.charCodeAt(12) !== 32)
+  ) {
+    throw new TypeError(`invalid status line '${head.slice(0, end)}'`);
+  }
+  return d1 * 100 + d2 * 10 + d3;
+}
+const LATIN1_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'binary', 'ascii']);
+// RFC 9110 token characters, by char code: a header name is made of them.
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TOKEN_CHARS[char.charCodeAt(0)] = 1;
+const BAD_VALUE_CHAR = /\0|\r(?!\n)|(?<!\r)\n/;
 const CRLF = Buffer.from('\r\n');
 
 /** Parses one response off the connection. Malformed input throws a `TypeError`. */
@@ -39,6 +65,9 @@ export class ResponseParser {
   readonly #headRequest: boolean;
   #state = HEAD;
   #pending: Buffer | undefined = undefined;
+  /** Text of a head not complete yet, written as a string in `#pendingEncoding`. */
+  #pendingText: string | undefined = undefined;
+  #pendingEncoding: BufferEncoding = 'latin1';
   #remaining = 0;
 
   constructor(method: string, events: ParserEvents) {
@@ -56,8 +85,21 @@ export class ResponseParser {
     return this.#state !== HEAD;
   }
 
-  /** Feed bytes written by the server. */
-  push(chunk: Buffer): void {
+  /**
+   * Feed what the server wrote: bytes, or a string in `encoding` (a socket that does not
+   * decode strings gets Node's header block as text, and is spared a round trip through bytes).
+   */
+  push(chunk: Buffer | string, encoding: BufferEncoding = 'utf8'): void {
+    if (typeof chunk === 'string') {
+      if (this.#state === HEAD && this.#pending === undefined) {
+        this.#pushHeadText(chunk, encoding);
+        return;
+      }
+      chunk = Buffer.from(chunk, encoding);
+    } else if (this.#pendingText !== undefined) {
+      this.#pending = Buffer.from(this.#pendingText, this.#pendingEncoding);
+      this.#pendingText = undefined;
+    }
     let buffer = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
     this.#pending = undefined;
     while (buffer.length > 0) {
@@ -74,16 +116,18 @@ export class ResponseParser {
           break;
         }
         case LENGTH: {
-          if (buffer.length < this.#remaining) {
-            this.#remaining -= buffer.length;
+          const remaining = this.#remaining;
+          if (buffer.length <= remaining) {
+            // The common case, the whole body in one write: no views to cut.
+            this.#remaining = remaining - buffer.length;
             this.#events.data(buffer);
+            if (this.#remaining === 0) this.#finish();
             return;
           }
-          const rest = buffer.subarray(this.#remaining);
-          if (this.#remaining > 0) this.#events.data(buffer.subarray(0, this.#remaining));
+          this.#events.data(buffer.subarray(0, remaining));
           this.#remaining = 0;
           this.#finish();
-          buffer = rest;
+          buffer = buffer.subarray(remaining);
           break;
         }
         case CHUNK_SIZE: {
@@ -150,6 +194,37 @@ export class ResponseParser {
     }
   }
 
+  /** A string while the head is incomplete: find its end in the text itself. */
+  #pushHeadText(chunk: string, encoding: BufferEncoding): void {
+    let text = chunk;
+    if (this.#pendingText !== undefined) {
+      if (this.#pendingEncoding !== encoding) {
+        // Two encodings in one head: go through bytes.
+        const pending = Buffer.from(this.#pendingText, this.#pendingEncoding);
+        this.#pendingText = undefined;
+        this.#pending = pending;
+        this.push(Buffer.from(chunk, encoding));
+        return;
+      }
+      text = this.#pendingText + chunk;
+      this.#pendingText = undefined;
+    }
+    const end = text.indexOf('\r\n\r\n');
+    if (end === -1) {
+      this.#pendingText = text;
+      this.#pendingEncoding = encoding;
+      return;
+    }
+    let head = text.slice(0, end);
+    // The head as the bytes would read in latin1 (Node writes its header block in the body's
+    // encoding when it sends both at once: a non-ASCII header value goes out as UTF-8 bytes).
+    if (!LATIN1_ENCODINGS.has(encoding) && Buffer.byteLength(head, 'utf8') !== head.length) {
+      head = Buffer.from(head, encoding).toString('latin1');
+    }
+    this.#parseHead(head);
+    if (end + 4 < text.length) this.push(Buffer.from(text.slice(end + 4), encoding));
+  }
+
   /**
    * The server closed its side. Ends a body delimited by the close; throws a `TypeError`
    * when the response was cut short.
@@ -166,23 +241,27 @@ export class ResponseParser {
   #parseHead(head: string): void {
     // Node's ServerResponse writes `HTTP/1.1 200 OK\r\nName: value\r\n…`: parsed by hand, with
     // the general rules (optional whitespace, any reason phrase) where Node's form differs.
-    const firstBreak = head.indexOf('\r\n');
-    const statusLine = firstBreak === -1 ? head : head.slice(0, firstBreak);
-    const match = STATUS_LINE.exec(statusLine);
-    if (match === null) throw new TypeError(`invalid status line '${statusLine}'`);
-    const status = Number(match[1]);
+    let firstBreak = head.indexOf('\r\n');
+    if (firstBreak === -1) firstBreak = head.length;
+    const status = statusOf(head, firstBreak);
     if (status >= 100 && status < 200 && status !== 101) return; // informational: wait for the final head
+    const statusText = firstBreak > 13 ? head.slice(13, firstBreak) : '';
     const headers: string[] = [];
     let length: string | undefined;
     let transferEncoding: string | undefined;
-    let start = firstBreak === -1 ? head.length : firstBreak + 2;
+    let start = firstBreak + 2;
     while (start < head.length) {
       let end = head.indexOf('\r\n', start);
       if (end === -1) end = head.length;
       const colon = head.indexOf(':', start);
       if (colon <= start || colon >= end)
         throw new TypeError(`invalid header line '${head.slice(start, end)}'`);
-      const name = head.slice(start, colon).toLowerCase();
+      for (let i = start; i < colon; i++) {
+        const code = head.charCodeAt(i);
+        if (code > 127 || TOKEN_CHARS[code] === 0)
+          throw new TypeError(`invalid header name '${head.slice(start, colon)}'`);
+      }
+      const name = head.slice(start, colon);
       // `Name: value` (one space, nothing to trim at either end) needs no trim().
       const last = head.charCodeAt(end - 1);
       const second = head.charCodeAt(colon + 2);
@@ -196,14 +275,19 @@ export class ResponseParser {
           ? head.slice(colon + 2, end)
           : head.slice(colon + 1, end).trim();
       headers.push(name, value);
-      if (name === 'content-length') length = value;
-      else if (name === 'transfer-encoding') {
+      // Only the framing headers matter here: lowercase the names of their length alone (and
+      // not Node's own spelling).
+      if (name.length === 14 && (name === 'Content-Length' || name.toLowerCase() === 'content-length'))
+        length = value;
+      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
         transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
       }
       start = end + 2;
     }
+    // What a Headers list refuses in a value: NUL, or a CR or LF that does not end a line.
+    if (BAD_VALUE_CHAR.test(head)) throw new TypeError('invalid header value (NUL, CR or LF)');
     const bodyless = this.#headRequest || status === 204 || status === 304 || status === 101;
-    this.#events.head(status, match[2] ?? '', headers, bodyless);
+    this.#events.head(status, statusText, headers, bodyless);
     if (bodyless) {
       this.#finish();
     } else if (transferEncoding !== undefined) {

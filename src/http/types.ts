@@ -7,6 +7,7 @@
  */
 import type { OverridePairs } from '../di/index.ts';
 import type { CookieJar } from './cookie-jar.ts';
+import type { RawRequest, RawResponse } from './raw-request.ts';
 import type { FormInit } from './request-body.ts';
 import type { QueryInit } from './target-url.ts';
 import type { InjectedWebSocket, WebSocketOptions } from './websocket.ts';
@@ -118,6 +119,20 @@ export interface InjectClient extends AsyncDisposable {
   delete(path: string | URL, init?: InjectVerbInit): Promise<Response>;
   head(path: string | URL, init?: InjectVerbInit): Promise<Response>;
   options(path: string | URL, init?: InjectVerbInit): Promise<Response>;
+  /**
+   * A raw request, for what `fetch` refuses or rewrites: any method (`TRACE`), a path byte for
+   * byte (`/static/../../etc/passwd`), header lines as written (duplicates, malformed ones,
+   * `Transfer-Encoding`), a body on GET, HTTP/1.0. Node apps receive it through Node's own
+   * HTTP parser. Answers the server's response as written (no redirects followed, no
+   * decoding) with its header lines in `rawHeaders`.
+   *
+   * @example
+   * ```ts
+   * const res = await client.request({ path: '/static/../../etc/passwd' });
+   * expect(res.status).toBe(404);
+   * ```
+   */
+  request(spec: RawRequest): Promise<RawResponse>;
   /** Open an in-process WebSocket (apps with an `http.Server`: the server itself, Fastify, Nest). */
   websocket(path: string, options?: WebSocketOptions): Promise<InjectedWebSocket>;
   /** The cookie jar, or `undefined` when created with `{ cookies: false }`. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type pg from 'pg';
-import { DbUsageError } from '../errors/index.ts';
+import { DbUsageError, unknownKey } from '../errors/index.ts';
 import type { MigrateSource } from './migrations.ts';
 
 /**
@@ -119,20 +119,6 @@ const OPTION_NAMES = [
   'types',
 ] as const satisfies readonly (keyof CreateTestDatabaseOptions)[];
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
-    }
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
-}
-
 /**
  * Throw `FRAY_DB_USAGE` for a key of `options` that is not one of `known`, suggesting the
  * nearest option name.
@@ -150,18 +136,12 @@ export function assertKnownOptions(options: object, known: readonly string[], wh
       "pass e.g. { migrate: './migrations' }.",
     );
   }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const nearest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
-    const suggestion =
-      nearest !== undefined && distance(key, nearest) <= Math.max(2, Math.floor(key.length / 3))
-        ? `did you mean '${nearest}'? `
-        : '';
+  const unknown = unknownKey(options, known);
+  if (unknown !== undefined)
     throw new DbUsageError(
-      `unknown option '${key}' for ${where}.`,
-      `${suggestion}The options are ${known.join(', ')}.`,
+      `unknown option '${unknown.key}' for ${where}.`,
+      `${unknown.closest === undefined ? '' : `did you mean '${unknown.closest}'? `}The options are ${known.join(', ')}.`,
     );
-  }
 }
 
 /** Options after defaults and checks. */

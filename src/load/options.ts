@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LoadOptionsError } from '../errors/index.ts';
+import { LoadOptionsError, unknownKey } from '../errors/index.ts';
 import type { LoadProgress } from './progress.ts';
 import { randomSeed } from './random.ts';
 import { parseDuration, parseProportion, parseRate, describe, type Duration, type Rate } from './units.ts';
@@ -265,14 +265,13 @@ export function planLoad(options: LoadOptions<any>): LoadPlan {
       'pass e.g. { concurrency: 10, duration: "5s" }.',
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new LoadOptionsError(
-        key,
-        'is not an option of load().',
-        `remove it; the options are ${[...KNOWN_OPTIONS].join(', ')}.`,
-      );
-    }
+  const unknown = unknownKey(options, [...KNOWN_OPTIONS]);
+  if (unknown !== undefined) {
+    throw new LoadOptionsError(
+      unknown.key,
+      `is not an option of load()${unknown.closest === undefined ? '' : ` — did you mean '${unknown.closest}'?`}`,
+      `${unknown.closest === undefined ? 'remove it' : `rename it to '${unknown.closest}'`}; the options are ${[...KNOWN_OPTIONS].join(', ')}.`,
+    );
   }
   if (options.concurrency !== undefined && options.rate !== undefined) {
     throw new LoadOptionsError(

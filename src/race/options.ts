@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { closestName, RaceOptionsError } from '../errors/index.ts';
+import { RaceOptionsError, unknownKey } from '../errors/index.ts';
 import type { RunFailureKind } from './run-types.ts';
 import type { PctBound } from './strategies/pct.ts';
 import type { Coverage } from './strategies/strategy.ts';
@@ -221,7 +221,7 @@ function strategyOf(value: unknown): StrategyOption {
 }
 
 /** Every option `explore()` takes. */
-const OPTION_NAMES = new Set([
+const OPTION_NAMES = [
   'name',
   'setup',
   'tasks',
@@ -238,7 +238,7 @@ const OPTION_NAMES = new Set([
   'allowPending',
   'shrink',
   'quiet',
-]);
+];
 
 /** Validate `options` and apply the defaults. */
 export function normalizeOptions(
@@ -259,15 +259,15 @@ export function normalizeOptions(
         `explore({ ${key} }) must be a function.`,
         `pass a function, or leave ${key} out.`,
       );
-  for (const key of Object.keys(options))
-    if (!OPTION_NAMES.has(key)) {
-      const near = closestName(key, OPTION_NAMES);
-      throw new RaceOptionsError(
-        key,
-        `'${key}' is not an option of explore()${near === undefined ? '' : ` — did you mean '${near}'?`} An unknown option is refused rather than ignored: a misspelt check would silently drop the invariant.`,
-        `${near === undefined ? 'remove it' : `rename it to '${near}'`}; the options are ${[...OPTION_NAMES].join(', ')}.`,
-      );
-    }
+  const unknown = unknownKey(options, OPTION_NAMES);
+  if (unknown !== undefined) {
+    const { key, closest } = unknown;
+    throw new RaceOptionsError(
+      key,
+      `'${key}' is not an option of explore()${closest === undefined ? '' : ` — did you mean '${closest}'?`} An unknown option is refused rather than ignored: a misspelt check would silently drop the invariant.`,
+      `${closest === undefined ? 'remove it' : `rename it to '${closest}'`}; the options are ${OPTION_NAMES.join(', ')}.`,
+    );
+  }
   const envSeed = env['FRAY_RACE_SEED'];
   const seed =
     options.seed !== undefined

@@ -13,6 +13,7 @@ export default tseslint.config(
       'test/fixtures/**/*.js',
       'test/fixtures/**/*.cjs',
       'test/fixtures/**/*.mjs',
+      'test/runners/samples/**/*.cjs',
       // Sample projects with their own runner, TypeScript set-up and lockfile (CI installs them).
       'test/compat/runners/**',
     ],

@@ -70,6 +70,8 @@ const SYNC_MEMBERS = new Set([
 ]);
 
 const DEFAULT_RESULTS = ['connect', 'acquire', 'getConnection'];
+/** Methods that return a chainable builder whose `exec` runs it (Redis transactions, pipelines). */
+const BUILDERS = new Set(['multi', 'pipeline', 'batch']);
 const WRAPPED = Symbol.for('fray.race.wrapped');
 
 function controlledMember(name: string, options: WrapOptions): boolean {
@@ -106,19 +108,64 @@ function asRealWork<R>(fn: () => R): R {
 
 function controlledCall(
   label: string,
-  call: () => unknown,
-  args: readonly unknown[],
+  invoke: (args: unknown[]) => unknown,
+  args: unknown[],
   wrapResult: ((value: unknown) => unknown) | undefined,
 ): unknown {
   const controller = activeController();
-  // A callback-style call (node-postgres' query(text, values, cb)) cannot be held: let it through.
-  if (controller === undefined || typeof args.at(-1) === 'function') {
-    const result = asRealWork(call);
+  if (controller === undefined) {
+    const result = asRealWork(() => invoke(args));
     if (wrapResult === undefined || !isThenable(result)) return result;
     return nativeThen.call(NativePromise.resolve(result), wrapResult);
   }
-  const delivered = controller.run({ kind: 'wrap', label, args }, call);
+  const callback = args.at(-1);
+  if (typeof callback === 'function')
+    return callbackCall(
+      controller,
+      label,
+      invoke,
+      args.slice(0, -1),
+      callback as (...results: unknown[]) => unknown,
+    );
+  const delivered = controller.run({ kind: 'wrap', label, args }, () => invoke(args));
   return wrapResult === undefined ? delivered : markControlled(nativeThen.call(delivered, wrapResult));
+}
+
+/**
+ * A callback-style call (`query(text, cb)`, a session store's `get(sid, cb)`) is an operation
+ * too: the method runs when the schedule starts it, and the caller's callback runs when it
+ * delivers. The call itself returns `undefined` (what such methods return): its result comes
+ * through the callback. A method that throws instead calls the callback with the error.
+ */
+function callbackCall(
+  controller: NonNullable<ReturnType<typeof activeController>>,
+  label: string,
+  invoke: (args: unknown[]) => unknown,
+  head: unknown[],
+  callback: (...results: unknown[]) => unknown,
+): undefined {
+  let answered = false;
+  const delivered = controller.run(
+    { kind: 'wrap', label, args: head },
+    () =>
+      new NativePromise<unknown[]>((resolve) => {
+        invoke([
+          ...head,
+          (...results: unknown[]) => {
+            // A second call (progress, a stream) is passed on as it comes.
+            if (answered) Reflect.apply(callback, undefined, results);
+            answered = true;
+            resolve(results);
+          },
+        ]);
+      }),
+  );
+  void nativeThen.call(
+    delivered,
+    (results: unknown[]) => Reflect.apply(callback, undefined, results),
+    (error: unknown) => Reflect.apply(callback, undefined, [error]),
+  );
+  return undefined;
 }
 
 /**
@@ -141,7 +188,7 @@ export function wrap<T>(target: T, label: string, options: WrapOptions = {}): T 
     const fn = target as unknown as (...args: unknown[]) => unknown;
     return new Proxy(fn, {
       apply(real, thisArg, args: unknown[]) {
-        return controlledCall(label, () => Reflect.apply(real, thisArg, args), args, undefined);
+        return controlledCall(label, (call) => Reflect.apply(real, thisArg, call), args, undefined);
       },
       get(real, prop, receiver) {
         if (prop === WRAPPED) return true;
@@ -161,7 +208,16 @@ export function wrap<T>(target: T, label: string, options: WrapOptions = {}): T 
       const method = value as (...args: unknown[]) => unknown;
       const name = typeof prop === 'symbol' ? (prop.description ?? 'symbol') : prop;
       let wrapped: unknown;
-      if (typeof prop === 'string' && controlledMember(name, options)) {
+      if (typeof prop === 'string' && BUILDERS.has(name) && options.methods === undefined) {
+        // A builder (`multi()`, `pipeline()`) returns a chainable object at once: it stays
+        // chainable, and what it runs (`exec`) is the operation.
+        wrapped = function (this: unknown, ...args: unknown[]) {
+          const builder = asRealWork(() => Reflect.apply(method, real, args));
+          return typeof builder === 'object' && builder !== null && !isThenable(builder)
+            ? wrap(builder, `${label}.${name}()`, { methods: ['exec', 'execBuffer', 'execAsPipeline'] })
+            : builder;
+        };
+      } else if (typeof prop === 'string' && controlledMember(name, options)) {
         const wrapResult = results.includes(name)
           ? (resolved: unknown) =>
               typeof resolved === 'object' && resolved !== null
@@ -171,7 +227,7 @@ export function wrap<T>(target: T, label: string, options: WrapOptions = {}): T 
         wrapped = function (this: unknown, ...args: unknown[]) {
           return controlledCall(
             `${label}.${name}`,
-            () => Reflect.apply(method, real, args),
+            (call) => Reflect.apply(method, real, call),
             args,
             wrapResult,
           );

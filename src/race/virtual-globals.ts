@@ -8,7 +8,8 @@
  *   firing is a scheduler decision, time jumps instead of passing, nothing waits for real;
  * - clocks: `Date.now()` and `new Date()` read the run's virtual clock (in setup too, so seeded
  *   data agrees with the tasks), and so does `performance.now()` inside tasks;
- * - randomness: `Math.random()` and `crypto.randomUUID()` come from a per-run seeded source,
+ * - randomness: `Math.random()`, `crypto.randomUUID()`, `crypto.getRandomValues()`,
+ *   `randomFillSync()` and synchronous `randomBytes()` come from a per-run seeded source,
  *   so every run of a scenario starts from the same world;
  * - `fetch`: each call becomes a controlled operation labelled `METHOD origin/path`
  *   (through `activeController()`, so any controller sees it);
@@ -133,6 +134,10 @@ interface Saved {
   random: () => number;
   randomUUID: (() => string) | undefined;
   moduleRandomUUID: typeof cryptoModule.randomUUID;
+  getRandomValues: typeof globalThis.crypto.getRandomValues | undefined;
+  moduleGetRandomValues: typeof cryptoModule.getRandomValues;
+  randomFillSync: typeof cryptoModule.randomFillSync;
+  randomBytes: typeof cryptoModule.randomBytes;
   fetch: typeof fetch | undefined;
   abortTimeout: typeof AbortSignal.timeout;
 }
@@ -251,6 +256,34 @@ function build(original: Saved): Record<string, unknown> {
     if (w !== undefined) return uuidFrom(() => w.random());
     return Reflect.apply(original.moduleRandomUUID, this, args) as string;
   };
+  // Bytes for ids and nonces (uuid@8 draws from crypto.randomFillSync): seeded in a run, like
+  // Math.random, so a run's world does not change with the machine's entropy.
+  const fill = <T extends ArrayBufferView>(w: VirtualWorld, view: T): T => {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(w.random() * 256);
+    return view;
+  };
+  const getRandomValuesV = function getRandomValues<T extends ArrayBufferView | null>(this: unknown, view: T): T {
+    const w = world();
+    if (w === undefined || view === null || !ArrayBuffer.isView(view))
+      return Reflect.apply(original.moduleGetRandomValues, globalThis.crypto, [view]) as T;
+    return fill(w, view);
+  };
+  const randomFillSyncV = function randomFillSync(this: unknown, buffer: ArrayBufferView, offset?: number, size?: number) {
+    const w = world();
+    if (w === undefined || !ArrayBuffer.isView(buffer))
+      return Reflect.apply(original.randomFillSync, cryptoModule, [buffer, offset, size]) as ArrayBufferView;
+    const start = offset ?? 0;
+    const length = size ?? buffer.byteLength - start;
+    fill(w, new Uint8Array(buffer.buffer, buffer.byteOffset + start, length));
+    return buffer;
+  };
+  const randomBytesV = function randomBytes(this: unknown, size: number, callback?: unknown) {
+    const w = world();
+    if (w === undefined || typeof callback === 'function' || typeof size !== 'number')
+      return Reflect.apply(original.randomBytes, cryptoModule, [size, callback]) as Buffer;
+    return fill(w, Buffer.alloc(size));
+  };
   const globalRandomUUIDV = function randomUUID(this: unknown): string {
     const w = world();
     if (w !== undefined) return uuidFrom(() => w.random());
@@ -305,6 +338,10 @@ function build(original: Saved): Record<string, unknown> {
     random: randomV,
     randomUUID: globalRandomUUIDV,
     moduleRandomUUID: randomUUIDV,
+    getRandomValues: getRandomValuesV,
+    moduleGetRandomValues: getRandomValuesV,
+    randomFillSync: randomFillSyncV,
+    randomBytes: randomBytesV,
     fetch: fetchV,
     abortTimeout: abortTimeoutV,
   };
@@ -365,6 +402,10 @@ function slots(): Record<keyof Saved, Slot> {
     random: at(Math, 'random'),
     randomUUID: at(globalThis.crypto, 'randomUUID'),
     moduleRandomUUID: at(cryptoModule, 'randomUUID'),
+    getRandomValues: at(globalThis.crypto, 'getRandomValues'),
+    moduleGetRandomValues: at(cryptoModule, 'getRandomValues'),
+    randomFillSync: at(cryptoModule, 'randomFillSync'),
+    randomBytes: at(cryptoModule, 'randomBytes'),
     fetch: at(globalThis, 'fetch'),
     abortTimeout: at(AbortSignal, 'timeout'),
   };
@@ -401,6 +442,8 @@ export function acquireGlobals(): void {
     const replacement = replacements[key];
     if (replacement === undefined) continue;
     const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
+    // A slot the platform sealed (Vitest's own crypto object, a frozen global) keeps its own.
+    if (before?.configurable === false || !Object.isExtensible(slot.object)) continue;
     Object.defineProperty(slot.object, slot.key, {
       value: replacement,
       writable: true,

@@ -3,13 +3,15 @@
  * a test runner leaves to Node (Vitest's externalized `node_modules`): a synchronous module
  * hook (`module.registerHooks`, in-thread, for `import` and `require` alike) instruments each
  * module's awaits as it loads. TypeScript is stripped first the way Node strips it (every
- * position kept, so labels and stack traces keep their lines).
+ * position kept, so labels and stack traces keep their lines). Results are cached on disk
+ * (`cache.ts`): a large dependency is parsed once, not in every process.
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { registerHooks, stripTypeScriptTypes } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { cached } from './cache.ts';
 import { moduleLabel, shouldInstrument } from './scope.ts';
 import { awaitSlot } from './slot.ts';
 import { instrumentAwaits } from './transform.ts';
@@ -51,18 +53,19 @@ function instrument(
   const typescript = format.endsWith('-typescript');
   if (typescript) code = stripTypes(code);
   const plain = typescript ? format.slice(0, -'-typescript'.length) : format;
-  const out = instrumentAwaits({
+  const label = moduleLabel(path);
+  const out = cached(
+    label,
     code,
-    sourceType: plain === 'module' ? 'module' : 'script',
-    label: moduleLabel(path),
-  });
+    () => instrumentAwaits({ code, sourceType: plain === 'module' ? 'module' : 'script', label })?.code,
+  );
   if (out === undefined) {
     if (code.includes('await') && !/\.(?:[jt]sx)$/.test(path))
       (awaitSlot.skipped ??= []).push(moduleLabel(path));
     return typescript ? { source: code, format: plain } : undefined;
   }
   awaitSlot.modules = (awaitSlot.modules ?? 0) + 1;
-  return { source: out.code, format: plain };
+  return { source: out, format: plain };
 }
 
 let registered = false;

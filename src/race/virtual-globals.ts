@@ -263,13 +263,21 @@ function build(original: Saved): Record<string, unknown> {
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(w.random() * 256);
     return view;
   };
-  const getRandomValuesV = function getRandomValues<T extends ArrayBufferView | null>(this: unknown, view: T): T {
+  const getRandomValuesV = function getRandomValues<T extends ArrayBufferView | null>(
+    this: unknown,
+    view: T,
+  ): T {
     const w = world();
     if (w === undefined || view === null || !ArrayBuffer.isView(view))
       return Reflect.apply(original.moduleGetRandomValues, globalThis.crypto, [view]) as T;
     return fill(w, view);
   };
-  const randomFillSyncV = function randomFillSync(this: unknown, buffer: ArrayBufferView, offset?: number, size?: number) {
+  const randomFillSyncV = function randomFillSync(
+    this: unknown,
+    buffer: ArrayBufferView,
+    offset?: number,
+    size?: number,
+  ) {
     const w = world();
     if (w === undefined || !ArrayBuffer.isView(buffer))
       return Reflect.apply(original.randomFillSync, cryptoModule, [buffer, offset, size]) as ArrayBufferView;

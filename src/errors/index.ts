@@ -35,6 +35,7 @@ export {
 } from './leaks.ts';
 export {
   RaceDeadlockError,
+  RaceFoundError,
   RaceHookError,
   RaceHookTimeoutError,
   RaceNondeterminismError,

@@ -95,6 +95,16 @@ export class RaceHookTimeoutError extends FrayError {
   }
 }
 
+/**
+ * A race test's body failed under some schedule: the message is the whole report — what
+ * broke, the timeline of the schedule, and the line that replays it.
+ */
+export class RaceFoundError extends FrayError {
+  constructor(report: string, cause: unknown) {
+    super('FRAY_RACE_FOUND', report, { cause });
+  }
+}
+
 /** A replay string could not be parsed. */
 export class RaceReplayInvalidError extends FrayError {
   readonly replay: string;

@@ -27,6 +27,7 @@
  * @module
  */
 export { explore } from './explore.ts';
+export { raceTest, runRace, type RaceTestOptions } from './race-test.ts';
 export { validateExploreOptions } from './options.ts';
 export type { ExploreOptions, ExploreResult, RaceControl, RaceFailure, StrategyOption } from './options.ts';
 export type {

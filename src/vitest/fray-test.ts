@@ -17,7 +17,8 @@
  * @module
  */
 import type { TestAPI } from 'vitest';
-import type { CreateTestDatabaseOptions, IsolatedView, TestDatabase } from '../db/index.ts';
+import { runRace, type RaceTestOptions } from '../race/index.ts';
+import type { CreateTestDatabaseOptions, FreshDatabase, IsolatedView, TestDatabase } from '../db/index.ts';
 import { RunnerSetupError } from '../errors/index.ts';
 import type { InjectableApp, InjectClient, InjectOptions } from '../http/index.ts';
 import { untracked } from '../leaks/index.ts';
@@ -77,6 +78,44 @@ export interface FrayFixtures {
   frayApp: InjectClient | undefined;
 }
 
+/** What a race test's body receives, built fresh for every run. */
+export interface FrayRaceFixtures {
+  /** The in-process client of the app, over this run's database. */
+  readonly client: InjectClient;
+  /** This run's database: an `isolated()` view or a `fresh()` database (see `database`). */
+  readonly db: IsolatedView | FreshDatabase;
+  /** The worker's test database. */
+  readonly frayDatabase: TestDatabase;
+}
+
+/** Options of `test.race`: the exploration's (see `raceTest` in fray/race), and the database per run. */
+export interface FrayRaceOptions extends Omit<RaceTestOptions<FrayRaceFixtures>, 'fixtures' | 'release'> {
+  /**
+   * Each run's database. `'fresh'`: a separate database per run (on PostgreSQL, real
+   * concurrent sessions and row locks — what a race between transactions needs). `'isolated'`:
+   * a rolled-back view (one session: transactions run one at a time, and the result says so).
+   * Default: `'fresh'` on PostgreSQL, `'isolated'` on PGlite.
+   */
+  readonly database?: 'fresh' | 'isolated';
+  /** The test's own timeout in ms (it spans every run). Default 120,000. */
+  readonly testTimeout?: number;
+}
+
+/**
+ * `test.race(name, body, options?)`: an ordinary concurrent test body, run once per schedule
+ * with its fixtures (`client`, `db`) rebuilt for every run; a failing schedule fails the test
+ * with fray/race's report and the line that replays it (`FRAY_RACE_REPLAY=… npx vitest run …`,
+ * or `npx fray replay <file> '…'`).
+ */
+export type FrayRaceTest = (
+  name: string,
+  body: (fixtures: FrayRaceFixtures) => unknown,
+  options?: FrayRaceOptions,
+) => void;
+
+/** The `test` of {@link createFrayTest}: Vitest's, with fray's fixtures and `test.race`. */
+export type FrayTest = TestAPI<FrayFixtures> & { readonly race: FrayRaceTest };
+
 /**
  * A bare function is a factory unless it is recognisably an app itself: a node listener
  * `(req, res)` (two parameters or more), or an Express/Connect/Koa-style app (`listen`,
@@ -119,7 +158,7 @@ function isAppFactory<App extends InjectableApp>(
  */
 export function createFrayTest<App extends InjectableApp = InjectableApp>(
   options: FrayTestOptions<App> = {},
-): TestAPI<FrayFixtures> {
+): FrayTest {
   const { test, beforeAll } = vitest('createFrayTest()');
   const database = options.database === true ? {} : options.database;
 
@@ -192,7 +231,7 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
           }
         };
 
-  return test.extend<FrayFixtures>({
+  const extended = test.extend<FrayFixtures>({
     frayDatabase: [
       // eslint-disable-next-line no-empty-pattern -- Vitest reads a fixture's dependencies from this pattern
       async ({}, use) => {
@@ -253,4 +292,36 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
     ],
     client,
   });
+
+  const race: FrayRaceTest = (name, body, raceOptions = {}) => {
+    const { database: kind, testTimeout = 120_000, ...explored } = raceOptions;
+    const explore = async (frayDatabase: TestDatabase | undefined): Promise<unknown> => {
+      // Loaded before the exploration takes over the timers: fray/http captures the real
+      // setTimeout for its request deadlines when it loads.
+      await import('../http/index.ts');
+      return runRace(name, body, {
+        ...explored,
+        fixtures: async () => {
+          const fresh = kind === 'fresh' || (kind === undefined && frayDatabase?.info.engine === 'postgres');
+          const db =
+            frayDatabase === undefined
+              ? undefined
+              : fresh
+                ? await frayDatabase.fresh()
+                : await frayDatabase.isolated();
+          // A client only when the app was given: a body that uses none must not need one.
+          const client =
+            options.app === undefined ? undefined : await openClient(db as IsolatedView | undefined);
+          return { client, db, frayDatabase } as FrayRaceFixtures;
+        },
+        release: async ({ client, db }) => {
+          await (client as InjectClient | undefined)?.close();
+          await (db as IsolatedView | FreshDatabase | undefined)?.dispose();
+        },
+      });
+    };
+    if (database === undefined) extended(name, () => explore(undefined).then(() => undefined), testTimeout);
+    else extended(name, ({ frayDatabase }) => explore(frayDatabase).then(() => undefined), testTimeout);
+  };
+  return Object.assign(extended, { race });
 }

@@ -28,6 +28,10 @@ export {
   type FrayAppContext,
   type FrayFixtures,
   type FrayOverrides,
+  type FrayRaceFixtures,
+  type FrayRaceOptions,
+  type FrayRaceTest,
+  type FrayTest,
   type FrayTestOptions,
 } from './fray-test.ts';
 

@@ -71,6 +71,24 @@ export interface ControlLimit {
 interface ControlSlot {
   storage: AsyncLocalStorage<OperationController | undefined>;
   controlled?: WeakSet<object>;
+  natives?: Natives;
+}
+
+/**
+ * The timers and clocks of the platform, as they were when fray first loaded — before any
+ * exploration takes them over for the code under test, and before a test installs fake timers.
+ * fray's own bookkeeping (request deadlines, lock timeouts, load pacing) runs on these, even
+ * in a module first loaded while an exploration runs.
+ */
+export interface Natives {
+  readonly setTimeout: typeof setTimeout;
+  readonly clearTimeout: typeof clearTimeout;
+  readonly setInterval: typeof setInterval;
+  readonly clearInterval: typeof clearInterval;
+  readonly setImmediate: typeof setImmediate;
+  readonly performanceNow: () => number;
+  readonly dateNow: () => number;
+  readonly Date: DateConstructor;
 }
 
 // One storage per process, shared by every copy of fray (dist and src, two versions), so a
@@ -78,6 +96,25 @@ interface ControlSlot {
 const SLOT_KEY = Symbol.for('fray.control.v1');
 const globalSlot = globalThis as typeof globalThis & { [SLOT_KEY]?: ControlSlot };
 const slot: ControlSlot = (globalSlot[SLOT_KEY] ??= { storage: new AsyncLocalStorage() });
+
+/**
+ * The platform's timers and clocks (see {@link Natives}), shared by every copy of fray.
+ *
+ * @example
+ * ```ts
+ * const timer = natives.setTimeout(expire, 4_000); // a real timer, even inside explore()
+ * ```
+ */
+export const natives: Natives = (slot.natives ??= {
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  setInterval: globalThis.setInterval,
+  clearInterval: globalThis.clearInterval,
+  setImmediate: globalThis.setImmediate,
+  performanceNow: performance.now.bind(performance),
+  dateNow: Date.now.bind(Date),
+  Date,
+});
 
 /**
  * The controller active in the current async context, if any.

@@ -10,11 +10,12 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { randomBytes } from 'node:crypto';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 
-const realSetTimeout = globalThis.setTimeout;
+const realSetTimeout = natives.setTimeout;
 const HOST = hostname();
 
 /** A held lock. */

@@ -10,12 +10,12 @@
  *
  * @module
  */
-import { activeController } from '../control/index.ts';
+import { activeController, natives } from '../control/index.ts';
 import { DbWaitTimeoutError, type DbClosedError } from '../errors/index.ts';
 
 // Captured at module load: a test's fake timers must not freeze fray's own bookkeeping.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
 
 /** Who issues a statement: one checked-out client, or the pool's own `query()`. */
 export interface Owner {

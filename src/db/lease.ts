@@ -9,11 +9,12 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { DbWaitTimeoutError, type DbClosedError } from '../errors/index.ts';
 
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
-const now = performance.now.bind(performance);
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
+const now = natives.performanceNow;
 
 /** One holder of a lease, as the diagnostics see it. */
 export class LeaseHolder {

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import type { PGlite } from '@electric-sql/pglite';
 import { DbClosedError, DbSnapshotError } from '../errors/index.ts';
 import { Background } from './background.ts';
@@ -39,7 +40,7 @@ import { SessionSet } from './session-set.ts';
 import { openIsolatedView, type FreshDatabase, type IsolatedView } from './views.ts';
 import { LazyWireServer } from './wire-server.ts';
 
-const now = performance.now.bind(performance);
+const now = natives.performanceNow;
 
 /** A migrated instance shared within the process. */
 interface Host {

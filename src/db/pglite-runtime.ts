@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -22,7 +23,7 @@ import { lockAny, unlockFile } from './file-lock.ts';
 import { pgliteTransport } from './raw-exchange.ts';
 import { Session } from './session.ts';
 
-const now = performance.now.bind(performance);
+const now = natives.performanceNow;
 
 interface SharedRuntime {
   /** Serialises boots within the process. */

@@ -14,6 +14,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import { natives } from '../control/index.ts';
 import type { Owner } from './gate.ts';
 import type { PoolCore } from './pool-core.ts';
 import { RawCycle } from './raw-exchange.ts';
@@ -105,6 +106,9 @@ export class WireConnection {
   /** Forward the runner's notices while it answers a statement itself. */
   private answering = false;
   private ended = false;
+  /** Bytes for the client not yet written (see `write`). */
+  private outgoing: Buffer[] = [];
+  private flushQueued = false;
 
   constructor(socket: Socket, host: WireHost) {
     this.socket = socket;
@@ -119,6 +123,7 @@ export class WireConnection {
   terminate(message: string): void {
     if (this.ended) return;
     this.write(backend.error({ S: 'FATAL', V: 'FATAL', C: '57P01', M: message }));
+    this.flush();
     this.socket.end();
     this.end();
   }
@@ -163,6 +168,7 @@ export class WireConnection {
       }
       if (code === CANCEL_REQUEST) {
         // No backend process to signal: a cancel cannot interrupt a statement here.
+        this.flush();
         this.socket.end();
         this.end();
         return;
@@ -234,6 +240,7 @@ export class WireConnection {
   private async handle(frame: Frame): Promise<void> {
     switch (frame.type) {
       case 'X':
+        this.flush();
         this.socket.end();
         this.end();
         return;
@@ -461,11 +468,32 @@ export class WireConnection {
   private fatal(code: string, message: string): void {
     if (this.ended) return;
     this.write(backend.error({ S: 'FATAL', V: 'FATAL', C: code, M: message }));
+    this.flush();
     this.socket.end();
     this.end();
   }
 
+  /**
+   * Queue bytes for the client and send them together: everything up to a ReadyForQuery goes
+   * out in one write, as a server sends an answer — an ErrorResponse and the ReadyForQuery
+   * after it must not arrive in two TCP segments, or a client reading its transaction status
+   * right after the error sees the old one. Anything else is flushed at the end of the turn.
+   */
   private write(bytes: Buffer): void {
+    if (this.ended || !this.socket.writable) return;
+    this.outgoing.push(bytes);
+    if (bytes[0] === 0x5a) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      natives.setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.outgoing.length === 0) return;
+    const bytes = this.outgoing.length === 1 ? (this.outgoing[0] as Buffer) : Buffer.concat(this.outgoing);
+    this.outgoing = [];
     if (!this.ended && this.socket.writable) this.socket.write(bytes);
   }
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { activeController } from '../control/index.ts';
+import { activeController, natives } from '../control/index.ts';
 import type { OverrideScope } from '../di/index.ts';
 import {
   HttpClientClosedError,
@@ -40,8 +40,8 @@ import { connectWebSocket } from './websocket-connect.ts';
 import { NativeRequest } from './web-globals.ts';
 
 // Captured at module load: a test's fake timers must not stall closing.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
 
 // Methods whose name fetch upper-cases; any other method is sent as written.
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);

@@ -10,12 +10,13 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { Cookie as ToughCookie, CookieJar as ToughJar, MemoryCookieStore } from 'tough-cookie';
 import { HttpUsageError } from '../errors/index.ts';
 
 // Captured at module load: expiry follows the wall clock even when a test fakes `Date`.
-const now = Date.now.bind(Date);
-const RealDate = Date;
+const now = natives.dateNow;
+const RealDate = natives.Date;
 
 /** A stored cookie. */
 export interface Cookie {

@@ -11,9 +11,10 @@
  */
 
 // Captured at module load: fray's own timeouts must fire even under a test's fake timers.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
-const realNow = performance.now.bind(performance);
+import { natives } from '../control/index.ts';
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
+const realNow = natives.performanceNow;
 
 /** A pending deadline; `cancel()` when the guarded work finished in time. */
 export interface Deadline {

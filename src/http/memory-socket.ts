@@ -7,11 +7,12 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { Duplex } from 'node:stream';
 
 // Captured at module load: a test's fake timers must not freeze socket timeouts.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
 
 /** Where the bytes written by the server go, and what the connection's owner is told. */
 export interface SocketSink {

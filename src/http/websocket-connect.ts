@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import type { Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { WebSocket as WsClient } from 'ws';
@@ -14,8 +15,8 @@ import { HttpWebSocketRejectedError, HttpWebSocketTimeoutError } from '../errors
 import { InjectedWebSocket } from './websocket.ts';
 
 // Captured at module load: the handshake timeout must fire under a test's fake timers.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
 
 /** Everything a connection needs from the client. */
 export interface ConnectOptions {

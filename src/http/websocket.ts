@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { HttpWebSocketClosedError, HttpWebSocketTimeoutError } from '../errors/index.ts';
 
 // Captured at module load: receive timeouts must fire under a test's fake timers.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
+const realSetTimeout = natives.setTimeout;
+const realClearTimeout = natives.clearTimeout;
 const decoder = new TextDecoder();
 
 /** Options of `client.websocket()`. */

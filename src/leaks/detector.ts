@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { basename } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
@@ -43,7 +44,7 @@ import { leaksSlot, untrackedScope, type ScopeStorage } from './slot.ts';
 import { TestRun, type TestLeakResult } from './test-run.ts';
 
 // Captured at module load so a test's fake timers or stubs cannot break fray's own waits.
-const nativeSetImmediate = setImmediate;
+const nativeSetImmediate = natives.setImmediate;
 const NativePromise = Promise;
 const nativeNextTick = process.nextTick.bind(process);
 

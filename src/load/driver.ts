@@ -16,14 +16,15 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import type { LoadPlan, PlannedLevel, RequestContext } from './options.ts';
 import type { Random } from './random.ts';
 import { LevelRecorder, type StopReason } from './recorder.ts';
 
-const now = performance.now.bind(performance);
-const setTimer = globalThis.setTimeout;
-const clearTimer = globalThis.clearTimeout;
-const setRepeat = globalThis.setInterval;
+const now = natives.performanceNow;
+const setTimer = natives.setTimeout;
+const clearTimer = natives.clearTimeout;
+const setRepeat = natives.setInterval;
 const clearRepeat = globalThis.clearInterval;
 const setImmediateTask = globalThis.setImmediate;
 const YIELD_EVERY_MS = 5;

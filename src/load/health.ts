@@ -4,13 +4,14 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { contentionReasons } from './machine.ts';
 import type { LoadPlan } from './options.ts';
 import type { GeneratorHealth, LevelMeasurement } from './recorder.ts';
 import { formatMs, formatPercent } from './units.ts';
 
-const now = performance.now.bind(performance);
+const now = natives.performanceNow;
 const RESOLUTION_MS = 10;
 /** Late arrivals up to this count never invalidate a level on their own. */
 const MIN_LATE_STARTS = 5;

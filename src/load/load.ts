@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { natives } from '../control/index.ts';
 import { pathToFileURL } from 'node:url';
 import { LoadCallbackError, LoadOptionsError } from '../errors/index.ts';
 import type { Executor } from './driver.ts';
@@ -34,7 +35,7 @@ import {
 import { functionExecutor, rawExecutor, type UrlExecutor } from './url-executor.ts';
 import { runInWorker } from './worker/run-in-worker.ts';
 
-const now = performance.now.bind(performance);
+const now = natives.performanceNow;
 
 /** The client a request function receives for a target of type `T`. */
 export type ClientOf<T> = T extends string | URL

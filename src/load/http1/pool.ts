@@ -9,12 +9,13 @@
  *
  * @module
  */
+import { natives } from '../../control/index.ts';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ResponseParser, type ParsedResponse } from './response-parser.ts';
 import type { Endpoint, PreparedRequest, RequestHooks } from './types.ts';
 
-const now = performance.now.bind(performance);
+const now = natives.performanceNow;
 
 /**
  * The one buffer every plain-TCP connection of this thread reads into. Safe to share: a

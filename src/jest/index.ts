@@ -26,6 +26,7 @@
  * @module
  */
 export { frayMatchers, type FrayJestMatchers } from './matchers.ts';
+export { raceTest, type JestRaceTestOptions } from './race-test.ts';
 export {
   withFrayLeaks,
   type JestEnvironmentArguments,

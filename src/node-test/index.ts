@@ -41,6 +41,8 @@ import {
 import { attachToNodeTest, attachmentWorked, stateOf } from './attach.ts';
 import { frayAssertions } from './assertions.ts';
 
+export { raceTest, type NodeRaceTestOptions } from './race-test.ts';
+
 export { frayAssertions, type FrayAssertionName } from './assertions.ts';
 
 // Captured at module load so a test's console stub cannot swallow fray's one warning.

@@ -30,6 +30,22 @@ describe.skipIf(!built)('fray/race under node --test (needs npm run build)', () 
     expect(run.stdout).toContain('✔ a clear between has() and get() of a synchronous cache (CommonJS)');
   });
 
+  test('raceTest from fray/node-test fails the test body with the report and the replay line', async () => {
+    // Act
+    const run = await runNode([
+      '--import',
+      'fray/race/register',
+      '--test',
+      '--test-reporter=spec',
+      join(samples, 'node-test', 'race-test.sample.js'),
+    ]);
+    // Assert
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('✖ raceTest: a clear between has() and get() of a synchronous cache');
+    expect(run.stdout).toContain('FRAY_RACE_FOUND');
+    expect(run.stdout).toMatch(/replay: 'fr1;/);
+  });
+
   test('without it: the same scenario passes, not exhaustive, and names the gap', async () => {
     // Act
     const run = await runNode(['--test', '--test-reporter=spec', ...files], {

@@ -12,6 +12,7 @@
 import { RaceFoundError } from '../errors/index.ts';
 import { explore } from './explore.ts';
 import type { ExploreOptions, ExploreResult, StrategyOption } from './options.ts';
+import type { TaskSet } from './types.ts';
 
 /** Options of a race test: how each run's fixtures are built, and the exploration's own. */
 export interface RaceTestOptions<F> {
@@ -55,7 +56,7 @@ export function raceTest<F>(
   name: string,
   body: (fixtures: F) => unknown,
   options: RaceTestOptions<F> = {},
-): ExploreOptions<F, { readonly [task: string]: () => unknown }> {
+): ExploreOptions<F, TaskSet> {
   const { fixtures, release, runs, ...explored } = options;
   return {
     ...explored,
@@ -63,6 +64,11 @@ export function raceTest<F>(
     runs: runs ?? 200,
     setup: () => (fixtures === undefined ? ({} as F) : fixtures()),
     tasks: (world) => ({ [name]: () => body(world) }),
+    // The body's own failure is the invariant: reported as it was thrown (an expect's diff).
+    check: (_world, outcomes) => {
+      const outcome = (outcomes as Record<string, { status: string; reason?: unknown }>)[name];
+      if (outcome?.status === 'rejected') throw outcome.reason;
+    },
     ...(release === undefined ? {} : { teardown: (world: F) => release(world) }),
   };
 }

@@ -14,7 +14,7 @@
  */
 import { inject } from 'fray/http';
 import type { FreshDatabase, IsolatedView, TestDatabase } from 'fray/db';
-import type { ExploreOptions, TaskSet } from 'fray/race';
+import { raceTest, type ExploreOptions, type TaskSet } from 'fray/race';
 import { createFakeMeliProvider } from '../fake-provider/meli-provider.ts';
 import { buildApp, type ShopConfig } from '../src/app.ts';
 import { shopConfig } from '../src/config.ts';
@@ -131,9 +131,19 @@ export interface RaceScenarioOptions {
   readonly runs?: number;
 }
 
+/** Units of `productId` sold: what the invariant of the oversell race counts. */
+async function sold(view: RaceWorld['view'], productId: number): Promise<number> {
+  const { rows } = await view.query<{ sold: number }>(
+    'select coalesce(sum(quantity), 0)::int as sold from orders where product_id = $1',
+    [productId],
+  );
+  return rows[0]?.sold ?? 0;
+}
+
 /**
  * Two buyers, one record in stock: with `naive` stock taking (read, check, write) both get
- * it; with the `conditional` update the database decides and only one does.
+ * it; with the `conditional` update the database decides and only one does. Written as a race
+ * test body (`raceTest`): the two requests race as the branches of a `Promise.all`.
  */
 export function oversellRace(
   database: () => Promise<TestDatabase>,
@@ -143,28 +153,23 @@ export function oversellRace(
   // On a real server the fix's transactions wait on each other's row lock: each wait costs
   // `blockedAfter` of real time before fray calls the task blocked, so fewer runs.
   const slow = onServer && stock === 'conditional';
-  return {
-    name: `two buyers, one record in stock (${stock})`,
-    seed: RACE_SEED,
-    runs: slow ? Math.min(options.runs ?? 200, 20) : (options.runs ?? 200),
-    ...(onServer ? { blockedAfter: 400 } : {}),
-    setup: async () => world(await database(), { stock }),
-    teardown,
-    tasks: ({ client, ada, bob, productId }) => ({
-      ada: async () =>
-        (await client.post('/api/v1/orders', { json: { userId: ada, productId, quantity: 1 } })).status,
-      bob: async () =>
-        (await client.post('/api/v1/orders', { json: { userId: bob, productId, quantity: 1 } })).status,
-    }),
-    check: async ({ view, productId }) => {
-      const { rows } = await view.query<{ sold: number }>(
-        'select coalesce(sum(quantity), 0)::int as sold from orders where product_id = $1',
-        [productId],
-      );
-      const sold = rows[0]?.sold ?? 0;
-      if (sold > 1) throw new Error(`sold ${sold} copies of a record with 1 in stock`);
+  return raceTest<RaceWorld>(
+    `two buyers, one record in stock (${stock})`,
+    async ({ client, ada, bob, view, productId }) => {
+      const buy = (userId: number) =>
+        client.post('/api/v1/orders', { json: { userId, productId, quantity: 1 } });
+      await Promise.all([buy(ada), buy(bob)]);
+      const units = await sold(view, productId);
+      if (units > 1) throw new Error(`sold ${units} copies of a record with 1 in stock`);
     },
-  };
+    {
+      seed: RACE_SEED,
+      runs: slow ? Math.min(options.runs ?? 200, 20) : (options.runs ?? 200),
+      ...(onServer ? { blockedAfter: 400 } : {}),
+      fixtures: async () => world(await database(), { stock }),
+      release: teardown,
+    },
+  );
 }
 
 /**
@@ -185,20 +190,19 @@ export function tokenRefreshRace(
   refresh: RefreshStrategy,
   options: RaceScenarioOptions = {},
 ): ExploreOptions<RaceWorld, TaskSet> {
-  return {
-    name: `two requests refresh one marketplace token (${refresh})`,
-    seed: RACE_SEED,
-    runs: options.runs ?? 200,
-    setup: async () => world(await database(), { refresh, meli: { ...config.meli, timeoutMs: 0 } }),
-    teardown,
-    tasks: ({ client, ada }) => ({
-      profile: async () => (await client.get('/meli/user', { headers: { 'x-user-id': String(ada) } })).status,
-      products: async () =>
-        (await client.get('/meli/products', { headers: { 'x-user-id': String(ada) } })).status,
-    }),
-    check: ({ provider }) => {
+  return raceTest<RaceWorld>(
+    `two requests refresh one marketplace token (${refresh})`,
+    async ({ client, ada, provider }) => {
+      const headers = { 'x-user-id': String(ada) };
+      await Promise.all([client.get('/meli/user', { headers }), client.get('/meli/products', { headers })]);
       const reused = provider.stats.reusedRefreshTokens;
       if (reused.length > 0) throw new Error(`rotated refresh token presented again: ${reused.join(', ')}`);
     },
-  };
+    {
+      seed: RACE_SEED,
+      runs: options.runs ?? 200,
+      fixtures: async () => world(await database(), { refresh, meli: { ...config.meli, timeoutMs: 0 } }),
+      release: teardown,
+    },
+  );
 }

@@ -152,20 +152,29 @@ describe('fray run', () => {
     ['gate options', 'gateOptions: { confidence: 5 },', 'FRAY_LOAD_GATE'],
     ['compare options', "compare: { noise: 'lots' },", 'FRAY_LOAD_COMPARE'],
     ['a race without tasks', 'races: { r: { tasks: 5 } },', 'FRAY_CLI_SCENARIO'],
-  ])('bad %s exit 2 before the app starts, with nothing written', async (_what, line, code) => {
+    // A misspelt check would drop the invariant and pass: refused, naming the option meant.
+    [
+      'a race option misspelt',
+      'races: { r: { tasks: () => ({ a: () => 1 }), chek: () => undefined } },',
+      'FRAY_CLI_SCENARIO',
+    ],
+    ['a race with no runs', 'races: { r: { tasks: () => ({ a: () => 1 }), runs: 0 } },', 'FRAY_CLI_SCENARIO'],
+  ])('bad %s exit 2 before the app starts, with nothing written', async (what, line, code) => {
     // Arrange: the basic scenario plus one bad field.
-    const file = join(dir, `bad-${code}.scenario.ts`);
+    const file = join(dir, `bad-${what.replaceAll(' ', '-')}.scenario.ts`);
     await writeFile(
       file,
       `export default { app: () => (_req, res) => res.end('ok'), request: { path: '/' }, concurrency: 2, duration: '200ms', ${line} };\n`,
     );
-    const out = join(dir, `bad-${code}`);
+    const out = join(dir, `bad-${what.replaceAll(' ', '-')}`);
 
     // Act
     const result = await fray(['run', file, '--out', out]);
 
     // Assert
     expectUsageError(result, code);
+    if (what === 'a race option misspelt') expect(result.stderr).toContain("did you mean 'check'?");
+    if (what === 'a race with no runs') expect(result.stderr).toContain('explore({ runs })');
     await expect(readFile(join(out, 'report.json'))).rejects.toThrow(/ENOENT/);
   });
 

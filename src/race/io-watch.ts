@@ -419,9 +419,11 @@ export class IoWatch {
       kind: 'resumed-outside',
       task: task?.label,
       what: `${task === undefined ? 'a task' : task.label} was resumed by ${what}${what.startsWith('a reply on a connection') ? ' (opened before explore(), or not written by a task)' : ''}, not by a decision`,
-      fix: this.#awaitsControlled
-        ? "a callback or .then() ran there; pass the client through ctl.wrap(client, 'label') so its calls become operations"
-        : "turn on automatic control (the Vitest plugin frayRace() from 'fray/race/vite', or node --import fray/race/register), or pass the client through ctl.wrap(client, 'label')",
+      fix: what.startsWith('a real timer')
+        ? 'a timer armed outside the tasks (in setup, or before explore()) woke it: arm it inside a task, where fray makes it virtual, or give the code a clock the test controls'
+        : this.#awaitsControlled
+          ? "a callback or .then() ran there; pass the client through ctl.wrap(client, 'label') so its calls become operations"
+          : "turn on automatic control (the Vitest plugin frayRace() from 'fray/race/vite', or node --import fray/race/register), or pass the client through ctl.wrap(client, 'label')",
     });
   }
 

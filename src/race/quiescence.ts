@@ -54,6 +54,7 @@ export class Quiescence {
   #immediates = 0;
   readonly #immediateIds = new Set<number>();
   readonly #ioOwners = new Map<number, OpState>();
+  readonly #setupLive = new Map<number, WeakRef<object>>();
   #wake: (() => void) | undefined;
   #deadline = 0;
   /**
@@ -114,7 +115,30 @@ export class Quiescence {
     return true;
   }
 
+  /**
+   * A timer or handle `setup` created: it lives on into the run (a polling interval, a
+   * subscription) and may settle what a task waits for. While one is alive, tasks with no
+   * decision left are waiting on it — never a deadlock.
+   */
+  setupResource(asyncId: number, type: string, resource: object): boolean {
+    if (!isRealWork(type) || (type.endsWith('WRAP') === false && type !== 'Timeout')) return false;
+    if (/REQ|WRITEWRAP|SHUTDOWNWRAP/.test(type)) return false;
+    this.#setupLive.set(asyncId, new WeakRef(resource));
+    return true;
+  }
+
+  /** Whether something `setup` started is alive and keeping the process going. */
+  #setupAlive(): boolean {
+    for (const [id, ref] of this.#setupLive) {
+      const handle = ref.deref() as { hasRef?: () => boolean } | undefined;
+      if (handle === undefined) this.#setupLive.delete(id);
+      else if (typeof handle.hasRef !== 'function' || handle.hasRef()) return true;
+    }
+    return false;
+  }
+
   resourceGone(asyncId: number): void {
+    this.#setupLive.delete(asyncId);
     if (this.#immediateIds.delete(asyncId)) this.#immediates--;
     const op = this.#ioOwners.get(asyncId);
     if (op !== undefined) {
@@ -205,7 +229,11 @@ export class Quiescence {
     const run = this.#run;
     const running = run.ops.some((op) => op.phase === 'running' && op.real);
     const outside =
-      running || run.io.busySince() !== undefined || run.gaps.length > 0 || run.uncontrolled.length > 0;
+      running ||
+      run.io.busySince() !== undefined ||
+      run.gaps.length > 0 ||
+      run.uncontrolled.length > 0 ||
+      this.#setupAlive();
     const now = realPerformanceNow();
     if (outside) {
       if (now >= this.#deadline) throw this.#timeoutError();

@@ -219,6 +219,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     if (type === 'Immediate') return this.quiescence.immediateCreated(asyncId);
     if (frame.zone === 'real')
       return this.quiescence.realResource(asyncId, type, frame.op as OpState | undefined);
+    if (frame.zone === 'setup') return this.quiescence.setupResource(asyncId, type, resource);
     if (frame.zone !== 'task') return false;
     const tracked = this.io.taskResource(asyncId, type, frame, resource);
     if (tracked) this.quiescence.sent();
@@ -441,6 +442,10 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
 
   #settleTask(task: TaskState, outcome: Outcome): void {
     if (this.#ended || task.settled) return;
+    // Settled by the outside world (a timer or connection set up before the tasks began), not
+    // at a decision: the run's order was not fray's.
+    const turn = currentTurn();
+    if (!turn.controlled) this.io.resumedOutside(task, turn.resource, turn.id);
     if (outcome.status === 'fulfilled') {
       task.status = 'fulfilled';
       task.value = outcome.value;

@@ -7,6 +7,7 @@
  * @module
  */
 import { frames, type Frame } from './frames.ts';
+import { NativePromise } from './natives.ts';
 import { awaitSlot } from './instrument/slot.ts';
 
 /** A run that can make an await a scheduling point. */
@@ -54,7 +55,7 @@ function iterateAt(iterable: unknown, site: string): unknown {
       const step = (result: unknown): unknown => {
         if (typeof asyncFactory === 'function') return result;
         const { value, done } = result as { value: unknown; done?: boolean };
-        return Promise.resolve(value).then((settled) => ({ value: settled, done: done === true }));
+        return NativePromise.resolve(value).then((settled) => ({ value: settled, done: done === true }));
       };
       const iterator: AnyIterator = { next: (...args) => awaitAt(step(inner.next(...args)), site) };
       if (typeof inner.return === 'function') {
@@ -85,4 +86,9 @@ export function disableAwaitControl(): void {
 /** Whether a loader hook or bundler plugin instruments modules in this process. */
 export function awaitsInstrumented(): boolean {
   return awaitSlot.installed;
+}
+
+/** Modules with awaits that could not be parsed, and so run uninstrumented. */
+export function uninstrumentedModules(): readonly string[] {
+  return awaitSlot.skipped ?? [];
 }

@@ -39,7 +39,7 @@ import { PortfolioStrategy } from './strategies/portfolio.ts';
 import { RandomStrategy } from './strategies/random.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import type { ControlGap, TaskSet, UncontrolledWork } from './types.ts';
-import { awaitsInstrumented } from './await-control.ts';
+import { awaitsInstrumented, uninstrumentedModules } from './await-control.ts';
 import { acquireGlobals, releaseGlobals } from './virtual-globals.ts';
 import { wrap } from './wrap.ts';
 
@@ -258,6 +258,14 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
       task: undefined,
       what: "the tasks' awaits were not scheduling points (automatic control is off), so no interleaving between two awaits of one task was tried",
       fix: "add frayRace() from 'fray/race/vite' to the Vitest config's plugins, or run node with --import fray/race/register",
+    });
+  const skipped = uninstrumentedModules();
+  if (spec.awaitsControlled && skipped.length > 0)
+    gaps.set('awaits-skipped', {
+      kind: 'awaits',
+      task: undefined,
+      what: `${skipped.length === 1 ? 'a module' : `${skipped.length} modules`} with awaits could not be parsed by automatic control (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}): their awaits are not scheduling points`,
+      fix: 'if they run in the tasks, load them as plain JavaScript (compiled), or exclude nothing that runs in a task',
     });
   const absorb = (record: RunRecord): void => {
     for (const note of record.notes) notes.add(note);

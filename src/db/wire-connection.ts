@@ -32,6 +32,7 @@ import {
   parseFields,
   PROTOCOL_3,
   queryText,
+  renameStatement,
   SSL_REQUEST,
   startupParameters,
   targetFields,
@@ -91,7 +92,11 @@ const COPY_MESSAGES = new Set(['d', 'c', 'f']);
  * server.on('connection', (socket) => new WireConnection(socket, host));
  * ```
  */
+let connections = 0;
+
 export class WireConnection {
+  /** This connection's number in the process: its statements' prefix on the shared session. */
+  private readonly id = ++connections;
   private readonly socket: Socket;
   private readonly host: WireHost;
   private readonly framer = new Framer();
@@ -102,6 +107,12 @@ export class WireConnection {
   private pumping = false;
   private cycle: Cycle | undefined;
   private readonly statements = new Map<string, Virtual>();
+  /**
+   * Named statements this connection prepared on the shared session: deallocated when it
+   * closes, or the next connection's client (postgres.js names statements after their text)
+   * would find them and fail with "prepared statement … already exists".
+   */
+  private readonly prepared = new Set<string>();
   private readonly portals = new Map<string, Virtual>();
   /** Forward the runner's notices while it answers a statement itself. */
   private answering = false;
@@ -336,6 +347,15 @@ export class WireConnection {
     return true;
   }
 
+  /**
+   * The name a client's statement has on the shared session: its own, prefixed with this
+   * connection's — another connection's client (postgres.js names statements after a counter)
+   * may prepare the same name on the same session.
+   */
+  private statementName(name: string): string {
+    return `fray${this.id}_${name}`;
+  }
+
   private refusesCopy(text: string): boolean {
     return !this.target!.core.session.transport.copyIn && COPY_FROM_STDIN.test(text);
   }
@@ -372,8 +392,16 @@ export class WireConnection {
     const virtual = this.virtualOf(frame);
     if (virtual === undefined) {
       this.forget(frame);
-      if (cycle?.kind === 'raw') cycle.raw.send(frame.bytes);
-      else this.startRaw().raw.send(frame.bytes);
+      if (frame.type === 'P') {
+        const { statement } = parseFields(frame);
+        if (statement !== '') this.prepared.add(this.statementName(statement));
+      } else if (frame.type === 'C') {
+        const { what, name } = targetFields(frame);
+        if (what === 'S') this.prepared.delete(this.statementName(name));
+      }
+      const bytes = renameStatement(frame, (name) => this.statementName(name));
+      if (cycle?.kind === 'raw') cycle.raw.send(bytes);
+      else this.startRaw().raw.send(bytes);
       return;
     }
     if (cycle?.kind === 'raw') {
@@ -512,7 +540,15 @@ export class WireConnection {
     const target = this.target;
     const owner = this.owner;
     if (target !== undefined && owner !== undefined) {
-      target.core.closeClient(owner).catch(() => {
+      const statements = [...this.prepared];
+      this.prepared.clear();
+      void (async () => {
+        for (const name of statements)
+          await this.rawQuery(frontend.query(`DEALLOCATE "${name.replaceAll('"', '""')}"`)).catch(
+            () => false,
+          );
+        await target.core.closeClient(owner);
+      })().catch(() => {
         // The session broke: the view reports it and discards the session at dispose.
       });
     }

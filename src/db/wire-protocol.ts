@@ -121,6 +121,47 @@ export function executePortal(frame: Frame): string {
   return new Reader(frame.bytes, 5).cstring();
 }
 
+/**
+ * The same extended-protocol message with its named statement renamed by `rename` (Parse,
+ * Bind, and Describe/Close of a statement); other messages and the unnamed statement
+ * unchanged. Connections sharing one session each get their own statement names this way.
+ *
+ * @example
+ * ```ts
+ * const bytes = renameStatement(frame, (name) => `c7_${name}`);
+ * ```
+ */
+export function renameStatement(frame: Frame, rename: (name: string) => string): Buffer {
+  const body = frame.bytes.subarray(5);
+  const cut = (from: number): { name: string; end: number } => {
+    const end = body.indexOf(0, from);
+    return { name: body.toString('utf8', from, end), end };
+  };
+  const rebuild = (before: Buffer, name: string, after: Buffer): Buffer =>
+    message(frame.type, Buffer.concat([before, cstring(rename(name)), after]));
+  switch (frame.type) {
+    case 'P': {
+      const { name, end } = cut(0);
+      return name === '' ? frame.bytes : rebuild(Buffer.alloc(0), name, body.subarray(end + 1));
+    }
+    case 'B': {
+      const portal = cut(0);
+      const { name, end } = cut(portal.end + 1);
+      return name === ''
+        ? frame.bytes
+        : rebuild(body.subarray(0, portal.end + 1), name, body.subarray(end + 1));
+    }
+    case 'D':
+    case 'C': {
+      if (body[0] !== 0x53) return frame.bytes; // 'P': a portal
+      const { name, end } = cut(1);
+      return name === '' ? frame.bytes : rebuild(body.subarray(0, 1), name, body.subarray(end + 1));
+    }
+    default:
+      return frame.bytes;
+  }
+}
+
 function message(type: string, body: Buffer): Buffer {
   const header = Buffer.alloc(5);
   header.write(type, 0, 'latin1');

@@ -25,7 +25,9 @@ describe('framerFor', () => {
 describe('PostgreSQL answers', () => {
   it('end with ReadyForQuery, however TCP cut them', () => {
     // Arrange
-    const framer = framerFor(pgMessage('Q', 'select 1\0'), 5432);
+    const query = pgMessage('Q', 'select 1\0');
+    const framer = framerFor(query, 5432);
+    framer?.requests(query);
     const answer = Buffer.concat([
       pgMessage('T', 'x'),
       pgMessage('D', 'row'),
@@ -58,6 +60,28 @@ describe('PostgreSQL answers', () => {
     expect(framer?.requests(extended)).toBe(1);
     expect(framer?.requests(pgMessage('P', 'q'))).toBe(0);
     expect(framer?.answer(Buffer.concat([first, second]), 1)).toBe(first.length);
+  });
+
+  it('answer a Flush with one response per message before it, and an error ends it', () => {
+    // Arrange — postgres.js: Parse, Describe (statement), Flush; then Bind, Execute, Sync.
+    const framer = framerFor(pgMessage('P', 'q'), 5432);
+    const prepare = Buffer.concat([pgMessage('P', 'q'), pgMessage('D', 'S'), pgMessage('H')]);
+    const described = Buffer.concat([pgMessage('1'), pgMessage('t', 'p'), pgMessage('T', 'r')]);
+    const run = Buffer.concat([pgMessage('B', 'b'), pgMessage('E', 'e'), pgMessage('S')]);
+    const ran = Buffer.concat([
+      pgMessage('2'),
+      pgMessage('D', 'row'),
+      pgMessage('C', 'SELECT 1\0'),
+      pgMessage('Z', 'I'),
+    ]);
+    // Act + Assert
+    expect(framer?.requests(prepare)).toBe(1);
+    expect(framer?.answer(described.subarray(0, described.length - 1), 1)).toBeUndefined();
+    expect(framer?.answer(described, 1)).toBe(described.length);
+    expect(framer?.requests(run)).toBe(1);
+    expect(framer?.answer(ran, 1)).toBe(ran.length);
+    expect(framer?.requests(prepare)).toBe(1);
+    expect(framer?.answer(pgMessage('E', 'syntax error'), 1)).toBe(pgMessage('E', 'syntax error').length);
   });
 
   it('treat the startup and password messages as opening the connection', () => {

@@ -40,55 +40,122 @@ export interface Framer {
 
 const RESP_TYPES = new Set('+-:$*%~>_,#(!=|'.split('').map((c) => c.charCodeAt(0)));
 
-/** PostgreSQL: messages are a type byte and a big-endian length that counts itself. */
+/** What a PostgreSQL request waits for: up to ReadyForQuery, or the answers before a Flush. */
+type PgGroup =
+  | { readonly until: 'ready' }
+  | { readonly until: 'ssl' }
+  /** A Flush: the responses to the messages before it — a kind per message, in order. */
+  | { readonly until: 'flush'; readonly expects: readonly string[] };
+
+/**
+ * PostgreSQL (frontend/backend protocol 3): messages are a type byte and a big-endian length
+ * that counts itself. A request ends at a Sync or a simple Query — answered up to
+ * ReadyForQuery — or at a Flush, answered by one response per message before it (postgres.js
+ * prepares a statement that way and waits before it binds).
+ */
 class PgFramer implements Framer {
   readonly protocol = 'pg';
+  /** Requests written and not yet answered, oldest first. */
+  readonly #groups: PgGroup[] = [];
+  /** Responses expected for extended-protocol messages written since the last Sync or Flush. */
+  #pending: string[] = [];
 
   handshake(chunk: Buffer): boolean {
     if (chunk.length >= 8 && chunk.readInt32BE(0) === chunk.length) return true; // SSL/GSS/startup
     return chunk[0] === 0x70; // 'p': password, SASL initial response and response
   }
 
-  /** The client asked for TLS: the next answer is one byte, `S` or `N`. */
-  #sslAsked = false;
-
   requests(chunk: Buffer): number {
-    if (chunk.length >= 8 && chunk.readInt32BE(0) === 8 && chunk.readInt32BE(4) === 80877103) {
-      this.#sslAsked = true;
+    if (chunk.length >= 8 && chunk.readInt32BE(0) === chunk.length) {
+      const code = chunk.readInt32BE(4);
+      this.#groups.push(code === 80877103 || code === 80877104 ? { until: 'ssl' } : { until: 'ready' });
       return 1;
     }
-    // A startup message (no type byte: length, then protocol 3.0) is answered up to ReadyForQuery.
-    if (chunk.length >= 8 && chunk.readInt32BE(0) === chunk.length && chunk.readInt32BE(4) === 196608)
-      return 1;
     let count = 0;
     let at = 0;
     while (at + 5 <= chunk.length) {
-      const type = chunk[at];
-      if (type === 0x51 || type === 0x53) count++; // 'Q' (simple query), 'S' (Sync)
+      const type = String.fromCharCode(chunk[at] ?? 0);
       const length = chunk.readInt32BE(at + 1);
       if (length < 4) break;
+      switch (type) {
+        case 'P':
+          this.#pending.push('1');
+          break;
+        case 'B':
+          this.#pending.push('2');
+          break;
+        case 'C':
+          this.#pending.push('3');
+          break;
+        case 'D':
+          // Describe a statement: its parameters, then its row shape; a portal: the row shape.
+          if (chunk[at + 5] === 0x53) this.#pending.push('t');
+          this.#pending.push('T|n');
+          break;
+        case 'E':
+          this.#pending.push('rows');
+          break;
+        case 'H':
+          this.#groups.push({ until: 'flush', expects: this.#pending });
+          this.#pending = [];
+          count++;
+          break;
+        case 'S':
+        case 'Q':
+        case 'F':
+          this.#groups.push({ until: 'ready' });
+          this.#pending = [];
+          count++;
+          break;
+        default:
+          break;
+      }
       at += 1 + length;
     }
     return count;
   }
 
   answer(data: Buffer, count: number): number | undefined {
-    if (this.#sslAsked && count > 0) {
-      if (data.length < 1) return undefined;
-      this.#sslAsked = false;
-      return 1;
-    }
     let at = 0;
-    let ready = 0;
-    while (at + 5 <= data.length) {
+    let done = 0;
+    let group = 0;
+    let expected = 0;
+    while (count > 0 ? done < count : at < data.length) {
+      const current = this.#groups[group];
+      if (count > 0 && current === undefined) return undefined;
+      if (current?.until === 'ssl') {
+        if (at >= data.length) return undefined;
+        at += 1;
+        done++;
+        group++;
+        continue;
+      }
+      if (at + 5 > data.length) return count === 0 && at > 0 ? at : undefined;
       const length = data.readInt32BE(at + 1);
       if (length < 4) return data.length; // not the protocol after all: do not hold it back
-      if (at + 1 + length > data.length) break;
-      const type = data[at];
+      if (at + 1 + length > data.length) return count === 0 && at > 0 ? at : undefined;
+      const type = String.fromCharCode(data[at] ?? 0);
       at += 1 + length;
-      if (type === 0x5a && ++ready >= count && count > 0) return at; // 'Z' ReadyForQuery
+      if (count === 0 || current === undefined) continue;
+      if (current.until === 'ready') {
+        if (type === 'Z') {
+          done++;
+          group++;
+        }
+        continue;
+      }
+      // A Flush: an error ends its answer (the server skips the rest until the next Sync).
+      if (type === 'E') expected = current.expects.length;
+      else if (type === 'N' || type === 'S' || type === 'A' || type === 'D') continue; // notices, rows
+      else expected++;
+      if (expected >= current.expects.length) {
+        done++;
+        group++;
+        expected = 0;
+      }
     }
-    return count === 0 && at > 0 ? at : undefined;
+    if (count > 0) this.#groups.splice(0, group);
+    return at;
   }
 }
 

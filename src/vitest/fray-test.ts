@@ -91,10 +91,11 @@ export interface FrayRaceFixtures {
 /** Options of `test.race`: the exploration's (see `raceTest` in fray/race), and the database per run. */
 export interface FrayRaceOptions extends Omit<RaceTestOptions<FrayRaceFixtures>, 'fixtures' | 'release'> {
   /**
-   * Each run's database. `'fresh'`: a separate database per run (on PostgreSQL, real
-   * concurrent sessions and row locks — what a race between transactions needs). `'isolated'`:
-   * a rolled-back view (one session: transactions run one at a time, and the result says so).
-   * Default: `'fresh'` on PostgreSQL, `'isolated'` on PGlite.
+   * Each run's database. `'isolated'`: a rolled-back view — cheap, but one session, so two
+   * transactions run one after the other (a pass then says so: its `serialized` gap).
+   * `'fresh'`: a separate database per run — on PostgreSQL real concurrent sessions and row
+   * locks, what a race between transactions needs, at the cost of a CREATE and a DROP
+   * DATABASE per run: keep `runs` small (tens). Default `'isolated'`.
    */
   readonly database?: 'fresh' | 'isolated';
   /** The test's own timeout in ms (it spans every run). Default 120,000. */
@@ -302,7 +303,7 @@ export function createFrayTest<App extends InjectableApp = InjectableApp>(
       return runRace(name, body, {
         ...explored,
         fixtures: async () => {
-          const fresh = kind === 'fresh' || (kind === undefined && frayDatabase?.info.engine === 'postgres');
+          const fresh = kind === 'fresh';
           const db =
             frayDatabase === undefined
               ? undefined

@@ -80,38 +80,29 @@ describe.each(engines)('ORMs on $engine', ({ engine, url }) => {
       ]);
     });
 
-    // postgres.js prepares a statement with Parse/Describe/Flush and waits for the answer
-    // before it sends Bind/Execute/Sync. Over view.url that exchange holds the view's one
-    // session (another connection's statements would clobber its unnamed statement), so the
-    // other task's query waits on fray's side while explore() waits for it as real work: the
-    // run times out (RaceTimeoutError, no verdict). Skipped until view.url gives each
-    // connection its own statement names and releases the session between round trips.
-    test.skipIf(orm === 'postgres.js')(
-      'explore(): the lost update of two concurrent deposits is found, with no shim',
-      async () => {
-        const result = await explore({
-          seed: 1,
-          quiet: true,
-          setup: async () => {
-            const view = await db.isolated();
-            const accounts = await orms[orm]!(view);
-            const id = await accounts.open('eve', 0);
-            return { view, accounts, id };
-          },
-          tasks: ({ accounts, id }) => ({
-            first: () => accounts.deposit(id, 10),
-            second: () => accounts.deposit(id, 10),
-          }),
-          check: async ({ accounts, id }) => expect(await accounts.balance(id)).toBe(20),
-          teardown: async ({ view, accounts }) => {
-            await accounts.close();
-            await view.dispose();
-          },
-        });
-        expect(result.ok).toBe(false);
-        expect(result.failure?.kind).toBe('check'); // the lost update, not a deadlock
-        expect(String(result.failure?.error)).toContain('20');
-      },
-    );
+    test('explore(): the lost update of two concurrent deposits is found, with no shim', async () => {
+      const result = await explore({
+        seed: 1,
+        quiet: true,
+        setup: async () => {
+          const view = await db.isolated();
+          const accounts = await orms[orm]!(view);
+          const id = await accounts.open('eve', 0);
+          return { view, accounts, id };
+        },
+        tasks: ({ accounts, id }) => ({
+          first: () => accounts.deposit(id, 10),
+          second: () => accounts.deposit(id, 10),
+        }),
+        check: async ({ accounts, id }) => expect(await accounts.balance(id)).toBe(20),
+        teardown: async ({ view, accounts }) => {
+          await accounts.close();
+          await view.dispose();
+        },
+      });
+      expect(result.ok).toBe(false);
+      expect(result.failure?.kind).toBe('check'); // the lost update, not a deadlock
+      expect(String(result.failure?.error)).toContain('20');
+    });
   });
 });

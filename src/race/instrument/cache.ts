@@ -12,7 +12,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bump when the transform's output changes: old entries are then never read. */
-const VERSION = 'awaits-1';
+const VERSION = 'awaits-2';
+
+/** What a transform returns, and the cache keeps, for a module it could not parse. */
+export const UNPARSED = '\u0000unparsed';
 
 const directory = join(process.cwd(), 'node_modules', '.cache', 'fray', 'awaits');
 let usable = true;

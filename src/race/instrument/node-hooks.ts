@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { registerHooks, stripTypeScriptTypes } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { cached } from './cache.ts';
+import { cached, UNPARSED } from './cache.ts';
 import { moduleLabel, shouldInstrument } from './scope.ts';
 import { awaitSlot } from './slot.ts';
 import { instrumentAwaits } from './transform.ts';
@@ -54,16 +54,18 @@ function instrument(
   if (typescript) code = stripTypes(code);
   const plain = typescript ? format.slice(0, -'-typescript'.length) : format;
   const label = moduleLabel(path);
-  const out = cached(
-    label,
-    code,
-    () => instrumentAwaits({ code, sourceType: plain === 'module' ? 'module' : 'script', label })?.code,
-  );
-  if (out === undefined) {
-    if (code.includes('await') && !/\.(?:[jt]sx)$/.test(path))
-      (awaitSlot.skipped ??= []).push(moduleLabel(path));
-    return typescript ? { source: code, format: plain } : undefined;
-  }
+  const out = cached(label, code, () => {
+    let unparsed = false;
+    const result = instrumentAwaits({
+      code,
+      sourceType: plain === 'module' ? 'module' : 'script',
+      label,
+      onParseError: () => (unparsed = true),
+    });
+    return unparsed ? UNPARSED : result?.code;
+  });
+  if (out === UNPARSED) (awaitSlot.skipped ??= []).push(label);
+  if (out === undefined || out === UNPARSED) return typescript ? { source: code, format: plain } : undefined;
   awaitSlot.modules = (awaitSlot.modules ?? 0) + 1;
   return { source: out, format: plain };
 }

@@ -44,6 +44,8 @@ export interface InstrumentInput {
    * produced by another transform). Default: the same line.
    */
   readonly originalLine?: (line: number, column: number) => number | undefined;
+  /** Told when the module cannot be parsed (it then runs uninstrumented). Default: nothing. */
+  readonly onParseError?: (error: unknown) => void;
 }
 
 /** The instrumented module. */
@@ -91,7 +93,8 @@ export function instrumentAwaits(input: InstrumentInput): InstrumentOutput | und
       allowAwaitOutsideFunction: input.sourceType === 'module',
       allowReturnOutsideFunction: input.sourceType === 'script',
     });
-  } catch {
+  } catch (error) {
+    input.onParseError?.(error);
     return undefined;
   }
   const s = new MagicString(input.code);

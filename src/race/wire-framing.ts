@@ -146,7 +146,8 @@ class PgFramer implements Framer {
       }
       // A Flush: an error ends its answer (the server skips the rest until the next Sync).
       if (type === 'E') expected = current.expects.length;
-      else if (type === 'N' || type === 'S' || type === 'A' || type === 'D') continue; // notices, rows
+      else if (type === 'N' || type === 'S' || type === 'A' || type === 'D')
+        continue; // notices, rows
       else expected++;
       if (expected >= current.expects.length) {
         done++;

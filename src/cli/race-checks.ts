@@ -22,11 +22,14 @@ function oneLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
 }
 
-/** A pass summary: its first line, and the lines after it (what fray did not control) indented. */
+/**
+ * A pass summary: its first line, and the lines after it (what fray did not control)
+ * indented — a line that repeats an earlier one (the same gap seen by two tasks) once.
+ */
 function summaryLines(text: string): string {
-  return text
-    .trim()
-    .split('\n')
+  const lines = text.trim().split('\n');
+  return lines
+    .filter((line, i) => lines.indexOf(line) === i)
     .map((line, i) => (i === 0 ? line : `      ${line.trim()}`))
     .join('\n');
 }

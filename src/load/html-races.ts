@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { ControlGap } from '../race/index.ts';
 import { timelineSvg } from './html-timeline.ts';
 import type { RaceCheckFailure, RaceCheckSummary, RaceClaim } from './run-report.ts';
 import { escapeHtml } from './svg-plot.ts';
@@ -35,6 +36,18 @@ function claimBadge(race: RaceCheckSummary): string {
   return ` <span class="badge ${tone}" data-claim="${claim}">${escapeHtml(CLAIM_TEXT[claim])}</span>`;
 }
 
+/** Gaps that say the same thing about several tasks, once, with the tasks named. */
+function distinctGaps(gaps: readonly ControlGap[]): { gap: ControlGap; tasks: string[] }[] {
+  const groups = new Map<string, { gap: ControlGap; tasks: string[] }>();
+  for (const gap of gaps) {
+    const key = `${gap.kind}\u0000${gap.what}\u0000${gap.fix}`;
+    const group = groups.get(key) ?? { gap, tasks: [] };
+    if (gap.task !== undefined && !group.tasks.includes(gap.task)) group.tasks.push(gap.task);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /** What a check covered, or what it found, in one line that wraps. */
 function coverageCell(race: RaceCheckSummary): string {
   const gaps = race.exploration?.gaps ?? [];
@@ -45,7 +58,12 @@ function coverageCell(race: RaceCheckSummary): string {
       : (race.exploration?.summary ?? race.detail.replace(/\s*\n\s*/g, ' '));
   const gapList =
     failure === undefined && gaps.length > 0
-      ? `<ul class="gaps">${gaps.map((gap) => `<li><strong>${escapeHtml(gap.kind)}</strong>: ${escapeHtml(gap.what)} — <em>${escapeHtml(gap.fix)}</em></li>`).join('')}</ul>`
+      ? `<ul class="gaps">${distinctGaps(gaps)
+          .map(
+            ({ gap, tasks }) =>
+              `<li><strong>${escapeHtml(gap.kind)}</strong>${tasks.length === 0 ? '' : ` (${escapeHtml(tasks.join(', '))})`}: ${escapeHtml(gap.what)} — <em>${escapeHtml(gap.fix)}</em></li>`,
+          )
+          .join('')}</ul>`
       : '';
   const summaryLine =
     failure === undefined || race.exploration === undefined

@@ -31,11 +31,12 @@ describe('short(): values in a report line', () => {
     }
   });
 
-  it('shows a Response, a Request, a query result, buffers and dates as short tokens', () => {
+  it('shows a Response, a Request, an inject request line, a query result, buffers and dates as short tokens', () => {
     // Arrange
     const values = [
       new Response('{}', { status: 201 }),
       new Request('http://shop.test/orders', { method: 'POST' }),
+      { method: 'PATCH', url: 'http://localhost/api/v1/products/1' },
       { rows: [{ id: 1 }], rowCount: 1, fields: [] },
       { rows: [], rowCount: 2, fields: [] },
       Buffer.from('hello'),
@@ -51,6 +52,7 @@ describe('short(): values in a report line', () => {
     expect(tokens).toEqual([
       'Response 201',
       'Request POST http://shop.test/orders',
+      'PATCH http://localhost/api/v1/products/1',
       'rows [ { id: 1 } ]',
       '2 rows affected',
       'Buffer(5)',

@@ -142,6 +142,7 @@ function token(value: object): string | undefined {
     return `Headers(${[...value.keys()].length})`;
   if (value instanceof URL) return `URL ${value.href}`;
   if (isQueryResult(value)) return queryResult(value);
+  if (isRequestLine(value)) return `${value.method} ${value.url}`;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (value instanceof RegExp) return String(value);
   if (value instanceof Promise) return 'Promise';
@@ -183,6 +184,17 @@ function queryResult(value: QueryResultLike): string {
   return value.rows.length > 0 || affected === undefined || affected === null
     ? `rows ${rows}`
     : `${affected} row${affected === 1 ? '' : 's'} affected`;
+}
+
+/** What an `inject` request is recorded as: `{ method, url }`, nothing else. */
+function isRequestLine(value: object): value is { method: string; url: string } {
+  const keys = Object.keys(value);
+  return (
+    keys.length === 2 &&
+    typeof own(value, 'method') === 'string' &&
+    typeof own(value, 'url') === 'string' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 function isResponse(value: unknown): value is { status: number } {

@@ -29,9 +29,6 @@ import {
   type ReportedLeak,
   type RaceCheckSummary,
   type RouteCheckSummary,
-  RUN_REPORT_FORMAT,
-  RUN_REPORT_VERSION,
-  type RunReport,
   type Scenario,
 } from '../../load/index.ts';
 import { readReportFile } from '../report-file.ts';
@@ -39,6 +36,7 @@ import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
 import { liveProgressWanted, progressView } from '../progress-view.ts';
 import { runRaceChecks } from '../race-checks.ts';
+import { runReportOf } from '../run-report.ts';
 import { assertWritableDirectory, assertWritableFile } from '../output-path.ts';
 import { loadScenarioFile, type LoadedScenario } from '../scenario-file.ts';
 import { serveApp } from '../serve-app.ts';
@@ -421,39 +419,21 @@ export const runCommand: Command = {
         ...(metric === undefined ? {} : { metric }),
       });
     }
-    const failed =
-      report.aborted ||
-      shutdownError !== undefined ||
-      (gates !== undefined && gates.results.some((result) => result.status === 'fail')) ||
-      races.some((race) => race.status === 'failed' || race.status === 'error') ||
-      routes.some((route) => route.status === 'failed') ||
-      (leaks !== undefined && leaks.length > 0) ||
-      comparison?.verdict === 'regression';
-    // Nothing failed, but something could not be decided: a gate without enough samples, a
-    // level the busy machine made unjudgeable, a comparison one run per side cannot settle.
-    const inconclusive =
-      (gates !== undefined && gates.results.some((result) => result.status === 'inconclusive')) ||
-      comparison?.verdict === 'inconclusive';
-    const exitCode = failed ? 1 : inconclusive ? 3 : 0;
     const command = ['fray', 'run', ...args].join(' ');
     const name = scenario.name ?? basename(loaded.file);
-    const runReport: RunReport = {
-      format: RUN_REPORT_FORMAT,
-      version: RUN_REPORT_VERSION,
+    const runReport = runReportOf({
       name,
       scenario: loaded.file,
       command,
-      verdict: failed ? 'failed' : inconclusive ? 'inconclusive' : 'passed',
-      exitCode,
       load: report,
       routes,
       races,
-      leaks: leaks ?? null,
-      gates: gates ?? null,
-      comparison:
-        comparison === undefined ? null : { ...comparison, baseline: baselinePath ?? 'the baseline' },
-      shutdownError: shutdownError === undefined ? null : reasonOf(shutdownError),
-    };
+      leaks,
+      gates,
+      comparison,
+      baseline: baselinePath,
+      shutdownError: shutdownError === undefined ? undefined : reasonOf(shutdownError),
+    });
     const jsonPath = join(out, 'report.json');
     const json = `${JSON.stringify(runReport, null, 2)}\n`;
     await saveOrRescue(jsonPath, json, async () => {
@@ -503,12 +483,12 @@ export const runCommand: Command = {
     };
     write(`\nreport: ${written.map(shown).join(', ')}`);
 
-    if (!failed && inconclusive)
+    if (runReport.verdict === 'inconclusive')
       write(
         paint.warn(
           '\ninconclusive (exit 3): nothing failed, but not everything could be decided — see the lines marked ? or inconclusive above.',
         ),
       );
-    return exitCode;
+    return runReport.exitCode;
   },
 };

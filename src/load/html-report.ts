@@ -1,8 +1,10 @@
 /**
  * The self-contained HTML report: one file with inline CSS and inline SVG plots (latency
  * by percentile, throughput over time, latency over time), the summary and gate tables,
- * errors, validity warnings, and the full JSON report embedded for scripts. No script,
- * font or image is fetched, so it opens anywhere — a CI artifact, an e-mail, offline.
+ * errors, validity warnings, the route checks, leaks and race checks of a `fray run` (each
+ * failing race drawn as a timeline), and the full JSON report embedded for scripts. No
+ * script, font or image is fetched, so it opens anywhere — a CI artifact, an e-mail,
+ * offline; the only inline script copies replay lines.
  *
  * @module
  */

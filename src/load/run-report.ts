@@ -99,10 +99,24 @@ export type ReportedLeak = Pick<LeakSummary, 'check' | 'description' | 'location
   readonly count?: number;
 };
 
-/** The `format` of a run report. */
+/**
+ * The `format` of a run report.
+ *
+ * @example
+ * ```ts
+ * if (json.format === RUN_REPORT_FORMAT) console.log(json.verdict);
+ * ```
+ */
 export const RUN_REPORT_FORMAT = 'fray-run-report';
 
-/** The version of the run report's shape this fray writes and reads. */
+/**
+ * The version of the run report's shape this fray writes and reads.
+ *
+ * @example
+ * ```ts
+ * if (json.version !== RUN_REPORT_VERSION) throw new Error('report.json of another fray version');
+ * ```
+ */
 export const RUN_REPORT_VERSION = 1;
 
 /** Everything one `fray run` found: `report.json`. */

@@ -135,7 +135,8 @@ describe.skipIf(!built)('npm run demo', () => {
     });
 
     // Which one depends on what else the machine runs (other test files, in CI); both say so.
-    if (result.code === 1) expect(result.stdout).toMatch(/✗ c=10: p99 < 1 µs — observed/);
+    // A level the busy machine made inconclusive is not judged; any other level fails.
+    if (result.code === 1) expect(result.stdout).toMatch(/✗ c=\d+: p99 < 1 µs — observed/);
     else {
       expect(result.code).toBe(3);
       expect(result.stdout).toMatch(

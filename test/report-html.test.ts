@@ -205,7 +205,7 @@ describe.skipIf(!available)('report.html at 1,280 px', () => {
     ]);
     expect(rows[1]?.text).toMatch(/^passed: all \d+ schedules explored \(exhaustive\)/);
     expect(rows[3]?.text).toContain('but this is not a proof');
-    expect(rows[3]?.gaps).toEqual([expect.stringMatching(/^real-timer: .+ — .+/)]);
+    expect(rows[3]?.gaps).toEqual([expect.stringMatching(/^real-timer \(arm\): .+ — .+/)]);
   });
 
   test("a failure's timeline is drawn from its data: lanes, bars in step order, the deviation, where it broke", async () => {

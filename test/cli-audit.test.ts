@@ -1,12 +1,13 @@
 /**
  * `fray run` as an audit: route checks before the load, races kept on purpose
  * (`expect: 'race'`) beside race-free fixes, and a fray/leaks check of the whole run —
- * each able to fail the run with exit 1.
+ * each able to fail the run with exit 1 — and report.json, which carries all of it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { asLoadReport, type RunReport } from '../src/load/index.ts';
 import { fray } from './support/cli.ts';
 
 const scenario = 'test/fixtures/load/audit.scenario.ts';
@@ -33,6 +34,42 @@ describe('fray run: the audit parts', () => {
     );
     expect(result.stdout).toMatch(/✓ atomicIncrement: passed/);
     expect(result.stdout).toContain('leaks: none');
+  });
+
+  test('report.json carries the routes, the races with their timelines and coverage, the leaks and the verdict', async () => {
+    // Arrange
+    const dir = join(out, 'json');
+
+    // Act
+    const result = await fray(['run', scenario, '--out', dir, '--no-html']);
+    const json: unknown = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    const report = json as RunReport;
+
+    // Assert
+    expect(result.code).toBe(0);
+    expect(report).toMatchObject({
+      format: 'fray-run-report',
+      version: 1,
+      scenario,
+      verdict: 'passed',
+      exitCode: 0,
+      leaks: [],
+      gates: null,
+      comparison: null,
+    });
+    expect(report.routes.map((route) => [route.name, route.status])).toEqual([
+      ['GET /health', 'passed'],
+      ['any page', 'passed'],
+    ]);
+    const [lost, atomic] = report.races;
+    expect(lost).toMatchObject({ name: 'lostUpdate', status: 'found', exploration: { claim: 'failure' } });
+    expect(lost?.replay).toBe(`npx fray replay ${scenario} '${lost?.failure?.replay}'`);
+    expect(lost?.failure?.timeline.lanes.map((lane) => lane.task)).toEqual(['a', 'b']);
+    expect(lost?.failure?.timeline.broke.message).toBe('Error: lost update: counter is 1, expected 2');
+    expect(lost?.failure?.timeline.broke.step).toBe(lost?.failure?.steps);
+    expect(atomic).toMatchObject({ name: 'atomicIncrement', status: 'passed', exploration: { seed: 1 } });
+    expect(atomic?.exploration?.summary).toMatch(/^passed/);
+    expect(asLoadReport(json).levels).toHaveLength(1);
   });
 
   test('a route answering something else fails the run, naming what differed', async () => {
@@ -65,5 +102,15 @@ describe('fray run: the audit parts', () => {
     expect(result.stdout).toMatch(
       /leaks: 1 left behind\n {2}✗ timers: setInterval \(every 60000 ms\) still scheduled \(created at .*audit\.scenario\.ts:\d+:\d+\)/,
     );
+    const report = JSON.parse(await readFile(join(out, 'leak', 'report.json'), 'utf8')) as RunReport;
+    expect(report).toMatchObject({ verdict: 'failed', exitCode: 1 });
+    expect(report.leaks).toEqual([
+      {
+        check: 'timers',
+        description: 'setInterval (every 60000 ms) still scheduled',
+        location: expect.stringMatching(/audit\.scenario\.ts:\d+:\d+$/),
+        count: 1,
+      },
+    ]);
   });
 });

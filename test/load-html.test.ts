@@ -4,26 +4,15 @@
  * visible, with their series drawn in color — with no console error and the full report
  * embedded as JSON. Skips without /usr/bin/chromium, except under CI=true where it must run.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkGates, load, renderHtmlReport, type LoadReport } from '../src/load/index.ts';
+import { chromiumAvailable, launchChromium } from './support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ci = /^(1|true)$/i.test(process.env['CI'] ?? '');
-const available = existsSync(CHROMIUM);
-if (!available && !ci) {
-  console.warn(
-    `load-html: ${CHROMIUM} is missing, skipping the browser test (install it with: apt-get install -y chromium)`,
-  );
-}
-if (!available && ci)
-  throw new Error(
-    `CI=true but ${CHROMIUM} is missing: the HTML report browser test must run in CI (apt-get install -y chromium)`,
-  );
+const available = chromiumAvailable('load-html');
 
 let dir = '';
 let context: BrowserContext | undefined;
@@ -42,22 +31,7 @@ beforeAll(async () => {
     },
     { rate: [150, 300], duration: '600ms', name: 'html report test' },
   );
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    offline: true,
-    viewport: { width: 1200, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await launchChromium(dir, { width: 1200, height: 900 });
 }, 120_000);
 
 afterAll(async () => {

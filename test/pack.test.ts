@@ -1,13 +1,14 @@
 /**
  * The package as users get it: `npm pack`, install the tarball into a scratch project,
- * import every subpath from `exports` (JavaScript and TypeScript), run the `fray` bin.
+ * import every subpath from `exports` (JavaScript and TypeScript), run the `fray` bin, and
+ * check that stack traces and source maps point at files the package ships.
  * Needs `npm run build` first (`npm test` does it).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -23,6 +24,8 @@ const subpaths = Object.keys(manifest.exports)
   .map((key) => `${manifest.name}${key.slice(1)}`);
 
 let scratch = '';
+/** The paths the tarball holds (`package/` stripped). */
+let packedFiles: readonly string[] = [];
 
 function installedVersion(name: string): string {
   const installed = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
@@ -37,6 +40,7 @@ beforeAll(async () => {
     cwd: root,
   });
   const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  packedFiles = packed.files.map((file) => file.path);
   await writeFile(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
@@ -111,6 +115,59 @@ describe('the packed package', () => {
     const help = await run(bin, ['--help'], { cwd: scratch });
     expect(version.stdout.trim()).toBe(manifest.version);
     expect(help.stdout).toContain('Usage: fray <command>');
+  });
+
+  test('every source map points at files the package ships (sources and declarations)', async () => {
+    // Arrange
+    const shipped = new Set(packedFiles);
+    const maps = packedFiles.filter((path) => path.endsWith('.js.map') || path.endsWith('.d.ts.map'));
+
+    // Act
+    const missing: string[] = [];
+    for (const path of maps) {
+      const map = JSON.parse(await readFile(join(scratch, 'node_modules', manifest.name, path), 'utf8')) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
+      for (const source of map.sources) {
+        const target = posix.join(posix.dirname(path), map.sourceRoot ?? '', source);
+        if (!shipped.has(target)) missing.push(`${path} -> ${target}`);
+      }
+    }
+
+    // Assert
+    expect(maps.length).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+    expect(packedFiles.filter((path) => /\.test(-d)?\.ts$|\/fixtures\//.test(path))).toEqual([]);
+  });
+
+  test('a Vitest run with fray loads without source-map warnings, and its frames name files that exist', async () => {
+    // Arrange — the race plugin, the leak setup file, and a test that leaves a floating call.
+    await writeFile(
+      join(scratch, 'vitest.config.ts'),
+      "import { defineConfig } from 'vitest/config';\nimport { frayRace } from 'fray/race/vite';\nexport default defineConfig({ plugins: [frayRace()], test: { include: ['leaky.test.ts'], setupFiles: ['fray/vitest/setup'] } });\n",
+    );
+    await writeFile(
+      join(scratch, 'leaky.test.ts'),
+      "import { test } from 'vitest';\nimport { asyncMock } from 'fray/mock';\ntest('leaks a call', () => { void asyncMock().named('mailer.send')('a@example.com'); });\n",
+    );
+    const vitest = join(scratch, 'node_modules', 'vitest', 'vitest.mjs');
+
+    // Act
+    const result = await run(process.execPath, [vitest, 'run'], {
+      cwd: scratch,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    }).catch((error: { stdout: string; stderr: string }) => error);
+    const output = `${result.stdout}\n${result.stderr}`;
+    const frames = [...output.matchAll(/node_modules\/fray\/([\w./-]+\.[jt]s)/g)].map(
+      (match) => match[1] ?? '',
+    );
+
+    // Assert
+    expect(output).toContain('LeaksFoundError: fray/leaks: test "leaks a call"');
+    expect(output).not.toMatch(/points to missing source files/i);
+    expect(frames.length).toBeGreaterThan(0);
+    for (const frame of frames) expect(packedFiles).toContain(frame);
   });
 
   test('an unknown command exits 2 with a one-line coded error and no stack', async () => {

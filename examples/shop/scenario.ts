@@ -16,7 +16,7 @@ import { buildApp } from './src/app.ts';
 import { shopConfig } from './src/config.ts';
 import { migrationsDir } from './src/db/database.ts';
 import { Clock, Db, MeliFetch } from './src/deps.ts';
-import { oversellRace, tokenRefreshRace } from './test-support/races.ts';
+import { oversellRace, tokenRefreshRace, webhookOrderRace } from './test-support/races.ts';
 
 const config = shopConfig();
 
@@ -135,6 +135,8 @@ export default defineScenario({
   },
   // The naive code paths are kept beside their fixes to show what fray finds: each is
   // expected to race (found, with its replay line); each fix must pass every schedule explored.
+  // The first two races fail in first-come order; the webhooks' needs a deviation from it
+  // (`order.paid` handled first), which a repeated Promise.all never produces.
   // The demo explores each fix for 100 runs — every schedule with one deviation and a sample
   // beyond — to stay under a minute on a busy 2-core machine; the shop's suite runs 200.
   races: {
@@ -142,5 +144,7 @@ export default defineScenario({
     oversellFixed: oversellRace(shopDatabase, 'conditional', { runs: 100 }),
     tokenRefreshNaive: { ...tokenRefreshRace(shopDatabase, 'naive'), expect: 'race' },
     tokenRefreshFixed: tokenRefreshRace(shopDatabase, 'single-flight', { runs: 100 }),
+    webhookOrderNaive: { ...webhookOrderRace(shopDatabase, 'naive'), expect: 'race' },
+    webhookOrderFixed: webhookOrderRace(shopDatabase, 'commutative', { runs: 100 }),
   },
 });

@@ -268,11 +268,12 @@ export function routesText(routes: readonly RouteCheckSummary[], paint: Paint): 
 export function leaksText(leaks: readonly ReportedLeak[], paint: Paint): string {
   if (leaks.length === 0)
     return `leaks: ${paint.ok('none')} — the run left no timer, socket, server, floating promise or rejection behind`;
+  const total = leaks.reduce((sum, leak) => sum + (leak.count ?? 1), 0);
   return [
-    `leaks: ${paint.bad(String(leaks.length))} left behind`,
+    `leaks: ${paint.bad(total.toLocaleString('en-US'))} left behind`,
     ...leaks.map(
       (leak) =>
-        `  ${paint.bad('✗')} ${leak.check}: ${leak.description}${leak.location === undefined ? '' : ` (created at ${leak.location})`}`,
+        `  ${paint.bad('✗')} ${leak.check}: ${leak.description}${(leak.count ?? 1) > 1 ? ` — ${(leak.count ?? 1).toLocaleString('en-US')} times from the same line` : ''}${leak.location === undefined ? '' : ` (created at ${leak.location})`}`,
     ),
   ].join('\n');
 }

@@ -33,6 +33,7 @@ export {
   type CheckedRun,
   type CheckLeaksOptions,
 } from './api.ts';
+export { collapseLeaks, type LeakGroup } from './collapse.ts';
 export { LeakDetector } from './detector.ts';
 export { TestRun, fileLeaksError, lateLeaksError, leaksError, type TestLeakResult } from './test-run.ts';
 export {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { collapseLeaks, type LeakGroup } from './collapse.ts';
 import { displayLocation, frameKind, frameLocation } from './frames.ts';
 import type { AllowRule, LeakCheck } from './options.ts';
 
@@ -125,28 +126,48 @@ function shownFrames(stack: string, max: number): string[] {
 }
 
 /**
- * Print one leak as an indented block.
+ * Print one leak as an indented block. Given a group of identical findings (see
+ * `collapseLeaks`), the first line says how many it stands for.
  *
  * @example
  * ```ts
  * console.warn(formatLeak(leak));
+ * console.warn(formatLeak(collapseLeaks(leaks)[0]));
  * ```
  */
-export function formatLeak(leak: Leak, cwd: string = process.cwd()): string {
-  const mark = leak.level === 'error' ? '✖' : '⚠';
-  const verb =
-    leak.kind === 'mock call' ? 'called at' : leak.kind === 'rejection' ? 'raised at' : 'created at';
+export function formatLeak(leak: Leak | LeakGroup, cwd: string = process.cwd()): string {
+  const group: LeakGroup =
+    'count' in leak ? leak : { leak, count: 1, description: leak.description, first: undefined };
+  const one = group.leak;
+  const mark = one.level === 'error' ? '✖' : '⚠';
+  const verb = one.kind === 'mock call' ? 'called at' : one.kind === 'rejection' ? 'raised at' : 'created at';
+  const times =
+    group.count === 1
+      ? ''
+      : ` — ${group.count.toLocaleString('en-US')} times from the same ${one.kind === 'mock call' ? 'call site' : 'line'}${group.first === undefined ? '' : ` (first: ${group.first})`}`;
   const lines = [
-    `  ${mark} ${leak.check}: ${leak.description}`,
-    `      ${verb} ${displayLocation(leak.location, cwd)}`,
+    `  ${mark} ${one.check}: ${group.description}${times}`,
+    `      ${verb} ${displayLocation(one.location, cwd)}`,
   ];
-  const frames = shownFrames(leak.stack, 6).map((frame) => {
+  const frames = shownFrames(one.stack, 6).map((frame) => {
     const location = frameLocation(frame);
     return location === undefined ? frame : frame.replace(location, displayLocation(location, cwd));
   });
   if (frames.length > 1) lines.push(...frames.map((frame) => `        ${frame}`));
-  lines.push(`      fix: ${HINTS[leak.check]}`);
+  lines.push(`      fix: ${HINTS[one.check]}`);
   return lines.join('\n');
+}
+
+/**
+ * Leaks as blocks, identical findings collapsed into one with a count.
+ *
+ * @example
+ * ```ts
+ * console.warn(formatLeaks(run.leaks).join('\n'));
+ * ```
+ */
+export function formatLeaks(leaks: readonly Leak[], cwd: string = process.cwd()): string[] {
+  return collapseLeaks(leaks).map((group) => formatLeak(group, cwd));
 }
 
 /**
@@ -166,7 +187,7 @@ export function formatTestReport(
   const count = leaks.length === 1 ? '1 leak' : `${leaks.length} leaks`;
   return [
     `fray/leaks: test "${test.fullName}"${file} left ${count} behind:`,
-    ...leaks.map((leak) => formatLeak(leak, cwd)),
+    ...formatLeaks(leaks, cwd),
   ].join('\n');
 }
 
@@ -193,7 +214,7 @@ export function formatLateReport(leaks: readonly Leak[], cwd: string = process.c
     blocks.push(
       [
         `fray/leaks: test "${test.fullName}"${file} was still at work after it ended:`,
-        ...group.map((leak) => formatLeak(leak, cwd)),
+        ...formatLeaks(group, cwd),
       ].join('\n'),
     );
   }

@@ -7,7 +7,7 @@
 import { overrideBoundary } from '../di/index.ts';
 import { FileLeaksError, LateLeaksError, LeaksFoundError, type LeakSummary } from '../errors/index.ts';
 import { relative } from 'node:path';
-import { formatLateReport, formatLeak, formatTestReport, type Leak, type TestInfo } from './leak.ts';
+import { formatLateReport, formatLeaks, formatTestReport, type Leak, type TestInfo } from './leak.ts';
 import type { TestScope } from './scope.ts';
 import { leaksSlot } from './slot.ts';
 
@@ -125,7 +125,7 @@ export function fileLeaksError(leaks: readonly Leak[], cwd: string = process.cwd
   const shown = file === undefined ? 'a test file' : `test file ${relative(cwd, file) || file}`;
   const report = [
     `fray/leaks: ${shown} left ${leaks.length === 1 ? 'this' : 'these'} open when it ended (created outside its tests: at the top of a module or in a beforeAll/after hook):`,
-    ...leaks.map((leak) => formatLeak(leak, cwd)),
+    ...formatLeaks(leaks, cwd),
   ].join('\n');
   return new FileLeaksError(leaks.map(summary), report);
 }

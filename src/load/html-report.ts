@@ -1,33 +1,23 @@
 /**
  * The self-contained HTML report: one file with inline CSS and inline SVG plots (latency
  * by percentile, throughput over time, latency over time), the summary and gate tables,
- * errors, validity warnings, and the full JSON report embedded for scripts. No script,
- * font or image is fetched, so it opens anywhere — a CI artifact, an e-mail, offline.
+ * errors, validity warnings, the route checks, leaks and race checks of a `fray run` (each
+ * failing race drawn as a timeline), and the full JSON report embedded for scripts. No
+ * script, font or image is fetched, so it opens anywhere — a CI artifact, an e-mail,
+ * offline; the only inline script copies replay lines.
  *
  * @module
  */
-import type { LeakSummary } from '../errors/index.ts';
 import type { Comparison } from './compare.ts';
 import type { RouteCheckSummary } from './route-check.ts';
 import type { GateCheck } from './gates.ts';
 import { valueAtRank, type Distribution } from './histogram.ts';
 import { levelHistogram, type LevelReport, type LoadReport } from './report.ts';
+import { COPY_SCRIPT, racesSection } from './html-races.ts';
+import { STYLE } from './html-style.ts';
+import type { RaceCheckSummary, ReportedLeak } from './run-report.ts';
 import { escapeHtml, linePlot, niceTicks, type Series, type Span } from './svg-plot.ts';
 import { formatMs, formatPercent, formatRate } from './units.ts';
-
-/** The outcome of one race check of a scenario, for the report. */
-export interface RaceCheckSummary {
-  readonly name: string;
-  /** `found`: a race marked `expect: 'race'` was found, as it should be (a demonstrated bug). */
-  readonly status: 'passed' | 'found' | 'failed' | 'skipped' | 'error';
-  /** One line: runs explored, the failure, or why it was skipped. */
-  readonly detail: string;
-  /** The line that replays a failure. */
-  readonly replay?: string;
-}
-
-/** A leak as the page lists it: fray/leaks' summary without level and test. */
-export type ReportedLeak = Pick<LeakSummary, 'check' | 'description' | 'location'>;
 
 /** What else the page shows besides the report. */
 export interface HtmlReportExtras {
@@ -41,6 +31,11 @@ export interface HtmlReportExtras {
   readonly leaks?: readonly ReportedLeak[];
   /** The command that produced the report, shown in the header. */
   readonly command?: string;
+  /**
+   * The JSON embedded in the page for scripts (`#fray-report`). Default: the load report;
+   * `fray run` embeds its whole run report (what report.json holds).
+   */
+  readonly data?: unknown;
 }
 
 const COLORS = ['#2563eb', '#db2777', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#ca8a04', '#64748b'];
@@ -210,9 +205,9 @@ function latencyOverTimePlot(levels: readonly LevelReport[]): string {
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[], className = ''): string {
-  return `<table class="${className}"><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<div class="table-box"><table class="${className}"><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
 }
 
 function summaryTable(report: LoadReport): string {
@@ -302,7 +297,7 @@ function routesSection(routes: readonly RouteCheckSummary[]): string {
     `<span class="${route.status === 'passed' ? 'ok' : 'bad'}">${route.status}</span>`,
     escapeHtml(route.detail),
   ]);
-  return `<section><h2>Route checks</h2>${table(['route', 'status', 'detail'], rows)}</section>`;
+  return `<section><h2>Route checks</h2>${table(['route', 'status', 'detail'], rows, 'wrap')}</section>`;
 }
 
 function leaksSection(leaks: readonly ReportedLeak[]): string {
@@ -310,38 +305,14 @@ function leaksSection(leaks: readonly ReportedLeak[]): string {
     return '<section><h2>Leaks</h2><p class="ok">none: the run left nothing behind</p></section>';
   const rows = leaks.map((leak) => [
     escapeHtml(leak.check),
-    escapeHtml(leak.description),
+    escapeHtml(leak.description) +
+      ((leak.count ?? 1) > 1
+        ? ` <span class="badge warn">×${(leak.count ?? 1).toLocaleString('en-US')} from this line</span>`
+        : ''),
     leak.location === undefined ? '' : `<code>${escapeHtml(leak.location)}</code>`,
   ]);
-  return `<section><h2>Leaks</h2>${table(['check', 'what', 'created at'], rows)}</section>`;
+  return `<section><h2>Leaks</h2>${table(['check', 'what', 'created at'], rows, 'wrap')}</section>`;
 }
-
-function racesSection(races: readonly RaceCheckSummary[]): string {
-  const rows = races.map((race) => [
-    escapeHtml(race.name),
-    `<span class="${race.status === 'passed' ? 'ok' : race.status === 'skipped' || race.status === 'found' ? 'warn' : 'bad'}">${race.status === 'found' ? 'found (expected)' : race.status}</span>`,
-    escapeHtml(race.detail) +
-      (race.replay === undefined ? '' : `<br><code>${escapeHtml(race.replay)}</code>`),
-  ]);
-  return `<section><h2>Race checks</h2>${table(['check', 'status', 'detail'], rows)}</section>`;
-}
-
-const STYLE = `
-:root{color-scheme:light dark;--fg:#0f172a;--bg:#fff;--muted:#64748b;--line:#e2e8f0;--span0:rgba(37,99,235,.05);--span1:rgba(219,39,119,.05)}
-@media (prefers-color-scheme:dark){:root{--fg:#e2e8f0;--bg:#0b1120;--muted:#94a3b8;--line:#1e293b}}
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;padding:24px;max-width:1120px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-.muted{color:var(--muted)}code{font:12px ui-monospace,Menlo,monospace}
-table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}table.gates td,table.gates th,table.errors td,table.errors th{text-align:left;white-space:normal}
-.ok{color:#16a34a;font-weight:600}.bad{color:#dc2626;font-weight:600}.warn{color:#ca8a04;font-weight:600}
-.banner{border:1px solid #dc2626;border-radius:6px;padding:10px 14px;margin:16px 0;background:rgba(220,38,38,.07)}
-.plots{display:grid;grid-template-columns:1fr;gap:18px}svg.plot{width:100%;height:auto}
-svg .frame{fill:none;stroke:var(--line)}svg .grid{stroke:var(--line);stroke-width:1}svg .tick,svg .legend,svg .span-label{fill:var(--muted);font-size:11px}
-svg .axis-label{fill:var(--muted);font-size:12px}svg .plot-title{fill:var(--fg);font-size:14px;font-weight:600}
-svg .series{stroke-width:2;stroke-linejoin:round}svg .span-0{fill:var(--span0)}svg .span-1{fill:var(--span1)}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}dt{color:var(--muted)}dd{margin:0}
-`;
 
 /**
  * Render the self-contained HTML report.
@@ -396,7 +367,7 @@ export function renderHtmlReport(report: LoadReport, extras: HtmlReportExtras = 
     ['seed', String(report.seed)],
   ];
   if (extras.command !== undefined) facts.push(['command', `<code>${escapeHtml(extras.command)}</code>`]);
-  const json = JSON.stringify(report).replace(/</g, '\\u003c');
+  const json = JSON.stringify(extras.data ?? report).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
@@ -416,6 +387,7 @@ ${extras.races === undefined || extras.races.length === 0 ? '' : racesSection(ex
 ${extras.leaks === undefined ? '' : leaksSection(extras.leaks)}
 <section><h2>Data</h2><p class="muted">The full report, histograms included (HdrHistogram V2, compressed, base64, µs), is embedded below as JSON: <code>JSON.parse(document.getElementById('fray-report').textContent)</code>.</p></section>
 <script type="application/json" id="fray-report">${json}</script>
+${extras.races === undefined || extras.races.length === 0 ? '' : `<script>${COPY_SCRIPT}</script>`}
 </body></html>
 `;
 }

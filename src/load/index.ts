@@ -64,12 +64,17 @@ export {
   type ReportEnvironment,
   type RoundSummary,
 } from './report.ts';
+export { renderHtmlReport, type HtmlReportExtras } from './html-report.ts';
 export {
-  renderHtmlReport,
-  type HtmlReportExtras,
-  type ReportedLeak,
+  RUN_REPORT_FORMAT,
+  RUN_REPORT_VERSION,
+  type RaceCheckFailure,
   type RaceCheckSummary,
-} from './html-report.ts';
+  type RaceClaim,
+  type RaceExploration,
+  type ReportedLeak,
+  type RunReport,
+} from './run-report.ts';
 export {
   containsJson,
   runRouteChecks,

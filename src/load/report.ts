@@ -246,7 +246,9 @@ export function levelHistogram(
 }
 
 /**
- * Check that `value` (e.g. parsed JSON) is a fray load report, and return it typed.
+ * Check that `value` (e.g. parsed JSON) is a fray load report, and return it typed. The
+ * report of a whole `fray run` (`format: 'fray-run-report'`, what `report.json` holds) is
+ * accepted too: its load report is returned.
  *
  * @example
  * ```ts
@@ -254,6 +256,15 @@ export function levelHistogram(
  * ```
  */
 export function asLoadReport(value: unknown, source = 'the report'): LoadReport {
+  const run = value as { format?: unknown; version?: unknown; load?: unknown } | null;
+  if (typeof run === 'object' && run !== null && run.format === 'fray-run-report') {
+    if (run.version !== 1)
+      throw new LoadReportError(
+        `${source} is a fray run report of version ${String(run.version)}; this fray reads version 1.`,
+        'produce both reports with the same fray version.',
+      );
+    return asLoadReport(run.load, `${source} (its "load")`);
+  }
   const report = value as Partial<LoadReport> | null;
   if (typeof report !== 'object' || report === null || report.format !== 'fray-load-report') {
     throw new LoadReportError(`${source} is not a fray load report (no "format": "fray-load-report").`);

@@ -97,6 +97,40 @@ export function niceTicks(
 
 const n2 = (value: number): string => (Math.round(value * 100) / 100).toString();
 
+/** Height of one legend row. */
+const LEGEND_ROW = 16;
+/** Width of a legend label's character at 11 px, generously (labels must not collide). */
+const LEGEND_CHAR = 6.8;
+
+/**
+ * Legend items laid out left to right below the title, wrapping into as many rows as the
+ * plot's width needs; `height` is what the rows add above the plot.
+ */
+function legendLayout(
+  series: readonly Series[],
+  left: number,
+  right: number,
+): { items: string[]; height: number } {
+  const shown = series.filter((s) => s.points.length > 0);
+  if (shown.length === 0) return { items: [], height: 0 };
+  const items: string[] = [];
+  let x = left;
+  let row = 0;
+  for (const s of shown) {
+    const w = 30 + s.name.length * LEGEND_CHAR;
+    if (x > left && x + w > right) {
+      row++;
+      x = left;
+    }
+    const y = 38 + row * LEGEND_ROW;
+    items.push(
+      `<g class="legend-item"><line x1="${n2(x)}" x2="${n2(x + 18)}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="2.5"${s.dashed === true ? ' stroke-dasharray="5 3"' : ''}/><text class="legend" x="${n2(x + 22)}" y="${y}">${escapeHtml(s.name)}</text></g>`,
+    );
+    x += w;
+  }
+  return { items, height: (row + 1) * LEGEND_ROW };
+}
+
 /**
  * Render a line plot as an SVG element.
  *
@@ -107,8 +141,11 @@ const n2 = (value: number): string => (Math.round(value * 100) / 100).toString()
  */
 export function linePlot(spec: PlotSpec): string {
   const width = spec.width ?? 1040;
-  const height = spec.height ?? 360;
-  const margin = { left: 72, right: 36, top: 34, bottom: 46 };
+  const base = { left: 72, right: 36, top: 34, bottom: 46 };
+  // The legend has rows of its own between the title and the plot: it never covers the title.
+  const legend = legendLayout(spec.series, base.left, width - base.right);
+  const height = (spec.height ?? 360) + legend.height;
+  const margin = { ...base, top: base.top + legend.height };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const [x0, x1] = spec.xDomain;
@@ -169,18 +206,7 @@ export function linePlot(spec: PlotSpec): string {
       );
     }
   }
-  // Legend along the top right.
-  let lx = margin.left + plotW;
-  const legend: string[] = [];
-  for (const series of [...spec.series].reverse()) {
-    const label = escapeHtml(series.name);
-    const w = 26 + series.name.length * 6.4;
-    lx -= w;
-    legend.push(
-      `<line x1="${n2(lx)}" x2="${n2(lx + 18)}" y1="16" y2="16" stroke="${series.color}" stroke-width="2.5"${series.dashed === true ? ' stroke-dasharray="5 3"' : ''}/><text class="legend" x="${n2(lx + 22)}" y="20">${label}</text>`,
-    );
-  }
-  if (lx > margin.left + 160) parts.push(...legend);
+  parts.push(...legend.items);
   parts.push('</svg>');
   return parts.join('');
 }

@@ -32,6 +32,7 @@ import { failureReport, type FoundBy } from './report.ts';
 import { Run } from './run.ts';
 import { AbandonRun, type Chooser, type RunRecord, type RunSpec } from './run-types.ts';
 import { shrink } from './shrink.ts';
+import { timelineOf } from './timeline.ts';
 import { strictChooser } from './strategies/chooser.ts';
 import { DfsStrategy } from './strategies/dfs.ts';
 import { PctStrategy, type PctBound } from './strategies/pct.ts';
@@ -521,6 +522,7 @@ function failureResult(
     outcomes: record.outcomes,
     reproduced,
     report,
+    timeline: timelineOf(record),
   };
   return {
     ok: false,

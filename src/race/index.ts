@@ -47,3 +47,10 @@ export { decodeReplay, encodeReplay, type ReplaySchedule } from './replay-string
 export { pctBound, type PctBound } from './strategies/pct.ts';
 export type { Coverage } from './strategies/strategy.ts';
 export type { RunFailureKind } from './run-types.ts';
+export type {
+  RaceTimeline,
+  RaceTimelineBreak,
+  RaceTimelineDeviation,
+  RaceTimelineLane,
+  RaceTimelineOp,
+} from './timeline.ts';

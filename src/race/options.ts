@@ -6,6 +6,7 @@
 import { RaceOptionsError, unknownKey } from '../errors/index.ts';
 import type { RunFailureKind } from './run-types.ts';
 import type { PctBound } from './strategies/pct.ts';
+import type { RaceTimeline } from './timeline.ts';
 import type { Coverage } from './strategies/strategy.ts';
 import type { ControlGap, Deviation, Outcomes, TaskOutcome, TaskSet, UncontrolledWork } from './types.ts';
 import type { WrapOptions } from './wrap.ts';
@@ -123,6 +124,12 @@ export interface RaceFailure {
   readonly reproduced: boolean;
   /** The human report: the violated invariant with a diff, deviations, timeline per task, replay. */
   readonly report: string;
+  /**
+   * The same run as data, for reports that draw it: a lane per task with each operation's
+   * start and delivery steps (arguments and results as short strings), the deviations in
+   * words, and what broke at which step.
+   */
+  readonly timeline: RaceTimeline;
 }
 
 /** What `explore()` returns. */

@@ -1,6 +1,7 @@
 /**
  * The shop service: a Fastify application with users, artists, products and orders on
- * PostgreSQL, a marketplace integration over OAuth2 with rotating refresh tokens, health,
+ * PostgreSQL, a marketplace integration over OAuth2 with rotating refresh tokens and its
+ * order webhooks, health,
  * metrics behind an API key, and a server-sent event stream of orders.
  *
  * Fastify, because it is what most Node teams run in production for JSON APIs: schema
@@ -15,7 +16,9 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerFac
 import { use } from 'fray/di';
 import { ArtistService } from './artists/artist-service.ts';
 import { Clock, Db, MeliFetch } from './deps.ts';
+import { NotFoundError } from './errors.ts';
 import { MeliClient, type MeliClientOptions } from './meli/meli-client.ts';
+import { MarketplaceOrders, type OrderEvent, type WebhookStrategy } from './meli/order-events.ts';
 import { TokenService, type RefreshStrategy } from './meli/token-service.ts';
 import { TokenStore } from './meli/token-store.ts';
 import { Metrics } from './ops/metrics.ts';
@@ -30,6 +33,8 @@ export interface ShopConfig {
   stock?: StockStrategy;
   /** How expired marketplace tokens are refreshed. Default `single-flight` (the safe one). */
   refresh?: RefreshStrategy;
+  /** How the marketplace's order webhooks are applied. Default `commutative` (the safe one). */
+  webhooks?: WebhookStrategy;
   /** Marketplace client settings (base URL, credentials, timeouts, retries, breaker). */
   meli: Omit<MeliClientOptions, 'fetch' | 'now'>;
 }
@@ -105,6 +110,7 @@ export function buildApp(config: ShopConfig, options: BuildOptions = {}): Fastif
   orderEvents.setMaxListeners(0);
 
   const users = () => new UserRepository(db());
+  const marketplaceOrders = () => new MarketplaceOrders(db(), config.webhooks ?? 'commutative');
   const artists = () => new ArtistService(db());
   const orders = () => new OrderService(db(), config.stock ?? 'conditional');
   // Stateful across requests: the circuit breaker and the single-flight refreshes.
@@ -266,6 +272,38 @@ export function buildApp(config: ShopConfig, options: BuildOptions = {}): Fastif
     const me = await meli.getUser(accessToken);
     return { seller: me.nickname, products: await meli.getProducts(accessToken, me.id) };
   });
+
+  // The marketplace's order notifications, and the status the seller sees.
+  app.post<{ Body: OrderEvent }>(
+    '/webhooks/meli',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['type', 'data'],
+          properties: {
+            type: { type: 'string', enum: ['order.created', 'order.paid'] },
+            data: {
+              type: 'object',
+              required: ['id'],
+              properties: { id: { type: 'integer', minimum: 1 } },
+            },
+          },
+        },
+      },
+    },
+    // 200 either way: a notification the shop ignores is acknowledged and never sent again.
+    async (request) => ({ result: await marketplaceOrders().apply(request.body) }),
+  );
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/marketplace/orders/:id',
+    { schema: { params: idParams } },
+    async (request) => {
+      const status = await marketplaceOrders().status(request.params.id);
+      if (status === undefined) throw new NotFoundError(`marketplace order ${request.params.id} not found`);
+      return { id: request.params.id, status };
+    },
+  );
 
   return app;
 }

@@ -11,6 +11,7 @@ export function shopConfig(overrides: Partial<ShopConfig> = {}): ShopConfig {
     apiKey: process.env.SHOP_API_KEY ?? 'test-api-key',
     stock: 'conditional',
     refresh: 'single-flight',
+    webhooks: 'commutative',
     meli: {
       baseUrl: process.env.MELI_BASE_URL ?? 'https://api.meli.test',
       clientId: process.env.MELI_CLIENT_ID ?? 'shop-client',

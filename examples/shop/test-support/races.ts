@@ -1,7 +1,10 @@
 /**
- * The shop's two race scenarios as fray/race `explore()` options, shared by the test suite
+ * The shop's three race scenarios as fray/race `explore()` options, shared by the test suite
  * (`test/races.test.ts`) and the demo's audit (`scenario.ts`): two buyers for the last
- * record in stock, and two requests that find the marketplace token expired.
+ * record in stock, two requests that find the marketplace token expired, and the
+ * marketplace's `order.paid` webhook arriving before its `order.created`. The first two
+ * fail in first-come order, so a plain `Promise.all` of the requests finds them too; the
+ * third needs a schedule out of that order — what the explorer is for.
  *
  * Each run builds a fresh world: a seeded database (a rolled-back `isolated()` view on
  * PGlite; on a real server one `fresh()` database, so transactions race on separate
@@ -20,6 +23,7 @@ import { buildApp, type ShopConfig } from '../src/app.ts';
 import { shopConfig } from '../src/config.ts';
 import { Clock, Db, MeliFetch } from '../src/deps.ts';
 import type { RefreshStrategy } from '../src/meli/token-service.ts';
+import type { WebhookStrategy } from '../src/meli/order-events.ts';
 import type { StockStrategy } from '../src/orders/order-service.ts';
 
 /** The seed both scenarios explore with: same schedules, run after run. */
@@ -51,7 +55,7 @@ const EMPTY_SHOP = [
   'begin',
   "set local lock_timeout = '5s'",
   'set local synchronous_commit = off',
-  ...['orders', 'meli_tokens', 'albums', 'artists', 'products', 'users'].map(
+  ...['orders', 'marketplace_orders', 'meli_tokens', 'albums', 'artists', 'products', 'users'].map(
     (table) => `delete from ${table}`,
   ),
   `select ${['orders', 'albums', 'artists', 'products', 'users']
@@ -205,4 +209,46 @@ export function tokenRefreshRace(
       release: teardown,
     },
   );
+}
+
+/** The marketplace order the webhook scenario is about. */
+export const MARKETPLACE_ORDER = 2_000_001;
+
+/**
+ * The marketplace notifies the shop that an order was created and that it was paid, on two
+ * requests that race. With the `naive` handlers, `order.paid` arriving first finds no order
+ * to update and is acknowledged and dropped: the order stays `created` forever. With the
+ * `commutative` ones (upserts that only move the status forward) it ends `paid` whatever the
+ * order. The invariant: once both notifications are handled, the seller sees the order paid.
+ *
+ * First-come order — `order.created` sent first, every request advancing one step before
+ * any advances two — handles them in the order they were sent, and passes; so does a
+ * `Promise.all` of the two requests, however often it is repeated
+ * (`bench/race/webhook-order.ts` measures it). Failing needs one deviation: `order.paid`
+ * begins first.
+ */
+export function webhookOrderRace(
+  database: () => Promise<TestDatabase>,
+  webhooks: WebhookStrategy,
+  options: RaceScenarioOptions = {},
+): ExploreOptions<RaceWorld, TaskSet> {
+  const notify = (client: RaceWorld['client'], type: 'order.created' | 'order.paid') => async () =>
+    (await client.post('/webhooks/meli', { json: { type, data: { id: MARKETPLACE_ORDER } } })).status;
+  return {
+    name: `the marketplace's order webhooks in either order (${webhooks})`,
+    seed: RACE_SEED,
+    runs: options.runs ?? 200,
+    setup: async () => world(await database(), { webhooks }),
+    teardown,
+    tasks: ({ client }) => ({
+      'order.created': notify(client, 'order.created'),
+      'order.paid': notify(client, 'order.paid'),
+    }),
+    check: async ({ client }) => {
+      const response = await client.get(`/api/v1/marketplace/orders/${MARKETPLACE_ORDER}`);
+      const status = response.ok ? ((await response.json()) as { status: string }).status : 'missing';
+      if (status !== 'paid')
+        throw new Error(`marketplace order ${MARKETPLACE_ORDER} is '${status}' after it was paid`);
+    },
+  };
 }

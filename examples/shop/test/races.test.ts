@@ -3,11 +3,18 @@
  * firing a few concurrent requests and hoping, fray/race controls the interleaving of every
  * request, database call and provider call, explores schedules, and replays a failure
  * exactly. The naive code paths are found out; the fixed ones pass every schedule explored.
+ * The first two races fail in first-come order; the webhooks need a deviation from it —
+ * what controlled scheduling finds and repeating a `Promise.all` does not.
  * The scenarios are shared with the demo's audit (test-support/races.ts).
  */
 import { describe, expect } from 'vitest';
 import { explore } from 'fray/race';
-import { oversellRace, tokenRefreshRace } from '../test-support/races.ts';
+import {
+  MARKETPLACE_ORDER,
+  oversellRace,
+  tokenRefreshRace,
+  webhookOrderRace,
+} from '../test-support/races.ts';
 import { test } from './fray.ts';
 
 describe('oversell: stock taken by read-modify-write', () => {
@@ -51,6 +58,38 @@ describe('token refresh with rotating refresh tokens', () => {
   test('single-flight refresh passes every schedule explored', async ({ frayDatabase }) => {
     const result = await explore({
       ...tokenRefreshRace(() => Promise.resolve(frayDatabase), 'single-flight'),
+      quiet: true,
+    });
+
+    expect(result).toBeRaceFree();
+  });
+});
+
+describe("the marketplace's order webhooks, paid before created", () => {
+  test('the naive handlers drop a paid notification that arrives first: found out of first-come order, replayed', async ({
+    frayDatabase,
+  }) => {
+    const result = await explore({
+      ...webhookOrderRace(() => Promise.resolve(frayDatabase), 'naive'),
+      quiet: true,
+    });
+
+    expect(result.ok).toBe(false);
+    expect(result.failure?.error).toEqual(
+      new Error(`marketplace order ${MARKETPLACE_ORDER} is 'created' after it was paid`),
+    );
+    // First-come order (run 1) passes: the failing schedule deviates from it, once — the
+    // paid notification goes first (it begins, or its request starts, before the other's).
+    expect(result.failure?.run).toBeGreaterThan(1);
+    expect(result.failure?.schedule).toHaveLength(1);
+    expect(result.failure?.schedule[0]?.chosen).toMatch(/^order\.paid:/);
+    expect(result.failure?.schedule[0]?.instead).toMatch(/^order\.created:/);
+    expect(result.failure?.reproduced).toBe(true);
+  });
+
+  test('commutative upserts pass every schedule explored', async ({ frayDatabase }) => {
+    const result = await explore({
+      ...webhookOrderRace(() => Promise.resolve(frayDatabase), 'commutative'),
       quiet: true,
     });
 

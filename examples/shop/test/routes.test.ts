@@ -145,3 +145,24 @@ describe('/api/v1/orders', () => {
     expect(await product.json()).toMatchObject({ stock: 0 });
   });
 });
+
+describe('/webhooks/meli', () => {
+  test("the marketplace's order notifications, in order, leave its order paid; a malformed one is a 422", async ({
+    client,
+  }) => {
+    const notify = (type: string, id: number) =>
+      client.post('/webhooks/meli', { json: { type, data: { id } } });
+
+    const created = await notify('order.created', 42);
+    const paid = await notify('order.paid', 42);
+    const order = await client.get('/api/v1/marketplace/orders/42');
+    const malformed = await notify('order.shipped', 42);
+    const unknown = await client.get('/api/v1/marketplace/orders/43');
+
+    expect([created.status, paid.status]).toEqual([200, 200]);
+    expect(await paid.json()).toEqual({ result: 'applied' });
+    expect(await order.json()).toEqual({ id: 42, status: 'paid' });
+    expect(malformed.status).toBe(422);
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -36,6 +36,7 @@ import { flagHelp, parseArgs, type FlagSpec } from '../args.ts';
 import type { CliIO, Command } from '../command.ts';
 import { liveProgressWanted, progressView } from '../progress-view.ts';
 import { runRaceChecks } from '../race-checks.ts';
+import { runReportOf } from '../run-report.ts';
 import { assertWritableDirectory, assertWritableFile } from '../output-path.ts';
 import { loadScenarioFile, type LoadedScenario } from '../scenario-file.ts';
 import { serveApp } from '../serve-app.ts';
@@ -232,6 +233,12 @@ async function saveOrRescue(path: string, json: string, save: () => Promise<void
   }
 }
 
+/** A thrown value in one line. */
+function reasonOf(error: unknown): string {
+  const reason = error instanceof Error ? error.message : (JSON.stringify(error) ?? typeof error);
+  return reason.replace(/\s+/g, ' ').trim();
+}
+
 function readBaseline(path: string, cwd: string): Promise<LoadReport> {
   return readReportFile(path, cwd, 'pass the report.json of an earlier `fray run` as --baseline.');
 }
@@ -387,11 +394,17 @@ export const runCommand: Command = {
     } else {
       // The whole audit runs as one fray/leaks "test": what it leaves behind once the app
       // is shut down — a timer, a socket, a floating mock call — is reported and fails the run.
-      const { checkLeaks } = await import('../../leaks/index.ts');
+      const { checkLeaks, collapseLeaks } = await import('../../leaks/index.ts');
       const checked = await checkLeaks(audit, { name: scenario.name ?? basename(loaded.file) });
       if (checked.outcome.status === 'rejected') throw checked.outcome.reason;
       ({ races, routes, report, target } = checked.outcome.value);
-      leaks = checked.errors.map(({ check, description, location }) => ({ check, description, location }));
+      // 400 floating calls from one line are one finding with a count.
+      leaks = collapseLeaks(checked.errors).map(({ leak, count, description }) => ({
+        check: leak.check,
+        description,
+        location: leak.location,
+        count,
+      }));
     }
 
     const confidence = scenario.gateOptions?.confidence ?? 0.95;
@@ -406,8 +419,23 @@ export const runCommand: Command = {
         ...(metric === undefined ? {} : { metric }),
       });
     }
+    const command = ['fray', 'run', ...args].join(' ');
+    const name = scenario.name ?? basename(loaded.file);
+    const runReport = runReportOf({
+      name,
+      scenario: loaded.file,
+      command,
+      load: report,
+      routes,
+      races,
+      leaks,
+      gates,
+      comparison,
+      baseline: baselinePath,
+      shutdownError: shutdownError === undefined ? undefined : reasonOf(shutdownError),
+    });
     const jsonPath = join(out, 'report.json');
-    const json = `${JSON.stringify(report, null, 2)}\n`;
+    const json = `${JSON.stringify(runReport, null, 2)}\n`;
     await saveOrRescue(jsonPath, json, async () => {
       await mkdir(out, { recursive: true });
       await writeFile(jsonPath, json);
@@ -416,13 +444,14 @@ export const runCommand: Command = {
     if (flags['html'] !== false) {
       const htmlPath = join(out, 'report.html');
       const html = renderHtmlReport(report, {
-        title: scenario.name ?? basename(loaded.file),
+        title: name,
         ...(gates === undefined ? {} : { gates }),
         ...(comparison === undefined ? {} : { comparison }),
         races,
         routes,
         ...(leaks === undefined ? {} : { leaks }),
-        command: ['fray', 'run', ...args].join(' '),
+        command,
+        data: runReport,
       });
       await saveOrRescue(htmlPath, json, () => writeFile(htmlPath, html));
       written.push(htmlPath);
@@ -442,13 +471,9 @@ export const runCommand: Command = {
     if (report.aborted)
       write(paint.bad('\nthe run was interrupted; the report holds the levels measured so far.'));
     if (shutdownError !== undefined) {
-      const reason =
-        shutdownError instanceof Error
-          ? shutdownError.message
-          : (JSON.stringify(shutdownError) ?? typeof shutdownError);
       write(
         paint.bad(
-          `\nthe app failed to shut down: ${reason.replace(/\s+/g, ' ').trim()} — fix the scenario's close() (the results above were measured before it).`,
+          `\nthe app failed to shut down: ${reasonOf(shutdownError)} — fix the scenario's close() (the results above were measured before it).`,
         ),
       );
     }
@@ -458,25 +483,12 @@ export const runCommand: Command = {
     };
     write(`\nreport: ${written.map(shown).join(', ')}`);
 
-    const failed =
-      report.aborted ||
-      shutdownError !== undefined ||
-      (gates !== undefined && gates.results.some((result) => result.status === 'fail')) ||
-      races.some((race) => race.status === 'failed' || race.status === 'error') ||
-      routes.some((route) => route.status === 'failed') ||
-      (leaks !== undefined && leaks.length > 0) ||
-      comparison?.verdict === 'regression';
-    // Nothing failed, but something could not be decided: a gate without enough samples, a
-    // level the busy machine made unjudgeable, a comparison one run per side cannot settle.
-    const inconclusive =
-      (gates !== undefined && gates.results.some((result) => result.status === 'inconclusive')) ||
-      comparison?.verdict === 'inconclusive';
-    if (!failed && inconclusive)
+    if (runReport.verdict === 'inconclusive')
       write(
         paint.warn(
           '\ninconclusive (exit 3): nothing failed, but not everything could be decided — see the lines marked ? or inconclusive above.',
         ),
       );
-    return failed ? 1 : inconclusive ? 3 : 0;
+    return runReport.exitCode;
   },
 };

@@ -100,7 +100,8 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     this.#random = prng(0x5eed, 7);
     this.controller = {
       run: (operation, start) => this.#request(operation, start),
-      report: (gap) => this.gap({ ...gap, task: (frames.getStore()?.task as TaskState | undefined)?.label }),
+      // A limit of what lies beneath the tasks (one session for all): not one task's.
+      report: (gap) => this.gap({ ...gap, task: undefined }),
     };
     this.io = new IoWatch(this, spec.awaitsControlled);
     this.quiescence = new Quiescence(this, spec);

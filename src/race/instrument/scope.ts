@@ -13,9 +13,14 @@ import { fileURLToPath } from 'node:url';
 /** fray's own source tree (`src/` or `dist/`). */
 const FRAY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Packages whose code never runs inside a task: runners, bundlers, parsers, assertion libraries. */
+/**
+ * Packages whose code never runs inside a task (runners, bundlers, parsers, assertion
+ * libraries), and PGlite: an embedded database engine, whose thirty-odd internal awaits per
+ * query are not points where the application interleaves (it runs one query at a time) — they
+ * only multiplied decisions and cluttered every timeline.
+ */
 const SKIPPED_PACKAGES =
-  /[\\/]node_modules[\\/](?:fray|vitest|vite|vite-node|@vitest[\\/][^\\/]+|tinypool|tinyspy|tinybench|tinyrainbow|chai|loupe|pretty-format|expect|jest-[^\\/]+|@jest[\\/][^\\/]+|typescript|esbuild|@esbuild[\\/][^\\/]+|rollup|@rollup[\\/][^\\/]+|rolldown|@rolldown[\\/][^\\/]+|@oxc-project[\\/][^\\/]+|acorn|acorn-walk|magic-string|@jridgewell[\\/][^\\/]+|source-map[^\\/]*|@babel[\\/][^\\/]+|playwright-core|fast-check|pure-rand)[\\/]/;
+  /[\\/]node_modules[\\/](?:fray|@electric-sql[\\/]pglite|vitest|vite|vite-node|@vitest[\\/][^\\/]+|tinypool|tinyspy|tinybench|tinyrainbow|chai|loupe|pretty-format|expect|jest-[^\\/]+|@jest[\\/][^\\/]+|typescript|esbuild|@esbuild[\\/][^\\/]+|rollup|@rollup[\\/][^\\/]+|rolldown|@rolldown[\\/][^\\/]+|@oxc-project[\\/][^\\/]+|acorn|acorn-walk|magic-string|@jridgewell[\\/][^\\/]+|source-map[^\\/]*|@babel[\\/][^\\/]+|playwright-core|fast-check|pure-rand)[\\/]/;
 
 /** Whether the module at `path` (a file path) gets its awaits instrumented. */
 export function shouldInstrument(path: string): boolean {

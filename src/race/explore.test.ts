@@ -48,7 +48,7 @@ describe('explore: finding a race', () => {
     // Assert
     expect(result.ok).toBe(false);
     expect(result.failure?.kind).toBe('check');
-    expect(result.failure?.replay).toMatch(/^fr1;[0-9a-f]{8};\d+;[0-9a-f]{8}/);
+    expect(result.failure?.replay).toMatch(/^fr[12];[0-9a-f]{8};\d+;[0-9a-f]{8}/);
     expect(result.failure?.reproduced).toBe(true);
     const report = result.failure?.report ?? '';
     expect(report).toContain('fray/race: invariant violated in "lost update"');

@@ -128,7 +128,8 @@ function percent(p: number): string {
 
 /** Distinct schedules DFS explored (other strategies' runs may repeat them). */
 function schedulesExplored(strategy: Strategy): number {
-  return strategy.coverage().find((c) => c.name === 'dfs')?.runs ?? 0;
+  const dfs = strategy.coverage().find((c) => c.name === 'dfs');
+  return dfs?.schedules ?? dfs?.runs ?? 0;
 }
 
 /** Why a pass is not a proof: one line per gap. */
@@ -159,7 +160,9 @@ function passSummary(
         strategy instanceof DfsStrategy &&
         strategy.done
       )
-        parts.push(`dfs explored all ${plural(c.runs, 'schedule')} with ≤ ${c.completeUpTo} deviations`);
+        parts.push(
+          `dfs explored all ${plural(c.schedules ?? c.runs, 'schedule')} with ≤ ${c.completeUpTo} deviations`,
+        );
       else if ((c.completeUpTo ?? -1) >= 0)
         parts.push(
           `dfs covered every schedule with ≤ ${c.completeUpTo} deviation${c.completeUpTo === 1 ? '' : 's'} (${plural(c.runs, 'run')})`,

@@ -13,6 +13,11 @@
  * recorded one is stopped at the end of the first block that differs, so it says where it
  * left the schedule even between deviations. Strings without them still decode.
  *
+ * A hold (see `strategies/holds.ts`) carries its length after the step: `6~5=bob:…<alice:…`
+ * takes bob's decision at step 6 and keeps alice's back while bob takes 5 steps. A string
+ * with a hold is version `fr2`; one without is still written as `fr1`, so strings from
+ * earlier versions and new ones without holds read the same everywhere.
+ *
  * Everything else in the run is first-come order, so the string stays short. Decisions are
  * named by stable labels (`task:operation#occurrence:phase`), never by indices: a string
  * still reads as what happened, and a replay that no longer fits says where it left the
@@ -71,7 +76,10 @@ export function checkpointsOf(ids: readonly string[]): string {
   return digits;
 }
 
-const VERSION = 'fr1';
+/** Without holds, and every string fray 0.1 wrote. */
+const PLAIN = 'fr1';
+/** With at least one hold. */
+const HOLDS = 'fr2';
 
 const UNSAFE = new Set(['%', ';', '=', '<', "'", '"', '`', '$', '\\']);
 
@@ -105,12 +113,17 @@ function unescape(text: string, replay: string): string {
  * ```
  */
 export function encodeReplay(schedule: ReplaySchedule): string {
+  const holds = schedule.deviations.some((d) => (d.hold ?? 1) > 1);
+  if (schedule.deviations.some((d) => !Number.isSafeInteger(d.hold ?? 1) || (d.hold ?? 1) < 1))
+    throw new RangeError('fray/race: a replay string holds a decision back for a whole number of steps');
   return [
-    VERSION,
+    holds ? HOLDS : PLAIN,
     schedule.fingerprint,
     String(schedule.steps),
     schedule.hash,
-    ...schedule.deviations.map((d) => `${d.step}=${escape(d.chosen)}<${escape(d.instead)}`),
+    ...schedule.deviations.map(
+      (d) => `${d.step}${(d.hold ?? 1) > 1 ? `~${d.hold}` : ''}=${escape(d.chosen)}<${escape(d.instead)}`,
+    ),
     ...(schedule.checkpoints === undefined || schedule.checkpoints === ''
       ? []
       : [`@${schedule.checkpoints}`]),
@@ -128,7 +141,15 @@ export function encodeReplay(schedule: ReplaySchedule): string {
 export function decodeReplay(replay: string): ReplaySchedule {
   const text = replay.trim().replace(/^['"]|['"]$/g, '');
   const [version, fingerprint, steps, hash, ...rest] = text.split(';');
-  if (version !== VERSION) throw new RaceReplayInvalidError(replay, `it should start with '${VERSION};'`);
+  if (version !== PLAIN && version !== HOLDS) {
+    const newer = /^fr(\d+)$/.exec(version ?? '');
+    throw new RaceReplayInvalidError(
+      replay,
+      newer !== null && Number(newer[1]) > 2
+        ? `it was written by a newer fray (format ${version}; this one reads ${PLAIN} and ${HOLDS}): upgrade fray to replay it`
+        : `it should start with '${PLAIN};' or '${HOLDS};'`,
+    );
+  }
   if (fingerprint === undefined || !/^[0-9a-f]{8}$/.test(fingerprint))
     throw new RaceReplayInvalidError(replay, 'the scenario fingerprint is missing');
   if (steps === undefined || !/^\d+$/.test(steps))
@@ -149,16 +170,30 @@ export function decodeReplay(replay: string): ReplaySchedule {
   }
   let previous = 0;
   const deviations = rest.map((item) => {
-    const match = /^(\d+)=([^<]*)<(.*)$/.exec(item);
-    if (match === null) throw new RaceReplayInvalidError(replay, `'${item}' is not step=chosen<instead`);
+    const match = /^(\d+)(?:~(\d+))?=([^<]*)<(.*)$/.exec(item);
+    if (match === null)
+      throw new RaceReplayInvalidError(
+        replay,
+        `'${item}' is not step=chosen<instead${version === HOLDS ? ' or step~hold=chosen<instead' : ''}`,
+      );
     const step = Number(match[1]);
+    const hold = match[2] === undefined ? undefined : Number(match[2]);
+    if (hold !== undefined && (version === PLAIN || hold < 2))
+      throw new RaceReplayInvalidError(
+        replay,
+        version === PLAIN
+          ? `'${item}' holds a decision back, which only ${HOLDS} strings do`
+          : `'${item}' holds a decision back for ${hold} steps; a hold is 2 steps or more`,
+      );
     if (step <= previous || step > Number(steps))
       throw new RaceReplayInvalidError(
         replay,
         `deviation steps must increase within 1..${steps} (got ${step})`,
       );
     previous = step;
-    return { step, chosen: unescape(match[2] ?? '', replay), instead: unescape(match[3] ?? '', replay) };
+    const chosen = unescape(match[3] ?? '', replay);
+    const instead = unescape(match[4] ?? '', replay);
+    return hold === undefined ? { step, chosen, instead } : { step, chosen, instead, hold };
   });
   return {
     fingerprint,

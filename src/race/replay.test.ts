@@ -85,9 +85,35 @@ describe('replay strings', () => {
     expect(checkpointsOf(Array.from({ length: 1000 }, (_, i) => `t:op#${i}:start`))).toHaveLength(32);
   });
 
+  it('write a hold as step~length, in an fr2 string; fr1 strings keep their meaning', () => {
+    // Arrange
+    const held = {
+      fingerprint: '0a1b2c3d',
+      steps: 20,
+      hash: 'deadbeef',
+      deviations: [
+        { step: 3, chosen: 'bob:get#1:start', instead: 'alice:get#1:start', hold: 6 },
+        { step: 12, chosen: 'alice:set#1:start', instead: 'bob:set#1:start' },
+      ],
+    };
+    // Act
+    const text = encodeReplay(held);
+    const plain = encodeReplay({ ...held, deviations: held.deviations.slice(1) });
+    // Assert
+    expect(text).toBe(
+      'fr2;0a1b2c3d;20;deadbeef;3~6=bob:get#1:start<alice:get#1:start;12=alice:set#1:start<bob:set#1:start',
+    );
+    expect(decodeReplay(text)).toEqual(held);
+    expect(plain.startsWith('fr1;')).toBe(true);
+    expect(decodeReplay(plain).deviations).toEqual(held.deviations.slice(1));
+  });
+
   it.each([
-    ['', /start with 'fr1;'/],
-    ['fr2;0a1b2c3d;9;deadbeef', /start with 'fr1;'/],
+    ['', /start with 'fr1;' or 'fr2;'/],
+    ['fr3;0a1b2c3d;9;deadbeef', /written by a newer fray \(format fr3/],
+    ['fr1;0a1b2c3d;9;deadbeef;3~2=a<b', /only fr2 strings do/],
+    ['fr2;0a1b2c3d;9;deadbeef;3~1=a<b', /a hold is 2 steps or more/],
+    ['fr2;0a1b2c3d;9;deadbeef;3~x=a<b', /step~hold=chosen<instead/],
     ['fr1;xyz;9;deadbeef', /scenario fingerprint/],
     ['fr1;0a1b2c3d;nine;deadbeef', /step count/],
     ['fr1;0a1b2c3d;9;deadbeef;3:a<b', /step=chosen<instead/],

@@ -43,7 +43,7 @@ describe('the failure report', () => {
     );
     expect(report).toContain("start    inventory.sell('bob')");
     expect(report).toMatch(
-      /Replay:\n {2}explore\(\{ …, replay: 'fr1;[^']+' \}\)\n {2}npx fray replay src\/race\/report\.test\.ts 'fr1;/,
+      /Replay:\n {2}explore\(\{ …, replay: 'fr[12];[^']+' \}\)\n {2}npx fray replay src\/race\/report\.test\.ts 'fr[12];/,
     );
   });
 

@@ -161,13 +161,35 @@ export function timelines(record: RunRecord): string[] {
   return lines;
 }
 
+/** What a decision id is about, with its first argument when that is text (`db.query#3 'COMMIT'`). */
+function describeWithArgument(id: string, ops: readonly OpRecord[]): string {
+  const key = id.slice(0, id.lastIndexOf(':'));
+  const first = ops.find((op) => op.key === key)?.args[0];
+  return typeof first === 'string' && first !== ''
+    ? `${describeDecision(id)} (${short(first.replace(/\s+/g, ' ').trim(), 40)})`
+    : describeDecision(id);
+}
+
+/**
+ * A deviation in words: `deliver bob's db.query#1  — instead of deliver alice's db.query#1`,
+ * or for a hold `held deliver alice's db.query#1 back past bob's next 6 steps, to after
+ * deliver bob's db.query#4 ('COMMIT')`.
+ */
+export function describeDeviation(d: Deviation, ops: readonly OpRecord[] = []): string {
+  const hold = d.hold ?? 1;
+  if (hold <= 1) return `${describeDecision(d.chosen)}  — instead of ${describeDecision(d.instead)}`;
+  const who = d.chosen.slice(0, d.chosen.indexOf(':'));
+  const past = d.past === undefined ? '' : `, to after ${describeWithArgument(d.past, ops)}`;
+  const length = Number.isFinite(hold)
+    ? `next ${plural(hold, 'step')}`
+    : 'steps while anything else could run';
+  return `held ${describeWithArgument(d.instead, ops)} back past ${who}'s ${length}${past}`;
+}
+
 /** The deviations from first-come order, one line each. */
-export function deviationLines(deviations: readonly Deviation[]): string[] {
+export function deviationLines(deviations: readonly Deviation[], ops: readonly OpRecord[] = []): string[] {
   if (deviations.length === 0) return ['  none: first-come order itself fails'];
-  return deviations.map(
-    (d) =>
-      `  step ${String(d.step).padStart(3)}: ${describeDecision(d.chosen)}  — instead of ${describeDecision(d.instead)}`,
-  );
+  return deviations.map((d) => `  step ${String(d.step).padStart(3)}: ${describeDeviation(d, ops)}`);
 }
 
 /**
@@ -212,7 +234,7 @@ export function failureReport(record: RunRecord, found: FoundBy): string {
   lines.push(
     '',
     `Deviations from first-come order (${record.deviations.length}):`,
-    ...deviationLines(record.deviations),
+    ...deviationLines(record.deviations, record.ops),
   );
   lines.push(
     '',

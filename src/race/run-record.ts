@@ -8,7 +8,8 @@ import { RaceDeadlockError, RaceTimeoutError } from '../errors/index.ts';
 import { fnv1a } from './prng.ts';
 import type { RunFailureKind, RunRecord, StepRecord } from './run-types.ts';
 import type { OpState, TaskState, TimerState } from './state.ts';
-import type { ControlGap, Deviation, TaskOutcome, UncontrolledWork } from './types.ts';
+import { deviationsOf } from './strategies/holds.ts';
+import type { ControlGap, TaskOutcome, UncontrolledWork } from './types.ts';
 
 /** The state of a finished run the record is built from. */
 export interface RunState {
@@ -45,10 +46,7 @@ export function buildRecord(
   state: RunState,
   failure: { readonly kind: RunFailureKind; readonly error: unknown } | undefined,
 ): RunRecord {
-  const deviations: Deviation[] = [];
-  state.steps.forEach((s, i) => {
-    if (s.chosen !== 0) deviations.push({ step: i + 1, chosen: s.id, instead: s.enabled[0] ?? '' });
-  });
+  const deviations = deviationsOf(state.steps);
   for (const op of state.ops)
     if (op.syncResult && op.kind === 'wrap' && !state.notes.some((n) => n.includes(`'${op.label}'`)))
       state.notes.push(

@@ -34,6 +34,8 @@ export interface Chooser {
 export interface StepRecord {
   readonly id: string;
   readonly kind: Decision['kind'];
+  /** The label of the actor the decision belongs to (a task, or `setup`). */
+  readonly actor: string;
   /** Ids of the enabled decisions, first-come order. */
   readonly enabled: readonly string[];
   /** Index chosen in `enabled`. */

@@ -693,6 +693,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       this.steps.push({
         id: decision.id,
         kind: decision.kind,
+        actor: decision.actor.label,
         enabled: enabled.map((d) => d.id),
         chosen: index,
       });

@@ -10,7 +10,7 @@
 import { isFrayError } from '../errors/index.ts';
 import { assertionValues, lineDiff } from './diff.ts';
 import { callArgs, short } from './format.ts';
-import { describeDecision } from './report.ts';
+import { describeDecision, describeDeviation } from './report.ts';
 import type { OpRecord, RunFailureKind, RunRecord } from './run-types.ts';
 
 /**
@@ -222,7 +222,10 @@ export function timelineOf(record: RunRecord): RaceTimeline {
       step: d.step,
       chosen: d.chosen,
       instead: d.instead,
-      text: `${describeDecision(d.chosen)} — instead of ${describeDecision(d.instead)}`,
+      text:
+        (d.hold ?? 1) > 1
+          ? describeDeviation(d, record.ops)
+          : `${describeDecision(d.chosen)} — instead of ${describeDecision(d.instead)}`,
     })),
     broke: {
       kind: failure?.kind ?? 'check',

@@ -37,7 +37,9 @@ export type Outcomes<T extends TaskSet> = {
 
 /**
  * One point where a schedule departs from first-come order: at `step`, fray ran `chosen`
- * although `instead` had been waiting longest.
+ * although `instead` had been waiting longest — and, for a *hold*, kept `instead` back while
+ * `chosen`'s task took its next `hold` steps ("held alice's read back past bob's commit" is
+ * one deviation, not one per step bob took).
  */
 export interface Deviation {
   /** The step (1-based) at which the deviation happened. */
@@ -46,6 +48,14 @@ export interface Deviation {
   readonly chosen: string;
   /** The decision first-come order would have taken. */
   readonly instead: string;
+  /**
+   * How many steps of `chosen`'s task (`chosen` included) `instead` is held back for: absent
+   * or 1 is a plain deviation; `Infinity` holds it as long as any other decision can be taken.
+   * A hold also ends early when only held decisions are left.
+   */
+  readonly hold?: number;
+  /** For a hold, in reports: the last decision taken while `instead` was held back. */
+  readonly past?: string;
 }
 
 /** Async work created by a task that fray does not control, and where it was created. */

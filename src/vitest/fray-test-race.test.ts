@@ -76,7 +76,7 @@ describe('test.race', () => {
       await expect(attempt).rejects.toMatchObject({
         code: 'FRAY_RACE_FOUND',
         message: expect.stringMatching(
-          /expected \[ 201, 201 \] to deeply equal \[ 201, 409 \][\s\S]*Replay:\n {2}explore\(\{ …, replay: 'fr1;/,
+          /expected \[ 201, 201 \] to deeply equal \[ 201, 409 \][\s\S]*Replay:\n {2}explore\(\{ …, replay: 'fr[12];/,
         ),
       });
     },

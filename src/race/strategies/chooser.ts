@@ -1,13 +1,15 @@
 /**
- * Choosers that follow a given list of deviations from first-come order: strictly (replay
- * strings and bounded DFS — any mismatch is an error saying where the run left the
- * schedule) or leniently (shrinking — a deviation applies where its decisions meet again).
+ * Choosers that follow a given list of deviations from first-come order (holds included, see
+ * `holds.ts`): strictly (replay strings and bounded DFS — any mismatch is an error saying
+ * where the run left the schedule) or leniently (shrinking — a deviation applies where its
+ * decisions meet again).
  *
  * @module
  */
 import type { Chooser } from '../run-types.ts';
 import { checkpointBlock, checkpointDigit } from '../replay-string.ts';
 import type { Deviation } from '../types.ts';
+import { Holds } from './holds.ts';
 
 /** Always the decision that has waited longest. */
 export const firstCome: Chooser = { choose: () => 0 };
@@ -29,8 +31,9 @@ export interface StrictExpectations {
 }
 
 /**
- * Follow `deviations` exactly: at each listed step, first-come order must offer `instead`
- * first and `chosen` must be pending; everywhere else take first-come.
+ * Follow `deviations` exactly: at each listed step, first-come order (less what is held back)
+ * must offer `instead` first and `chosen` must be pending and not held; everywhere else take
+ * the first decision not held back.
  */
 export function strictChooser(
   deviations: readonly Deviation[],
@@ -61,12 +64,18 @@ export function strictChooser(
     checkpoint(step, enabled[at]?.id ?? '');
     return at;
   };
+  const holds = new Holds();
   return {
     choose(enabled, context) {
       const deviation = deviations[next];
-      if (deviation === undefined || deviation.step !== context.step) return pick(enabled, context.step, 0);
+      const free = holds.holding ? holds.available(enabled.map((d) => d.id)) : undefined;
+      const first = free?.[0] ?? 0;
+      if (deviation === undefined || deviation.step !== context.step) {
+        holds.taken(enabled[first]?.actor.label ?? '');
+        return pick(enabled, context.step, first);
+      }
       next++;
-      const ids = enabled.map((d) => d.id);
+      const ids = (free ?? enabled.map((_, i) => i)).map((i) => enabled[i]?.id ?? '');
       if (ids[0] !== deviation.instead)
         throw diverged(
           context.step,
@@ -74,8 +83,10 @@ export function strictChooser(
           deviation.instead,
           ids,
         );
-      const at = ids.indexOf(deviation.chosen);
-      if (at < 0) throw diverged(context.step, 'the decision to take was not pending', deviation.chosen, ids);
+      const at = enabled.findIndex((d) => d.id === deviation.chosen);
+      if (at < 0 || !ids.includes(deviation.chosen))
+        throw diverged(context.step, 'the decision to take was not pending', deviation.chosen, ids);
+      holds.taken(enabled[at]?.actor.label ?? '', deviation);
       return pick(enabled, context.step, at);
     },
     end(record) {
@@ -112,14 +123,25 @@ export function strictChooser(
  */
 export function lenientChooser(deviations: readonly Deviation[]): Chooser {
   let next = 0;
+  const holds = new Holds();
   return {
     choose(enabled, context) {
       while (next < deviations.length && context.taken.has((deviations[next] as Deviation).chosen)) next++;
       const deviation = deviations[next];
-      if (deviation === undefined || enabled.length < 2 || enabled[0]?.id !== deviation.instead) return 0;
-      const at = enabled.findIndex((d) => d.id === deviation.chosen);
-      if (at <= 0) return 0;
+      const free = holds.holding ? holds.available(enabled.map((d) => d.id)) : undefined;
+      const first = free?.[0] ?? 0;
+      const at =
+        deviation === undefined || enabled[first]?.id !== deviation.instead
+          ? -1
+          : enabled.findIndex(
+              (d, i) => d.id === deviation.chosen && (free === undefined || free.includes(i)),
+            );
+      if (deviation === undefined || at < 0 || at === first) {
+        holds.taken(enabled[first]?.actor.label ?? '');
+        return first;
+      }
       next++;
+      holds.taken(enabled[at]?.actor.label ?? '', deviation);
       return at;
     },
   };

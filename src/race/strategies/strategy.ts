@@ -10,6 +10,8 @@ import type { Chooser, RunRecord } from '../run-types.ts';
 export interface Coverage {
   readonly name: string;
   readonly runs: number;
+  /** DFS: distinct schedules among its runs (a hold may reach one a plain deviation also reaches). */
+  readonly schedules?: number;
   /** DFS: every schedule was explored. */
   readonly exhaustive?: boolean;
   /** DFS: every schedule with at most this many deviations was explored. */

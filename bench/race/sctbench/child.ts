@@ -33,8 +33,15 @@ export interface SeedResult {
   readonly error?: string;
 }
 
-const [tool = 'random', name = 'reorder_3', mode = 'find', seedsArg = '1', firstArg = '1', capArg = '10000', budgetArg = '60000'] =
-  process.argv.slice(2);
+const [
+  tool = 'random',
+  name = 'reorder_3',
+  mode = 'find',
+  seedsArg = '1',
+  firstArg = '1',
+  capArg = '10000',
+  budgetArg = '60000',
+] = process.argv.slice(2);
 const program = programs.find((p) => p.name === name);
 if (program === undefined) throw new Error(`unknown program ${name}`);
 const seeds = Number(seedsArg);

@@ -42,7 +42,7 @@ function account(ok: boolean) {
     return {
       tasks: {
         check_result: async () => {
-          for (await pt(); !m.tryLock(); ) await block(m.released());
+          for (await pt(); !m.tryLock();) await block(m.released());
           await pt();
           let both = g.depositDone;
           if (both) {
@@ -57,7 +57,7 @@ function account(ok: boolean) {
           m.unlock();
         },
         deposit: async () => {
-          for (await pt(); !m.tryLock(); ) await block(m.released());
+          for (await pt(); !m.tryLock();) await block(m.released());
           await pt();
           const b = g.balance;
           await pt();
@@ -68,7 +68,7 @@ function account(ok: boolean) {
           m.unlock();
         },
         withdraw: async () => {
-          for (await pt(); !m.tryLock(); ) await block(m.released());
+          for (await pt(); !m.tryLock();) await block(m.released());
           await pt();
           const b = g.balance;
           await pt();
@@ -101,7 +101,7 @@ function arithmeticProg(ok: boolean) {
       tasks: {
         thread1: async () => {
           for (let i = 0; i < N; i++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             for (;;) {
               await pt();
               if (!(g.num > 0)) break;
@@ -122,7 +122,7 @@ function arithmeticProg(ok: boolean) {
         thread2: async () => {
           let j = 0;
           while (j < N) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             for (;;) {
               await pt();
               if (!(g.num === 0)) break;
@@ -154,10 +154,7 @@ function arithmeticProg(ok: boolean) {
       },
       final: () => {
         if (g.flag)
-          assert(
-            ok ? g.total === (N * (N + 1)) / 2 : g.total !== (N * (N + 1)) / 2,
-            'total != (N*(N+1))/2',
-          );
+          assert(ok ? g.total === (N * (N + 1)) / 2 : g.total !== (N * (N + 1)) / 2, 'total != (N*(N+1))/2');
       },
     };
   };
@@ -183,7 +180,7 @@ function bluetoothDriver({ pt, block }: Sched, assert: Assert): Instance {
         await pt();
         if (e.stoppingFlag) status = -1;
         else {
-          for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
+          for (await pt(); !atomic.tryLock();) await block(atomic.released());
           await pt();
           const p = e.pendingIo;
           await pt();
@@ -197,7 +194,7 @@ function bluetoothDriver({ pt, block }: Sched, assert: Assert): Instance {
           assert(!g.stopped, '!stopped');
         }
         // BCSP_IoDecrement(e)
-        for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
+        for (await pt(); !atomic.tryLock();) await block(atomic.released());
         await pt();
         const p = e.pendingIo;
         await pt();
@@ -215,7 +212,7 @@ function bluetoothDriver({ pt, block }: Sched, assert: Assert): Instance {
         await pt();
         e.stoppingFlag = true;
         // BCSP_IoDecrement(e)
-        for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
+        for (await pt(); !atomic.tryLock();) await block(atomic.released());
         await pt();
         const p = e.pendingIo;
         await pt();
@@ -250,17 +247,17 @@ function carter01({ pt, block }: Sched): Instance {
   const l = new Mutex();
   const g = { A: 0, B: 0 };
   const side = (key: 'A' | 'B') => async () => {
-    for (await pt(); !m.tryLock(); ) await block(m.released());
+    for (await pt(); !m.tryLock();) await block(m.released());
     await pt();
     const v = g[key];
     await pt();
     g[key] = v + 1;
     await pt();
-    if (g[key] === 1) for (await pt(); !l.tryLock(); ) await block(l.released());
+    if (g[key] === 1) for (await pt(); !l.tryLock();) await block(l.released());
     await pt();
     m.unlock();
     // perform class A/B operation
-    for (await pt(); !m.tryLock(); ) await block(m.released());
+    for (await pt(); !m.tryLock();) await block(m.released());
     await pt();
     const w = g[key];
     await pt();
@@ -292,12 +289,19 @@ function circularBuffer(ok: boolean) {
     const BUFFER_SIZE = 10; // buffer_size, set by initLog() in main
     const N = 7;
     const m = new Mutex();
-    const g = { buffer: new Array<number>(10).fill(0), first: 0, next: 0, send: true, receive: false, value: 0 };
+    const g = {
+      buffer: new Array<number>(10).fill(0),
+      first: 0,
+      next: 0,
+      send: true,
+      receive: false,
+      value: 0,
+    };
     return {
       tasks: {
         t1: async () => {
           for (let i = 0; i < N; i++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             await pt();
             if (g.send) {
               // insertLogElement(i)
@@ -332,7 +336,7 @@ function circularBuffer(ok: boolean) {
         },
         t2: async () => {
           for (let i = 0; i < N; i++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             await pt();
             if (g.receive) {
               // removeLogElement()
@@ -382,8 +386,8 @@ function deadlock01({ pt, block }: Sched): Instance {
   const b = new Mutex();
   const g = { counter: 1 };
   const thread = (first: Mutex, second: Mutex, delta: number) => async () => {
-    for (await pt(); !first.tryLock(); ) await block(first.released());
-    for (await pt(); !second.tryLock(); ) await block(second.released());
+    for (await pt(); !first.tryLock();) await block(first.released());
+    for (await pt(); !second.tryLock();) await block(second.released());
     await pt();
     const c = g.counter;
     await pt();
@@ -413,9 +417,9 @@ function dinPhil(N: number, sat: boolean) {
     const philosopher = (id: number) => async () => {
       const left = x[id] as Mutex;
       const right = x[(id + 1) % N] as Mutex;
-      for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
-      for (await pt(); !right.tryLock(); ) await block(right.released());
-      for (await pt(); !left.tryLock(); ) await block(left.released());
+      for (await pt(); !atomic.tryLock();) await block(atomic.released());
+      for (await pt(); !right.tryLock();) await block(right.released());
+      for (await pt(); !left.tryLock();) await block(left.released());
       await pt();
       left.unlock();
       await pt();
@@ -423,7 +427,7 @@ function dinPhil(N: number, sat: boolean) {
       await pt();
       atomic.unlock();
       if (!sat) return;
-      if (N >= 5) for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
+      if (N >= 5) for (await pt(); !atomic.tryLock();) await block(atomic.released());
       await pt();
       const p = g.phil;
       await pt();
@@ -461,13 +465,13 @@ function fsbench(ok: boolean) {
       const i = tid % NUMINODE;
       assert(i >= 0 && i < NUMBLOCKS, 'i >= 0 && i < NUMBLOCKS');
       const li = locki[i] as Mutex;
-      for (await pt(); !li.tryLock(); ) await block(li.released());
+      for (await pt(); !li.tryLock();) await block(li.released());
       await pt();
       if (g.inode[i] === 0) {
         let b = (i * 2) % NUMBLOCKS;
         for (let j = 0; j < NUMBLOCKS / 2; j++) {
           const lb = lockb[b] as Mutex;
-          for (await pt(); !lb.tryLock(); ) await block(lb.released());
+          for (await pt(); !lb.tryLock();) await block(lb.released());
           await pt();
           if (!g.busy[b]) {
             await pt();
@@ -488,7 +492,9 @@ function fsbench(ok: boolean) {
       li.unlock();
     };
     return {
-      tasks: Object.fromEntries(Array.from({ length: NUM_THREADS }, (_, tid) => [`thread${tid}`, thread(tid)])),
+      tasks: Object.fromEntries(
+        Array.from({ length: NUM_THREADS }, (_, tid) => [`thread${tid}`, thread(tid)]),
+      ),
     };
   };
 }
@@ -504,7 +510,7 @@ function lazy01(ok: boolean) {
     const mutex = new Mutex();
     const g = { data: 0 };
     const add = (n: number) => async () => {
-      for (await pt(); !mutex.tryLock(); ) await block(mutex.released());
+      for (await pt(); !mutex.tryLock();) await block(mutex.released());
       await pt();
       const d = g.data;
       await pt();
@@ -513,7 +519,7 @@ function lazy01(ok: boolean) {
       mutex.unlock();
     };
     const thread3 = async () => {
-      for (await pt(); !mutex.tryLock(); ) await block(mutex.released());
+      for (await pt(); !mutex.tryLock();) await block(mutex.released());
       await pt();
       if (g.data >= 3 && !ok) assert(false, 'data >= 3');
       await pt();
@@ -538,18 +544,18 @@ function phase01(ok: boolean) {
     const x = new Mutex();
     const y = new Mutex();
     const thread = async () => {
-      for (await pt(); !x.tryLock(); ) await block(x.released());
+      for (await pt(); !x.tryLock();) await block(x.released());
       await pt();
       x.unlock();
-      for (await pt(); !x.tryLock(); ) await block(x.released());
+      for (await pt(); !x.tryLock();) await block(x.released());
       if (ok) {
         await pt();
         x.unlock();
       }
-      for (await pt(); !y.tryLock(); ) await block(y.released());
+      for (await pt(); !y.tryLock();) await block(y.released());
       await pt();
       y.unlock();
-      for (await pt(); !y.tryLock(); ) await block(y.released());
+      for (await pt(); !y.tryLock();) await block(y.released());
       await pt();
       y.unlock();
     };
@@ -574,7 +580,7 @@ function queue({ pt, block }: Sched, assert: Assert): Instance {
   return {
     tasks: {
       t1: async () => {
-        for (await pt(); !m.tryLock(); ) await block(m.released());
+        for (await pt(); !m.tryLock();) await block(m.released());
         let value = 0;
         // assert(!enqueue(&queue, value)) — enqueue returns 0
         await pt();
@@ -599,7 +605,7 @@ function queue({ pt, block }: Sched, assert: Assert): Instance {
         await pt();
         m.unlock();
         for (let i = 0; i < SIZE - 1; i++) {
-          for (await pt(); !m.tryLock(); ) await block(m.released());
+          for (await pt(); !m.tryLock();) await block(m.released());
           await pt();
           if (g.enqueueFlag) {
             value++;
@@ -628,7 +634,7 @@ function queue({ pt, block }: Sched, assert: Assert): Instance {
       },
       t2: async () => {
         for (let i = 0; i < SIZE; i++) {
-          for (await pt(); !m.tryLock(); ) await block(m.released());
+          for (await pt(); !m.tryLock();) await block(m.released());
           await pt();
           if (g.dequeueFlag) {
             // dequeue(&queue)
@@ -716,7 +722,7 @@ function stack(ok: boolean) {
       tasks: {
         t1: async () => {
           for (let i = 0; i < SIZE; i++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             // push(arr, i)
             await pt();
             let overflow = false;
@@ -742,7 +748,7 @@ function stack(ok: boolean) {
         },
         t2: async () => {
           for (let i = 0; i < SIZE; i++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             await pt();
             if (ok ? g.top > 0 : g.flag) {
               // pop(arr)
@@ -786,7 +792,7 @@ function producerConsumer(N: number, start: number, consume: boolean) {
       tasks: {
         producer: async () => {
           for (let i = 0; i < N; i++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             for (;;) {
               await pt();
               if (!(g.num > 0)) break;
@@ -806,7 +812,7 @@ function producerConsumer(N: number, start: number, consume: boolean) {
         },
         consumer: async () => {
           for (let j = 0; j < N; j++) {
-            for (await pt(); !m.tryLock(); ) await block(m.released());
+            for (await pt(); !m.tryLock();) await block(m.released());
             for (;;) {
               await pt();
               if (!(g.num === 0)) break;
@@ -841,9 +847,15 @@ function producerConsumer(N: number, start: number, consume: boolean) {
 function tokenRing({ pt, block }: Sched, assert: Assert): Instance {
   const atomic = new Mutex();
   const g = { x1: 1, x2: 2, x3: 1, flag1: false, flag2: false, flag3: false };
-  const pass = (from: 'x1' | 'x2' | 'x3', to: 'x1' | 'x2' | 'x3', f: (v: number) => number, flag: 'flag1' | 'flag2' | 'flag3') =>
+  const pass =
+    (
+      from: 'x1' | 'x2' | 'x3',
+      to: 'x1' | 'x2' | 'x3',
+      f: (v: number) => number,
+      flag: 'flag1' | 'flag2' | 'flag3',
+    ) =>
     async () => {
-      for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
+      for (await pt(); !atomic.tryLock();) await block(atomic.released());
       await pt();
       const v = g[from];
       await pt();
@@ -859,7 +871,7 @@ function tokenRing({ pt, block }: Sched, assert: Assert): Instance {
       t2: pass('x1', 'x2', (v) => v, 'flag2'),
       t3: pass('x2', 'x3', (v) => v, 'flag3'),
       t4: async () => {
-        for (await pt(); !atomic.tryLock(); ) await block(atomic.released());
+        for (await pt(); !atomic.tryLock();) await block(atomic.released());
         let all = true;
         for (const flag of ['flag1', 'flag2', 'flag3'] as const) {
           await pt();
@@ -901,12 +913,12 @@ function twostage(iTThreads: number) {
     const data2Lock = new Mutex();
     const g = { data1: 0, data2: 0 };
     const funcA = async () => {
-      for (await pt(); !data1Lock.tryLock(); ) await block(data1Lock.released());
+      for (await pt(); !data1Lock.tryLock();) await block(data1Lock.released());
       await pt();
       g.data1 = 1;
       await pt();
       data1Lock.unlock();
-      for (await pt(); !data2Lock.tryLock(); ) await block(data2Lock.released());
+      for (await pt(); !data2Lock.tryLock();) await block(data2Lock.released());
       await pt();
       const d1 = g.data1;
       await pt();
@@ -915,7 +927,7 @@ function twostage(iTThreads: number) {
       data2Lock.unlock();
     };
     const funcB = async () => {
-      for (await pt(); !data1Lock.tryLock(); ) await block(data1Lock.released());
+      for (await pt(); !data1Lock.tryLock();) await block(data1Lock.released());
       await pt();
       if (g.data1 === 0) {
         await pt();
@@ -926,7 +938,7 @@ function twostage(iTThreads: number) {
       const t1 = g.data1;
       await pt();
       data1Lock.unlock();
-      for (await pt(); !data2Lock.tryLock(); ) await block(data2Lock.released());
+      for (await pt(); !data2Lock.tryLock();) await block(data2Lock.released());
       await pt();
       const t2 = g.data2;
       await pt();
@@ -954,7 +966,7 @@ function wronglock(iNum2: number) {
     const thisLock = new Mutex();
     const g = { dataValue: 0 };
     const funcA = async () => {
-      for (await pt(); !dataLock.tryLock(); ) await block(dataLock.released());
+      for (await pt(); !dataLock.tryLock();) await block(dataLock.released());
       await pt();
       const x = g.dataValue;
       await pt();
@@ -967,7 +979,7 @@ function wronglock(iNum2: number) {
       dataLock.unlock();
     };
     const funcB = async () => {
-      for (await pt(); !thisLock.tryLock(); ) await block(thisLock.released());
+      for (await pt(); !thisLock.tryLock();) await block(thisLock.released());
       await pt();
       const v = g.dataValue;
       await pt();
@@ -989,9 +1001,12 @@ export const programs: readonly Program[] = [
   { name: 'carter01', bug: 'deadlock', build: carter01 },
   { name: 'circular_buffer', bug: 'assert', build: circularBuffer(false), fixed: circularBuffer(true) },
   { name: 'deadlock01', bug: 'deadlock', build: deadlock01 },
-  ...[2, 3, 4, 5, 6, 7].map(
-    (n): Program => ({ name: `din_phil${n}`, bug: 'assert', build: dinPhil(n, true), fixed: dinPhil(n, false) }),
-  ),
+  ...[2, 3, 4, 5, 6, 7].map((n): Program => ({
+    name: `din_phil${n}`,
+    bug: 'assert',
+    build: dinPhil(n, true),
+    fixed: dinPhil(n, false),
+  })),
   { name: 'fsbench', bug: 'assert', build: fsbench(false), fixed: fsbench(true) },
   { name: 'lazy01', bug: 'assert', build: lazy01(false), fixed: lazy01(true) },
   { name: 'phase01', bug: 'deadlock', build: phase01(false), fixed: phase01(true) },
@@ -1002,8 +1017,18 @@ export const programs: readonly Program[] = [
   { name: 'reorder_4', bug: 'assert', build: reorder(3, 1) },
   { name: 'reorder_5', bug: 'assert', build: reorder(4, 1) },
   { name: 'stack', bug: 'assert', build: stack(false), fixed: stack(true) },
-  { name: 'sync01', bug: 'deadlock', build: producerConsumer(1, 1, false), fixed: producerConsumer(1, 0, true) },
-  { name: 'sync02', bug: 'deadlock', build: producerConsumer(2, 2, true), fixed: producerConsumer(20, 0, true) },
+  {
+    name: 'sync01',
+    bug: 'deadlock',
+    build: producerConsumer(1, 1, false),
+    fixed: producerConsumer(1, 0, true),
+  },
+  {
+    name: 'sync02',
+    bug: 'deadlock',
+    build: producerConsumer(2, 2, true),
+    fixed: producerConsumer(20, 0, true),
+  },
   { name: 'token_ring', bug: 'assert', build: tokenRing },
   { name: 'twostage_100', bug: 'assert', build: twostage(99) },
   { name: 'twostage', bug: 'assert', build: twostage(1) },

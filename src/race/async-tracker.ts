@@ -16,6 +16,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isPromise } from 'node:util/types';
 import { frames, type Frame } from './frames.ts';
 
+// Captured at load (natives.ts imports this module, so it cannot be imported from there).
+const NativePromiseCtor = Promise;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(promise)
+const nativeThenOf = Promise.prototype.then;
+const resolved = Promise.resolve();
+
 /** A run that wants to hear about the async resources its code creates. */
 export interface ResourceSink {
   /**
@@ -77,18 +83,32 @@ export function startBarrier(schedule: () => void): void {
   }
 }
 
+/** Callbacks (promise reactions, ticks, Immediates…) begun since the tracker started. */
+let callbacks = 0;
+/** `process.nextTick` callbacks queued and not yet run. */
+const ticks = new Set<number>();
+
 const hook = createHook({
   init(asyncId, type, _trigger, resource: object) {
     if (type === 'PROMISE') return;
+    if (type === 'TickObject') ticks.add(asyncId);
     if (type === 'Immediate' || type === 'TickObject') {
       if (startingBarrier || turnControlled) continuing.add(asyncId);
       else if (turnId !== 0) inherited.set(asyncId, turnId);
     }
     const frame = frames.getStore();
     if (frame === undefined || !isSink(frame.run)) return;
-    if (frame.run.resourceInit(asyncId, type, frame, resource)) tracked.set(asyncId, frame.run);
+    if (frame.run.resourceInit(asyncId, type, frame, resource)) {
+      tracked.set(asyncId, frame.run);
+      if (!destroyEnabled) {
+        destroyEnabled = true;
+        destroyHook.enable();
+      }
+    }
   },
   before(asyncId) {
+    callbacks++;
+    if (ticks.size > 0) ticks.delete(asyncId);
     const resource = executionAsyncResource();
     if (isPromise(resource)) {
       if (turnControlled) return;
@@ -100,8 +120,10 @@ const hook = createHook({
     // message resources switch context synchronously inside the turn that is running: they
     // begin no turn.
     if (!(resource instanceof AsyncResource) && !HTTP_RESOURCE.test(resource.constructor.name)) {
-      turnControlled = continuing.has(asyncId);
+      // Immediates and ticks run once: what they continue is read here, and forgotten.
+      turnControlled = continuing.delete(asyncId);
       const root = inherited.get(asyncId);
+      if (root !== undefined) inherited.delete(asyncId);
       if (root === undefined) {
         turnResource = turnControlled ? undefined : resource;
         turnId = asyncId;
@@ -109,13 +131,25 @@ const hook = createHook({
     }
     tracked.get(asyncId)?.resourceBefore(asyncId);
   },
+});
+
+/*
+ * A `destroy` hook makes Node track the destruction of every promise (a weak reference per
+ * promise: a third of the cost of an await point). fray needs to hear only of the resources it
+ * tracks, which are not promises, and Node reports a handle's destruction to the destroy hooks
+ * enabled when it happens: so this hook is on only while a tracked resource exists.
+ */
+let destroyEnabled = false;
+const destroyHook = createHook({
   destroy(asyncId) {
-    continuing.delete(asyncId);
-    inherited.delete(asyncId);
     const sink = tracked.get(asyncId);
     if (sink === undefined) return;
     tracked.delete(asyncId);
     sink.resourceDestroy(asyncId);
+    if (tracked.size === 0 && destroyEnabled) {
+      destroyEnabled = false;
+      destroyHook.disable();
+    }
   },
 });
 
@@ -130,7 +164,12 @@ export function acquireTracker(): void {
 export function releaseTracker(): void {
   if (users > 0 && --users === 0) {
     hook.disable();
+    if (destroyEnabled) {
+      destroyEnabled = false;
+      destroyHook.disable();
+    }
     tracked.clear();
+    ticks.clear();
     continuing.clear();
     inherited.clear();
     turnControlled = false;
@@ -139,9 +178,37 @@ export function releaseTracker(): void {
   }
 }
 
+/**
+ * Resolve once the microtask queue has run dry, without leaving the turn: a reaction queued
+ * at the back of the queue runs after everything queued before it, and when it is the only
+ * callback that ran since the previous one was queued, nothing else was left. `false` when a
+ * `process.nextTick` is pending (it runs after the microtasks) or the queue kept refilling:
+ * the caller then waits for a macrotask instead. Needs the tracker enabled (it counts
+ * callbacks through the hook).
+ */
+export function drainMicrotasks(): Promise<boolean> {
+  return new NativePromiseCtor<boolean>((resolve) => {
+    let passes = 0;
+    const pass = (): void => {
+      const before = callbacks;
+      nativeThenOf.call(resolved, () => {
+        if (ticks.size > 0) resolve(false);
+        else if (callbacks - before === 1) resolve(true);
+        else if (++passes > 64) resolve(false);
+        else pass();
+      });
+    };
+    pass();
+  });
+}
+
 /** Forget the resources of a finished run. */
 export function forgetSink(sink: ResourceSink): void {
   for (const [id, owner] of tracked) if (owner === sink) tracked.delete(id);
+  if (tracked.size === 0 && destroyEnabled) {
+    destroyEnabled = false;
+    destroyHook.disable();
+  }
 }
 
 /** fray's own source tree (`src/` or `dist/`): the folder above this capability. */

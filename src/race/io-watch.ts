@@ -351,6 +351,11 @@ export class IoWatch {
         this.#assign(held, true);
   }
 
+  /** No socket held, no request in flight, no real timer to judge. */
+  idle(): boolean {
+    return this.#sockets.size === 0 && this.#requests.size === 0 && this.#timers.length === 0;
+  }
+
   /** When the oldest request a task started is in flight since (real ms), or undefined. */
   busySince(): number | undefined {
     let since: number | undefined;

@@ -16,7 +16,7 @@
  * @module
  */
 import { type RaceTimeoutError, RaceUncontrolledError } from '../errors/index.ts';
-import { createdByFray, stackLines } from './async-tracker.ts';
+import { createdByFray, currentTurn, drainMicrotasks, stackLines } from './async-tracker.ts';
 import {
   macrotaskBarrier,
   NativePromise,
@@ -43,6 +43,8 @@ function isRealWork(type: string): boolean {
 /** What quiescence reads of its run. */
 export interface QuiescentRun extends RunState {
   readonly pending: readonly Decision[];
+  /** Operations doing real work now. */
+  readonly realRunning: number;
   readonly io: IoWatch;
   allSettled(): boolean;
 }
@@ -164,9 +166,36 @@ export class Quiescence {
     return this.#run.gaps.filter((gap) => gap.kind === 'resumed-outside' || gap.kind === 'real-timer');
   }
 
-  /** Wait until only a decision can change the world (or throw: uncontrolled work, timeout). */
+  /** Steps settled in a row without a macrotask (see {@link settle}). */
+  #inTurn = 0;
+
+  /** Nothing but microtasks can be moving: no real work, no Immediate, no socket or request. */
+  #virtual(): boolean {
+    return this.#immediates === 0 && this.#run.realRunning === 0 && this.#run.io.idle();
+  }
+
+  /**
+   * Wait until only a decision can change the world (or throw: uncontrolled work, timeout).
+   *
+   * When nothing real is going on — no real work, no socket, no request, no Immediate — only
+   * microtasks can still be running, and their queue running dry is enough: fray takes the
+   * next decision in the same turn — one it started, so still a controlled one — without the
+   * macrotask barrier. Every 64 steps, and whenever anything real is going on, it waits for a
+   * macrotask.
+   */
   async settle(): Promise<void> {
     const run = this.#run;
+    if (this.#inTurn < 64 && currentTurn().controlled && this.#virtual()) {
+      if ((await drainMicrotasks()) && this.#virtual()) {
+        this.#inTurn++;
+        if (this.#spec.uncontrolled === 'fail') {
+          const gaps = this.#fatalGaps();
+          if (gaps.length > 0) throw new RaceUncontrolledError(run.uncontrolled, gaps);
+        }
+        return;
+      }
+    }
+    this.#inTurn = 0;
     for (;;) {
       await macrotaskBarrier();
       run.io.barrier();
@@ -182,7 +211,7 @@ export class Quiescence {
       const blocked = this.#blockedOps();
       const window = (startedAt: number): number =>
         Math.max(startedAt, this.#sentAt) + this.#spec.blockedAfter;
-      for (const op of run.ops) {
+      for (const op of run.realRunning === 0 ? [] : run.ops) {
         if (op.phase !== 'running' || !op.real || blocked.has(op)) continue;
         // Idle real work waits only on promises: something a decision will release.
         if (op.outstanding === 0 && !op.didIO) continue;

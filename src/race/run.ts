@@ -61,6 +61,8 @@ export const VIRTUAL_EPOCH = Date.UTC(2025, 0, 1);
 const noop = (): void => {};
 
 /** A run: the world, the bookkeeping, and the decision loop. */
+const inPlace = <R>(fn: () => R): R => fn();
+
 export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, RunState {
   readonly index: number;
   readonly #spec: RunSpec;
@@ -71,6 +73,8 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   readonly quiescence: Quiescence;
   tasks: TaskState[] = [];
   readonly ops: OpState[] = [];
+  /** Operations doing real work now (a wrapped call, a fetch): quiescence must wait for them. */
+  realRunning = 0;
   readonly timers: TimerState[] = [];
   /** Pending decisions, in first-come (seq) order. */
   pending: Decision[] = [];
@@ -251,6 +255,8 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     start: () => unknown,
     resolveCaller: (value: unknown) => void,
     rejectCaller: (reason: unknown) => void,
+    /** Its `start` runs in the caller's context (an await has no start: nothing to capture). */
+    capture = true,
   ): OpState {
     const actor = (frame?.task as TaskState | undefined) ?? this.setupActor;
     const op = new OpState({
@@ -260,7 +266,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       parent: frame?.op as OpState | undefined,
       real,
       start,
-      restore: snapshot(),
+      restore: capture ? snapshot() : inPlace,
       resolveCaller,
       rejectCaller,
       requestStep: this.step,
@@ -271,6 +277,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   }
 
   #running(op: OpState): void {
+    if (op.real && op.phase !== 'running') this.realRunning++;
     op.phase = 'running';
     op.startStep = this.step;
     op.startedAt = realPerformanceNow();
@@ -326,6 +333,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       noop,
       resolveCaller,
       rejectCaller,
+      false,
     );
     this.#running(op);
     if (!isThenable(value)) {
@@ -483,6 +491,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
 
   #settleOp(op: OpState, outcome: Outcome): void {
     if (op.phase !== 'running') return;
+    if (op.real) this.realRunning--;
     op.phase = 'settled';
     op.outcome = outcome;
     op.settleStep = this.step;

@@ -191,7 +191,7 @@ export function drainMicrotasks(): Promise<boolean> {
     let passes = 0;
     const pass = (): void => {
       const before = callbacks;
-      nativeThenOf.call(resolved, () => {
+      void nativeThenOf.call(resolved, () => {
         if (ticks.size > 0) resolve(false);
         else if (callbacks - before === 1) resolve(true);
         else if (++passes > 64) resolve(false);

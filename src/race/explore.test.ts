@@ -67,8 +67,12 @@ describe('explore: finding a race', () => {
     // Assert
     expect(result).toBeRaceFree();
     expect(result.exhaustive).toBe(true);
-    expect(result.runs).toBe(20);
-    expect(result.summary).toBe('passed: all 20 schedules explored (exhaustive).');
+    // The portfolio proves a small tree with DFS on every other turn: at most twice its size.
+    expect(result.runs).toBeGreaterThanOrEqual(20);
+    expect(result.runs).toBeLessThanOrEqual(40);
+    expect(result.summary).toBe(
+      `passed: all 20 schedules explored (exhaustive; ${result.runs} runs in all).`,
+    );
   });
 
   it('returns every task outcome with the steps it began and ended at', async () => {

@@ -16,6 +16,7 @@ export interface RunState {
   readonly steps: readonly StepRecord[];
   readonly step: number;
   readonly choicePoints: number;
+  readonly contestedPoints: number;
   readonly tasks: readonly TaskState[];
   readonly ops: readonly OpState[];
   readonly timers: readonly TimerState[];
@@ -57,6 +58,7 @@ export function buildRecord(
     steps: state.steps,
     deviations,
     choicePoints: state.choicePoints,
+    contestedPoints: state.contestedPoints,
     taskLabels: state.tasks.map((t) => t.label),
     outcomes: taskOutcomes(state.tasks),
     failure,

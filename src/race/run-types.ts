@@ -14,6 +14,10 @@ export interface ChoiceContext {
   readonly step: number;
   /** How many earlier steps had a real choice (two or more decisions enabled). */
   readonly choicesSoFar: number;
+  /** The enabled decisions belong to two or more actors (tasks, or a task and the setup). */
+  readonly contested: boolean;
+  /** How many earlier steps were contested. */
+  readonly contestedSoFar: number;
   /** The logical tasks, in order. */
   readonly tasks: readonly TaskState[];
   /** Fingerprint of the scenario (its task labels). */
@@ -74,6 +78,8 @@ export interface RunRecord {
   readonly steps: readonly StepRecord[];
   readonly deviations: readonly Deviation[];
   readonly choicePoints: number;
+  /** Steps whose enabled decisions belonged to two or more actors. */
+  readonly contestedPoints: number;
   readonly taskLabels: readonly string[];
   readonly outcomes: readonly TaskOutcome[];
   readonly failure: { readonly kind: RunFailureKind; readonly error: unknown } | undefined;

@@ -83,6 +83,8 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   #timerIds = 0;
   step = 0;
   choicePoints = 0;
+  /** Steps whose enabled decisions belong to two or more actors (PCT's change points). */
+  contestedPoints = 0;
   readonly steps: StepRecord[] = [];
   readonly #taken = new Set<string>();
   #now = 0;
@@ -686,9 +688,13 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
             this.steps.slice(-8).map((s, i, all) => `${this.step - all.length + i + 1}. ${s.id}`),
           ),
         };
+      const actor = enabled[0]?.actor;
+      const contested = enabled.some((d) => d.actor !== actor);
       const context: ChoiceContext = {
         step: this.step + 1,
         choicesSoFar: this.choicePoints,
+        contested,
+        contestedSoFar: this.contestedPoints,
         tasks: this.tasks,
         fingerprint: this.fingerprint,
         taken: this.#taken,
@@ -698,6 +704,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       if (decision === undefined)
         throw new RangeError(`chooser picked ${index} of ${enabled.length} decisions`);
       if (enabled.length > 1) this.choicePoints++;
+      if (contested) this.contestedPoints++;
       this.step++;
       this.steps.push({
         id: decision.id,

@@ -9,6 +9,15 @@
  * Within one task (two operations started together by `Promise.all`), each operation gets
  * its own random priority, so PCT reorders those too.
  *
+ * `k` counts only *contested* steps — where decisions of two or more tasks are enabled — and
+ * change points are drawn among them: a change at a step where one task alone can move acts
+ * first at the next contested step where that task is picked, so it is the same as a change
+ * point there (or no change at all). An operation's start and its delivery, a task's begin,
+ * are steps of fray's model with no C counterpart; counting only contested ones keeps `k`
+ * near the number of points where the schedule can really go either way, and the bound
+ * `1/(n·k^(d−1))` as strong as the program allows.
+ 
+ *
  * @module
  */
 import { prng, type Prng } from '../prng.ts';
@@ -22,7 +31,7 @@ export interface PctBound {
   readonly runs: number;
   /** Logical tasks. */
   readonly n: number;
-  /** The largest number of choice points seen in a run. */
+  /** The largest number of contested steps (decisions of two or more tasks enabled) seen in a run. */
   readonly k: number;
   /** Lower bound on the probability that one run hits a given depth-d bug. */
   readonly perRun: number;
@@ -114,7 +123,7 @@ export class PctStrategy implements Strategy {
         choose(enabled, context) {
           if (enabled.length < 2) return 0;
           let at = best(enabled);
-          const change = changes.indexOf(context.choicesSoFar + 1);
+          const change = context.contested ? changes.indexOf(context.contestedSoFar + 1) : -1;
           if (change >= 0) {
             // Demote the task about to run below every initial priority, then pick again.
             actorPriority.set((enabled[at] as Decision).actor.label, change + 1);
@@ -130,8 +139,8 @@ export class PctStrategy implements Strategy {
     this.#runs++;
     // PCT's guarantee assumes change points drawn uniformly over the run's k steps: a run
     // that took more steps than its draw covered (an early, too-small guess) does not count.
-    if (this.depth === 1 || this.#guess >= record.choicePoints) this.#boundedRuns++;
-    this.#k = Math.max(this.#k, record.choicePoints);
+    if (this.depth === 1 || this.#guess >= record.contestedPoints) this.#boundedRuns++;
+    this.#k = Math.max(this.#k, record.contestedPoints);
     this.#n = Math.max(this.#n, record.taskLabels.length);
   }
 

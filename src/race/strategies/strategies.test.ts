@@ -90,6 +90,28 @@ describe('dfs', () => {
 });
 
 describe('pct', () => {
+  it('counts in k only the steps where two tasks could move', async () => {
+    // Arrange — one task whose three operations start together: choices at many steps, but
+    // all of them its own (PCT's change points never act there; sub-priorities order them).
+    const result = await explore({
+      quiet: true,
+      setup: () => ({ op: asyncMock(() => Promise.resolve(), { name: 'op' }) }),
+      tasks: ({ op }) => ({
+        alice: async () => {
+          await Promise.all([op(), op(), op()]);
+        },
+      }),
+      strategy: { kind: 'pct', depth: 2 },
+      seed: 3,
+      runs: 20,
+    });
+    // Act
+    const bound = result.pct[0];
+    // Assert
+    expect(new Set(result.coverage.map((c) => c.runs))).toEqual(new Set([20]));
+    expect(bound?.k).toBe(0);
+  });
+
   it('at depth 1 runs the tasks one after another, never interleaved', async () => {
     // Arrange
     const { options, seen } = interleavings(3, 2);

@@ -552,6 +552,15 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
 
   /** Run a scenario hook under the run's timeout; its errors name the hook. */
   async #hook<R>(hook: RaceHook, fn: () => R, wrapErrors = true): Promise<Awaited<R>> {
+    // A hook that returns at once (no promise) needs no deadline: most setups and checks.
+    let result: R;
+    try {
+      result = fn();
+    } catch (error) {
+      if (!wrapErrors || this.#spec.fatal(error)) throw error;
+      throw new RaceHookError(hook, this.index, error);
+    }
+    if (!isThenable(result)) return result as Awaited<R>;
     let timer: ReturnType<typeof realSetTimeout> | undefined;
     const expired = new NativePromise<never>((_, reject) => {
       timer = realSetTimeout(
@@ -560,7 +569,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       );
     });
     try {
-      return await NativePromise.race([NativePromise.resolve().then(fn), expired]);
+      return await NativePromise.race([result, expired]);
     } catch (error) {
       if (error instanceof RaceHookTimeoutError || !wrapErrors || this.#spec.fatal(error)) throw error;
       throw new RaceHookError(hook, this.index, error);

@@ -348,6 +348,8 @@ function storeQuietly(jar: CookieJar, href: string, cookies: readonly string[]):
 }
 
 function discard(answer: Answer): void {
+  // A body that arrived whole has nothing left to release.
+  if (!(answer instanceof NativeResponse) && answer.bytes !== undefined) return;
   void answer.body?.cancel().catch(() => undefined);
 }
 
@@ -377,6 +379,25 @@ function finish(answer: Answer, method: string, url: string, redirected: boolean
       }
     }
     return markFetched(response, url, redirected);
+  }
+  const bytes = answer.bytes;
+  if (bytes !== undefined && status >= 200) {
+    // The whole body arrived with the head: the Response reads it without a stream, unless an
+    // encoding has to be decoded.
+    const encoding = noBody ? undefined : header(answer, 'content-encoding');
+    if (encoding === undefined || encoding === '') {
+      return buildResponse(
+        {
+          status,
+          statusText: answer.statusText,
+          headers: answer.headers,
+          body: null,
+          bytes: noBody ? undefined : bytes,
+        },
+        url,
+        redirected,
+      );
+    }
   }
   let body = answer.body;
   if (status < 200) {

@@ -322,9 +322,8 @@ function header(answer: Answer, name: string): string | undefined {
 }
 
 function setCookies(answer: Answer): string[] {
-  if (answer instanceof NativeResponse) {
-    return answer.headers.has('set-cookie') ? answer.headers.getSetCookie() : EMPTY;
-  }
+  // getSetCookie() checks no name: cheaper than has('set-cookie'), and [] without any.
+  if (answer instanceof NativeResponse) return answer.headers.getSetCookie();
   const list = answer.headers;
   let values: string[] | undefined;
   for (let i = 0; i < list.length; i += 2) {

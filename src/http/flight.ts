@@ -322,9 +322,8 @@ function header(answer: Answer, name: string): string | undefined {
 }
 
 function setCookies(answer: Answer): string[] {
-  if (answer instanceof NativeResponse) {
-    return answer.headers.has('set-cookie') ? answer.headers.getSetCookie() : EMPTY;
-  }
+  // getSetCookie() checks no name: cheaper than has('set-cookie'), and [] without any.
+  if (answer instanceof NativeResponse) return answer.headers.getSetCookie();
   const list = answer.headers;
   let values: string[] | undefined;
   for (let i = 0; i < list.length; i += 2) {
@@ -348,6 +347,8 @@ function storeQuietly(jar: CookieJar, href: string, cookies: readonly string[]):
 }
 
 function discard(answer: Answer): void {
+  // A body that arrived whole has nothing left to release.
+  if (!(answer instanceof NativeResponse) && answer.bytes !== undefined) return;
   void answer.body?.cancel().catch(() => undefined);
 }
 
@@ -377,6 +378,25 @@ function finish(answer: Answer, method: string, url: string, redirected: boolean
       }
     }
     return markFetched(response, url, redirected);
+  }
+  const bytes = answer.bytes;
+  if (bytes !== undefined && status >= 200) {
+    // The whole body arrived with the head: the Response reads it without a stream, unless an
+    // encoding has to be decoded.
+    const encoding = noBody ? undefined : header(answer, 'content-encoding');
+    if (encoding === undefined || encoding === '') {
+      return buildResponse(
+        {
+          status,
+          statusText: answer.statusText,
+          headers: answer.headers,
+          body: null,
+          bytes: noBody ? undefined : bytes,
+        },
+        url,
+        redirected,
+      );
+    }
   }
   let body = answer.body;
   if (status < 200) {

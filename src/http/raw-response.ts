@@ -29,13 +29,16 @@ export function rawResponse(answer: ParsedResponse | Response, method: string, u
     return withRawHeaders(answer, lines);
   }
   const status = answer.status;
-  let body = answer.body;
-  if (body !== null && (method === 'HEAD' || NULL_BODY_STATUS.has(status))) {
+  const noBody = method === 'HEAD' || NULL_BODY_STATUS.has(status);
+  // A body that arrived whole is read without a stream.
+  const bytes = noBody ? undefined : answer.bytes;
+  let body = bytes === undefined ? answer.body : null;
+  if (body !== null && noBody) {
     void body.cancel().catch(() => undefined);
     body = null;
   }
   const response = buildResponse(
-    { status, statusText: answer.statusText, headers: answer.headers, body },
+    { status, statusText: answer.statusText, headers: answer.headers, body, bytes },
     url,
     false,
   );

@@ -79,3 +79,92 @@ describe('the Response of a node app', () => {
     expect(error).toBeInstanceOf(TypeError);
   });
 });
+
+/**
+ * A body that arrived whole is read without a stream: every way of reading it must behave as
+ * the same bytes in a runtime `Response` do — once only, `bodyUsed`, `body` before or after,
+ * `clone()`, a BOM, bad JSON.
+ */
+describe('a body that arrived whole reads as a Response body does', () => {
+  const payloads: Record<string, string> = {
+    '/plain': 'hello world',
+    '/bom': '\uFEFF{"a":1}',
+    '/bad-json': '{"a":',
+    '/empty': '',
+  };
+  const bodies = (_req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.end(payloads[_req.url ?? ''] ?? 'missing');
+  };
+
+  type Step = (response: Response) => unknown;
+  const read =
+    (method: 'text' | 'json' | 'arrayBuffer' | 'bytes' | 'blob'): Step =>
+    async (response) => {
+      const value: unknown = await response[method]();
+      if (value instanceof ArrayBuffer) return ['ArrayBuffer', [...new Uint8Array(value)]];
+      if (value instanceof Uint8Array)
+        return [Object.getPrototypeOf(value) === Uint8Array.prototype, [...value]];
+      if (value instanceof Blob) return [value.type, await value.text()];
+      return value;
+    };
+  const steps: Record<string, Step> = {
+    text: read('text'),
+    json: read('json'),
+    arrayBuffer: read('arrayBuffer'),
+    bytes: read('bytes'),
+    blob: read('blob'),
+    bodyUsed: (response) => response.bodyUsed,
+    bodyState: (response) => [response.body === null, response.body?.locked],
+    bodyRead: async (response) => {
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const chunks: number[] = [];
+      for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(...next.value);
+      reader.releaseLock();
+      return chunks;
+    },
+    cloneText: async (response) => response.clone().text(),
+  };
+  const sequences = [
+    ['text', 'text', 'bodyUsed'],
+    ['bodyUsed', 'json', 'bodyUsed', 'bodyState'],
+    ['arrayBuffer', 'bytes'],
+    ['bytes', 'bodyState', 'bodyUsed'],
+    ['blob', 'text'],
+    ['bodyState', 'text', 'bodyUsed', 'text'],
+    ['bodyRead', 'bodyUsed', 'text'],
+    ['cloneText', 'text', 'cloneText'],
+    ['text', 'cloneText'],
+    ['bodyState', 'cloneText', 'json'],
+  ];
+
+  async function outcome(response: Response, sequence: readonly string[]): Promise<unknown[]> {
+    const results: unknown[] = [];
+    for (const name of sequence) {
+      try {
+        results.push(await (steps[name] as Step)(response));
+      } catch (error) {
+        results.push([(error as Error).name, (error as Error).message]);
+      }
+    }
+    return results;
+  }
+
+  for (const path of Object.keys(payloads)) {
+    for (const sequence of sequences) {
+      test(`${path}: ${sequence.join(', ')}`, async () => {
+        await using client = await inject(bodies);
+        const expected = await outcome(
+          new Response(Buffer.from(payloads[path] as string), {
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          }),
+          sequence,
+        );
+
+        const actual = await outcome(await client.get(path), sequence);
+
+        expect(actual).toEqual(expected);
+      });
+    }
+  }
+});

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Duplex, Transform, type TransformCallback } from 'node:stream';
+import { Duplex, Readable, Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { NativeResponse } from './web-globals.ts';
 
@@ -117,6 +117,27 @@ export interface ResponseParts {
   /** Flat list: name, value, name, value… */
   readonly headers: readonly string[];
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The whole body, already received: read without a stream (`body` is then ignored). */
+  readonly bytes?: Buffer | undefined;
+}
+
+// What undici's body methods use: UTF-8 decoding with replacement (and its own BOM check first).
+const utf8 = new TextDecoder();
+
+/** fetch's "UTF-8 decode", as undici runs it for `text()` and `json()`. */
+function utf8DecodeBytes(bytes: Uint8Array): string {
+  if (bytes.length === 0) return '';
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return utf8.decode(body);
+}
+
+/** Whether a stream was read from or cancelled (what makes a body unusable). */
+function isDisturbed(stream: ReadableStream): boolean {
+  return Readable.isDisturbed(stream as unknown as Readable);
+}
+
+function unusable(): Promise<never> {
+  return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
 }
 
 /**
@@ -125,14 +146,29 @@ export interface ResponseParts {
  * first needed — on `headers`, and before `blob()`, `formData()` and `clone()`, the methods
  * that read it internally. Reading a body as text, JSON or bytes needs no header, and
  * validating and appending each header costs more than many handlers.
+ *
+ * A body that had fully arrived before the response was built (the common case) is kept as
+ * bytes: `text()`, `json()`, `arrayBuffer()` and `bytes()` decode them directly, as fetch's
+ * "consume body" would once the stream was read to the end, and `body` is a stream of them,
+ * made when first read — creating and draining a stream costs more than many handlers. The
+ * body mixin's rules hold either way: a body reads once (`bodyUsed`, then "Body is unusable"),
+ * `clone()` gives an independent copy.
  */
 class FetchedResponse extends NativeResponse {
   #pending: readonly string[] | undefined;
   readonly #url: string;
   readonly #redirected: boolean;
+  /** The whole body, while it is read without a stream; `undefined` for a streamed body. */
+  #bytes: Buffer | undefined;
+  /** The stream made of `#bytes` once `body` was read. */
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined = undefined;
+  /** `#bytes` were consumed without a stream. */
+  #used = false;
 
   constructor(parts: ResponseParts, status: number, url: string, redirected: boolean) {
-    super(parts.body, { status, statusText: parts.statusText });
+    const bytes = parts.bytes;
+    super(bytes === undefined ? parts.body : null, { status, statusText: parts.statusText });
+    this.#bytes = bytes;
     this.#pending = parts.headers.length === 0 ? undefined : parts.headers;
     this.#url = url;
     this.#redirected = redirected;
@@ -156,21 +192,121 @@ class FetchedResponse extends NativeResponse {
     return this.#redirected;
   }
 
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    const bytes = this.#bytes as Uint8Array<ArrayBuffer> | undefined;
+    if (bytes === undefined) return super.body;
+    let stream = this.#stream;
+    if (stream === undefined) {
+      stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
+        start(controller) {
+          if (bytes.byteLength > 0) controller.enqueue(bytes);
+          controller.close();
+        },
+      });
+      // Already consumed: the stream is what a read body leaves, locked and disturbed.
+      if (this.#used) void stream.getReader().read();
+      this.#stream = stream;
+    }
+    return stream;
+  }
+
+  override get bodyUsed(): boolean {
+    if (this.#bytes === undefined) return super.bodyUsed;
+    const stream = this.#stream;
+    return stream === undefined ? this.#used : isDisturbed(stream);
+  }
+
+  override text(): Promise<string> {
+    const bytes = this.#bytes;
+    if (bytes === undefined) return super.text();
+    if (this.#stream !== undefined) return this.#readStream((response) => response.text());
+    if (this.#used) return unusable();
+    this.#used = true;
+    return Promise.resolve(utf8DecodeBytes(bytes));
+  }
+
+  override json(): Promise<any> {
+    const bytes = this.#bytes;
+    if (bytes === undefined) return super.json();
+    if (this.#stream !== undefined) return this.#readStream((response) => response.json());
+    if (this.#used) return unusable();
+    this.#used = true;
+    try {
+      return Promise.resolve(JSON.parse(utf8DecodeBytes(bytes)));
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- JSON.parse's SyntaxError, which undici rejects with too
+      return Promise.reject(error);
+    }
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#bytes;
+    if (bytes === undefined) return super.arrayBuffer();
+    if (this.#stream !== undefined) return this.#readStream((response) => response.arrayBuffer());
+    if (this.#used) return unusable();
+    this.#used = true;
+    return Promise.resolve(new Uint8Array(bytes).buffer);
+  }
+
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    const bytes = this.#bytes;
+    if (bytes === undefined) return super.bytes();
+    if (this.#stream !== undefined) return this.#readStream((response) => response.bytes());
+    if (this.#used) return unusable();
+    this.#used = true;
+    return Promise.resolve(new Uint8Array(bytes));
+  }
+
   override blob(): Promise<Blob> {
     void this.headers;
-    return super.blob();
+    if (this.#bytes === undefined) return super.blob();
+    return this.#readStream((response) => response.blob());
   }
 
   override formData(): Promise<FormData> {
     void this.headers;
-    return super.formData();
+    if (this.#bytes === undefined) return super.formData();
+    return this.#readStream((response) => response.formData());
   }
 
   override clone(): Response {
     void this.headers;
-    return markFetched(super.clone(), this.#url, this.#redirected);
+    const bytes = this.#bytes;
+    if (bytes === undefined) return markFetched(super.clone(), this.#url, this.#redirected);
+    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    const stream = this.#stream;
+    const status = super.status;
+    if (stream === undefined) {
+      // A second response over the same bytes: each reads (and copies) them on its own.
+      const copy = new FetchedResponse(
+        { status, statusText: this.statusText, headers: NO_HEADERS, body: null, bytes },
+        status,
+        this.#url,
+        this.#redirected,
+      );
+      // Iteration yields every Set-Cookie line on its own and the rest combined: the same list.
+      const headers = copy.headers;
+      for (const [name, value] of this.headers) headers.append(name, value);
+      return copy;
+    }
+    const [mine, theirs] = stream.tee();
+    this.#stream = mine;
+    return markFetched(
+      new NativeResponse(theirs, { status, statusText: this.statusText, headers: this.headers }),
+      this.#url,
+      this.#redirected,
+    );
+  }
+
+  /** Read the body through its stream (made now if it was not), with this response's headers. */
+  #readStream<T>(read: (response: Response) => Promise<T>): Promise<T> {
+    const stream = this.body as ReadableStream<Uint8Array>;
+    if (stream.locked || isDisturbed(stream)) return unusable();
+    return read(new NativeResponse(stream, { headers: this.headers }));
   }
 }
+
+const NO_HEADERS: readonly string[] = [];
 
 /**
  * A standard `Response` with fetch's `url` and `redirected`. Statuses outside 200–599 (which

@@ -58,6 +58,44 @@ export interface ParsedResponse {
   readonly headers: string[];
   /** `null` when the message has no body (HEAD, 204, 304). */
   readonly body: ReadableStream<Uint8Array> | null;
+  /**
+   * The whole body, when it was complete before the head was handed over (the common case: an
+   * app that answers with `res.end(text)`); `body` is then a stream of it, made when first read.
+   */
+  readonly bytes?: Buffer | undefined;
+}
+
+/** An answer whose body had fully arrived: its stream is made only if someone asks for it. */
+class BufferedAnswer implements ParsedResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: string[];
+  readonly bytes: Buffer;
+  #body: ReadableStream<Uint8Array> | undefined = undefined;
+
+  constructor(head: ParsedResponse, bytes: Buffer) {
+    this.status = head.status;
+    this.statusText = head.statusText;
+    this.headers = head.headers;
+    this.bytes = bytes;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    return (this.#body ??= bytesStream(this.bytes));
+  }
+}
+
+/** A stream of bytes that are all there: one chunk (none when empty), then the end. */
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (bytes.byteLength > 0) controller.enqueue(bytes);
+        controller.close();
+      },
+    },
+    BODY_STRATEGY,
+  );
 }
 
 // Captured at module load, like every global fray's own machinery relies on.
@@ -303,14 +341,25 @@ export abstract class SocketExchange implements ParserEvents, SocketSink {
     const head = this.#head;
     if (this.#state !== WAITING || head === undefined) return;
     this.#state = STREAMING;
-    let body: ReadableStream<Uint8Array> | null = null;
-    if (!this.#bodyless) body = new ReadableStream<Uint8Array>(new BodySource(this), BODY_STRATEGY);
-    this.#owner.answered(this, {
-      status: head.status,
-      statusText: head.statusText,
-      headers: head.headers,
-      body,
-    });
+    if (this.#bodyless) {
+      this.#owner.answered(this, head);
+    } else if (this.#bodyEnded) {
+      // The whole body is here: handed over as bytes, no stream unless someone reads `body`.
+      const pending = this.#pending;
+      const bytes =
+        pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, this.#pendingBytes);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      this.#owner.answered(this, new BufferedAnswer(head, bytes));
+    } else {
+      const body = new ReadableStream<Uint8Array>(new BodySource(this), BODY_STRATEGY);
+      this.#owner.answered(this, {
+        status: head.status,
+        statusText: head.statusText,
+        headers: head.headers,
+        body,
+      });
+    }
     if (this.#bodyEnded || this.#bodyless) this.#complete();
   }
 

@@ -47,7 +47,12 @@ export interface BaseURL {
   readonly host: string;
   /** The base path without trailing slash, prefixed to absolute-path inputs. `''` for `/`. */
   readonly prefix: string;
+  /** Plain targets resolved before (a client requests the same few paths again and again). */
+  readonly resolved: Map<string, TargetURL>;
 }
+
+// How many plain targets a base remembers; past that it starts over.
+const RESOLVED_LIMIT = 256;
 
 /**
  * Parse and check the client's `baseURL`.
@@ -80,7 +85,7 @@ export function parseBaseURL(baseURL: string | URL | undefined): BaseURL {
     );
   }
   const prefix = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
-  return { url, origin: url.origin, protocol: url.protocol, host: url.host, prefix };
+  return { url, origin: url.origin, protocol: url.protocol, host: url.host, prefix, resolved: new Map() };
 }
 
 /**
@@ -95,23 +100,25 @@ export function parseBaseURL(baseURL: string | URL | undefined): BaseURL {
  * ```
  */
 export function resolveTarget(input: string | URL, base: BaseURL, query: QueryInit | undefined): TargetURL {
-  if (
-    typeof input === 'string' &&
-    query === undefined &&
-    !input.includes('/.') &&
-    !input.includes('%') &&
-    PLAIN_TARGET.test(input)
-  ) {
-    const target = base.prefix + input;
-    const q = target.indexOf('?');
-    return {
-      href: base.origin + target,
-      protocol: base.protocol,
-      host: base.host,
-      origin: base.origin,
-      pathname: q === -1 ? target : target.slice(0, q),
-      target,
-    };
+  if (typeof input === 'string' && query === undefined) {
+    // A resolved URL is never changed: the same object serves every request for the input.
+    const known = base.resolved.get(input);
+    if (known !== undefined) return known;
+    if (!input.includes('/.') && !input.includes('%') && PLAIN_TARGET.test(input)) {
+      const target = base.prefix + input;
+      const q = target.indexOf('?');
+      const url: TargetURL = {
+        href: base.origin + target,
+        protocol: base.protocol,
+        host: base.host,
+        origin: base.origin,
+        pathname: q === -1 ? target : target.slice(0, q),
+        target,
+      };
+      if (base.resolved.size === RESOLVED_LIMIT) base.resolved.clear();
+      base.resolved.set(input, url);
+      return url;
+    }
   }
   let url: URL;
   try {

@@ -15,6 +15,10 @@
  * when DFS comes to that plain schedule later it expands it from the remembered run without
  * running it again. Proofs ("all N schedules explored") count distinct schedules.
  *
+ * Memory is bounded: at most 100,000 schedules wait in the queue (a run of 100 tasks offers
+ * tens of thousands of deviations at every level); past that, deeper schedules are dropped,
+ * and the coverage says DFS was complete only up to the level below them — never exhaustive.
+ *
  * @module
  */
 import { RaceNondeterminismError } from '../../errors/index.ts';
@@ -38,6 +42,11 @@ function nodeKey(node: readonly Deviation[]): string {
 
 const isHold = (node: readonly Deviation[]): boolean => (node.at(-1)?.hold ?? 1) > 1;
 
+/** At most this many schedules wait in DFS's queue; past it, deeper ones are dropped (and said so). */
+const MAX_QUEUED = 100_000;
+/** At most this many steps of runs reached by holds are kept to expand their plain twins. */
+const MAX_KEPT_STEPS = 1_000_000;
+
 /** The bounded DFS strategy. */
 export class DfsStrategy implements Strategy {
   readonly name = 'dfs';
@@ -52,17 +61,24 @@ export class DfsStrategy implements Strategy {
   #runs = 0;
   #bounded = false;
   #deepest = 0;
+  #queued = 1;
+  readonly #maxQueued: number;
+  #keptSteps = 0;
+  /** The lowest level some schedule was dropped from (the queue was full), if any. */
+  #truncatedAt = Number.POSITIVE_INFINITY;
   /** Schedules run, by {@link scheduleKey}: the steps of one a hold reached, to expand its plain twin. */
   readonly #explored = new Map<string, readonly StepRecord[] | undefined>();
 
   /**
    * `bound`: the most deviations a schedule may have (default: no bound). `holds`: next to
    * each plain deviation, also explore holding the decision passed over back for as long as
-   * anything else can run (default true).
+   * anything else can run (default true). `maxQueued`: schedules waiting at most (default
+   * 100,000; past it deeper ones are dropped and DFS is no longer exhaustive).
    */
-  constructor(bound = Number.POSITIVE_INFINITY, holds = true) {
+  constructor(bound = Number.POSITIVE_INFINITY, holds = true, maxQueued = MAX_QUEUED) {
     this.bound = bound;
     this.holds = holds;
+    this.#maxQueued = maxQueued;
   }
 
   /** Every schedule (within the bound) has been explored. */
@@ -73,7 +89,7 @@ export class DfsStrategy implements Strategy {
 
   /** Every schedule was explored and the bound cut nothing. */
   get exhaustive(): boolean {
-    return this.done && !this.#bounded;
+    return this.done && !this.#bounded && this.#truncatedAt === Number.POSITIVE_INFINITY;
   }
 
   /** Schedules explored so far. */
@@ -100,6 +116,7 @@ export class DfsStrategy implements Strategy {
       const steps = this.#explored.get(nodeKey(node));
       if (steps === undefined) return;
       this.#head++;
+      this.#queued--;
       this.#deepest = Math.max(this.#deepest, node.length);
       this.#explored.set(nodeKey(node), undefined);
       this.#expand(node, steps);
@@ -111,6 +128,7 @@ export class DfsStrategy implements Strategy {
     const node = this.#peek();
     if (node === undefined) return undefined;
     this.#head++;
+    this.#queued--;
     this.#current = node;
     this.#deepest = Math.max(this.#deepest, node.length);
     return {
@@ -127,7 +145,11 @@ export class DfsStrategy implements Strategy {
     const node = this.#current ?? [];
     const key = scheduleKey(record.steps);
     if (isHold(node)) {
-      if (!this.#explored.has(key)) this.#explored.set(key, record.steps);
+      if (this.#explored.has(key)) return;
+      // Past the memory budget its plain twin is simply run again when DFS gets there.
+      const keep = this.#keptSteps + record.steps.length <= MAX_KEPT_STEPS;
+      if (keep) this.#keptSteps += record.steps.length;
+      this.#explored.set(key, keep ? record.steps : undefined);
       return;
     }
     this.#explored.set(key, undefined);
@@ -135,6 +157,11 @@ export class DfsStrategy implements Strategy {
   }
 
   #push(level: number, node: readonly Deviation[]): void {
+    if (this.#queued >= this.#maxQueued) {
+      this.#truncatedAt = Math.min(this.#truncatedAt, level);
+      return;
+    }
+    this.#queued++;
     (this.#levels[level] ??= []).push(node);
   }
 
@@ -174,9 +201,12 @@ export class DfsStrategy implements Strategy {
         name: this.name,
         runs: this.#runs,
         schedules: this.#explored.size,
-        exhaustive: done && !this.#bounded,
-        completeUpTo: done ? Math.min(this.#deepest, this.bound) : this.#level - 1,
-        bounded: this.#bounded,
+        exhaustive: done && !this.#bounded && this.#truncatedAt === Number.POSITIVE_INFINITY,
+        completeUpTo: Math.min(
+          done ? Math.min(this.#deepest, this.bound) : this.#level - 1,
+          this.#truncatedAt - 1,
+        ),
+        bounded: this.#bounded || this.#truncatedAt !== Number.POSITIVE_INFINITY,
       },
     ];
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { asyncMock } from '../../mock/index.ts';
 import { explore, pctBound } from '../index.ts';
+import type { RunRecord, StepRecord } from '../run-types.ts';
+import { DfsStrategy } from './dfs.ts';
 
 /** `n` tasks, each calling the mock `ops` times; records the interleaving of every run. */
 function interleavings(n: number, ops: number) {
@@ -86,6 +88,38 @@ describe('dfs', () => {
     expect(result.ok).toBe(false);
     expect(result.failure?.foundBy).toBe('dfs');
     expect(result.failure?.schedule).toHaveLength(1);
+  });
+});
+
+describe('dfs memory', () => {
+  /** A run of `choices` steps with three decisions enabled each (or one: no choice). */
+  const record = (choices: number, width: number): RunRecord => {
+    const steps: StepRecord[] = Array.from({ length: choices }, (_, i) => ({
+      id: `a:op#${i}:deliver`,
+      kind: 'deliver',
+      actor: 'a',
+      enabled: [`a:op#${i}:deliver`, ...Array.from({ length: width - 1 }, (_, c) => `b${c}:op#${i}:deliver`)],
+      chosen: 0,
+    }));
+    return { steps, hash: String(Math.random()) } as unknown as RunRecord;
+  };
+
+  it('drops schedules past its queue limit and then never claims to be exhaustive', () => {
+    // Arrange — the first-come run offers 11 steps × 2 deviations: more than 20.
+    const dfs = new DfsStrategy(Number.POSITIVE_INFINITY, true, 20);
+    dfs.next();
+    dfs.observe(record(11, 3));
+    // Act — every queued schedule runs and offers no further choice.
+    let ran = 0;
+    while (dfs.next() !== undefined) {
+      dfs.observe(record(1, 1));
+      ran++;
+    }
+    // Assert
+    expect(ran).toBe(20);
+    expect(dfs.done).toBe(true);
+    expect(dfs.exhaustive).toBe(false);
+    expect(dfs.coverage()[0]).toMatchObject({ exhaustive: false, bounded: true, completeUpTo: 0 });
   });
 });
 

@@ -30,7 +30,7 @@ describe('fray run: the audit parts', () => {
       /⚠ lostUpdate: lost update: counter is 1, expected 2 — found on run \d+ by \S+/,
     );
     expect(result.stdout).toMatch(
-      /^ {6}replay: npx fray replay test\/fixtures\/load\/audit\.scenario\.ts 'fr1;[^']+'$/m,
+      /^ {6}replay: npx fray replay test\/fixtures\/load\/audit\.scenario\.ts 'fr[12];[^']+'$/m,
     );
     expect(result.stdout).toMatch(/✓ atomicIncrement: passed/);
     expect(result.stdout).toContain('leaks: none');

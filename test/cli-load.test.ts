@@ -103,9 +103,9 @@ describe('fray run', () => {
     expect(result.stdout).toMatch(/✗ lostUpdate: .*invariant violated/);
     expect(result.stdout).toMatch(/✓ atomicIncrement: passed/);
     expect(result.stderr).toMatch(/lost update: counter is 1, expected 2/);
-    expect(result.stderr).toMatch(/explore\(\{ …, replay: 'fr1;[^']+' \}\)/);
+    expect(result.stderr).toMatch(/explore\(\{ …, replay: 'fr[12];[^']+' \}\)/);
     expect(result.stdout).toMatch(
-      /^ {6}replay: npx fray replay test\/fixtures\/load\/races\.scenario\.ts 'fr1;[^']+'$/m,
+      /^ {6}replay: npx fray replay test\/fixtures\/load\/races\.scenario\.ts 'fr[12];[^']+'$/m,
     );
   });
 

@@ -77,7 +77,7 @@ describe.skipIf(!built)('npm run demo', () => {
       /⚠ webhookOrderNaive: marketplace order 2000001 is 'created' after it was paid — found on run ([2-9]|\d{2,}) by \S+, 1 deviation\(s\)/,
     );
     expect(
-      result.stdout.match(/replay: npx fray replay examples\/shop\/scenario\.ts 'fr1;[^']+'/g),
+      result.stdout.match(/replay: npx fray replay examples\/shop\/scenario\.ts 'fr[12];[^']+'/g),
     ).toHaveLength(3);
     expect(result.stdout).toMatch(/✓ oversellFixed: passed 100 runs/);
     expect(result.stdout).toMatch(/✓ tokenRefreshFixed: passed 100 runs/);

@@ -286,7 +286,7 @@ describe.skipIf(!available)('report.html at 1,280 px', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
 
     // Assert
-    expect(replay).toMatch(/^npx fray replay test\/shop\.scenario\.ts 'fr1;[^']+'$/);
+    expect(replay).toMatch(/^npx fray replay test\/shop\.scenario\.ts 'fr[12];[^']+'$/);
     expect(await line.locator('code.replay').innerText()).toBe(replay);
     expect(copied).toBe(replay);
   });

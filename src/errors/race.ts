@@ -110,7 +110,7 @@ export class RaceReplayInvalidError extends FrayError {
   readonly replay: string;
   constructor(replay: string, problem: string) {
     super('FRAY_RACE_REPLAY_INVALID', `the replay string is not valid: ${problem}.\n  Replay: ${replay}`, {
-      fix: "copy the whole string, quotes included, from the failure's `replay:` line (it starts with 'fr1;').",
+      fix: "copy the whole string, quotes included, from the failure's `replay:` line (it starts with 'fr1;' or 'fr2;').",
     });
     this.replay = replay;
   }

@@ -58,7 +58,7 @@ export interface RaceCheckFailure {
   readonly kind: RunFailureKind;
   /** The error, first lines: `Error: sold 2 copies of a record with 1 in stock`. */
   readonly message: string;
-  /** The replay string (`fr1;…`). */
+  /** The replay string (`fr1;…` or, with a hold, `fr2;…`). */
   readonly replay: string;
   /** The run (1-based) that first failed, and the strategy that produced it. */
   readonly run: number;

@@ -37,7 +37,7 @@ const FLAGS: readonly FlagSpec[] = [
 const USAGE = `Usage: fray replay <file> '<replay string>' [options]
 
 Replay the schedule of a fray/race failure exactly: same decisions, same order, same
-result. The string is the one a failure printed (it starts with 'fr1;'); quote it.
+result. The string is the one a failure printed (it starts with 'fr1;' or 'fr2;'); quote it.
 
 <file> is either
   - a module exporting explore() options: \`export const lostUpdate = { setup, tasks, check }\`,

@@ -106,6 +106,8 @@ export class WireConnection {
   private readonly queue: Frame[] = [];
   private pumping = false;
   private cycle: Cycle | undefined;
+  /** A simple query's answer is being written: sent at its ReadyForQuery, not before. */
+  private holding = false;
   private readonly statements = new Map<string, Virtual>();
   /**
    * Named statements this connection prepared on the shared session: deallocated when it
@@ -284,6 +286,16 @@ export class WireConnection {
   }
 
   private async simpleQuery(text: string, frame: Frame): Promise<void> {
+    this.holding = true;
+    try {
+      await this.simpleQueryAnswer(text, frame);
+    } finally {
+      this.holding = false;
+      this.flush();
+    }
+  }
+
+  private async simpleQueryAnswer(text: string, frame: Frame): Promise<void> {
     if (this.refusesCopy(text)) {
       this.write(backend.error({ S: 'ERROR', V: 'ERROR', C: '0A000', M: COPY_REFUSED }));
       this.write(backend.readyForQuery(this.status()));
@@ -510,8 +522,11 @@ export class WireConnection {
   private write(bytes: Buffer): void {
     if (this.ended || !this.socket.writable) return;
     this.outgoing.push(bytes);
-    if (bytes[0] === 0x5a) this.flush();
-    else if (!this.flushQueued) {
+    // ReadyForQuery ends an answer; CopyInResponse/CopyBothResponse wait for the client.
+    if (bytes[0] === 0x5a || bytes[0] === 0x47 || bytes[0] === 0x57) this.flush();
+    // A simple query always ends with a ReadyForQuery: hold its answer until then, however
+    // long the statement savepoint around it takes on the server.
+    else if (!this.flushQueued && !this.holding) {
       this.flushQueued = true;
       natives.setImmediate(() => this.flush());
     }

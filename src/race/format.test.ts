@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { callArgs, short } from './format.ts';
+import { callArgs, count, short } from './format.ts';
 
 describe('short(): values in a report line', () => {
   it('makes a real pg client and pool, an ioredis client and a Fastify instance one token, never a dump of their internals', async () => {
@@ -107,5 +107,14 @@ describe('short(): values in a report line', () => {
     expect(line.endsWith('…')).toBe(true);
     expect(args).toMatch(/^\('select x, x, (x, )+x…, \[ 1, pg\.Pool \]\)$/);
     expect(args.length).toBeLessThanOrEqual(92);
+  });
+});
+
+describe('count', () => {
+  it('groups thousands as en-US does, by hand for integers', () => {
+    // Arrange
+    const numbers = [0, 7, 999, 1000, 12_345, 1_000_000, -4321, 2 ** 40, 2.5, Number.MAX_SAFE_INTEGER + 2];
+    // Act / Assert
+    for (const n of numbers) expect(count(n)).toBe(n.toLocaleString('en-US'));
   });
 });

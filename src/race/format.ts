@@ -213,9 +213,12 @@ export function pretty(value: unknown): string {
   return inspect(value, { depth: 6, breakLength: 60, sorted: true, compact: 3, maxArrayLength: 50 });
 }
 
-/** `1,000`. */
+/** `1,000`. (Integers by hand: `toLocaleString` costs microseconds, and every summary calls this.) */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  const grouped = digits.length <= 3 ? digits : digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 ? `-${grouped}` : grouped;
 }
 
 /** `3 runs` / `1 run`. */

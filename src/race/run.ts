@@ -6,7 +6,8 @@
  *
  * Quiescence comes from bookkeeping, never from counting ticks (see `quiescence.ts`); what a
  * run leaves behind is built in `run-record.ts`; what its tasks do with the outside world
- * directly is watched in `io-watch.ts`.
+ * directly is watched in `io-watch.ts`; the scenario's hooks run in `run-hooks.ts`; which
+ * pending decisions may be taken is `pending.ts`.
  *
  * @module
  */
@@ -17,30 +18,18 @@ import {
   type Operation,
   type OperationController,
 } from '../control/index.ts';
-import {
-  RaceHookError,
-  RaceHookTimeoutError,
-  RaceOptionsError,
-  RaceStepLimitError,
-} from '../errors/index.ts';
-import type { RaceHook } from '../errors/index.ts';
+import { RaceHookTimeoutError, RaceStepLimitError } from '../errors/index.ts';
 import type { Socket } from 'node:net';
 import { currentTurn, forgetSink, type ResourceSink } from './async-tracker.ts';
 import { frames, snapshot, type Frame } from './frames.ts';
 import { IoWatch, type IoHost } from './io-watch.ts';
-import {
-  isThenable,
-  NativePromise,
-  nativeThen,
-  realClearTimeout,
-  realPerformanceNow,
-  realSetTimeout,
-} from './natives.ts';
+import { isThenable, NativePromise, nativeThen, realPerformanceNow } from './natives.ts';
 import { prng, type Prng } from './prng.ts';
+import { enabledOf, orderRealArrivals } from './pending.ts';
 import { Quiescence } from './quiescence.ts';
+import { runHook, validateTasks } from './run-hooks.ts';
 import { buildRecord, deadlockError, stepsHash, taskOutcomes, type RunState } from './run-record.ts';
 import {
-  labelTasks,
   type ChoiceContext,
   type Chooser,
   type RunRecord,
@@ -388,25 +377,9 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     if (at >= 0) this.pending.splice(at, 1);
   }
 
-  /**
-   * The decisions that may be taken now, first-come order: every begin/start/deliver by the
-   * time it became pending, then the next timer to fire (timers fire in due order, ties in
-   * creation order; first-come lets the outside world answer before a timer fires).
-   */
+  /** The decisions that may be taken now, first-come order (see `pending.ts`). */
   enabled(): Decision[] {
-    const out: Decision[] = [];
-    let timer: Decision | undefined;
-    for (const decision of this.pending) {
-      if (decision.kind !== 'fire') out.push(decision);
-      else if (
-        timer === undefined ||
-        (decision.timer?.due ?? 0) < (timer.timer?.due ?? 0) ||
-        ((decision.timer?.due ?? 0) === (timer.timer?.due ?? 0) && decision.seq < timer.seq)
-      )
-        timer = decision;
-    }
-    if (timer !== undefined) out.push(timer);
-    return out;
+    return enabledOf(this.pending);
   }
 
   #take(decision: Decision): void {
@@ -548,61 +521,6 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     return this.tasks.every((task) => task.settled);
   }
 
-  // ── hooks ───────────────────────────────────────────────────────────────────
-
-  /** Run a scenario hook under the run's timeout; its errors name the hook. */
-  async #hook<R>(hook: RaceHook, fn: () => R, wrapErrors = true): Promise<Awaited<R>> {
-    // A hook that returns at once (no promise) needs no deadline: most setups and checks.
-    let result: R;
-    try {
-      result = fn();
-    } catch (error) {
-      if (!wrapErrors || this.#spec.fatal(error)) throw error;
-      throw new RaceHookError(hook, this.index, error);
-    }
-    if (!isThenable(result)) return result as Awaited<R>;
-    let timer: ReturnType<typeof realSetTimeout> | undefined;
-    const expired = new NativePromise<never>((_, reject) => {
-      timer = realSetTimeout(
-        () => reject(new RaceHookTimeoutError(hook, this.index, this.#spec.timeout)),
-        this.#spec.timeout,
-      );
-    });
-    try {
-      return await NativePromise.race([result, expired]);
-    } catch (error) {
-      if (error instanceof RaceHookTimeoutError || !wrapErrors || this.#spec.fatal(error)) throw error;
-      throw new RaceHookError(hook, this.index, error);
-    } finally {
-      realClearTimeout(timer);
-    }
-  }
-
-  #validateTasks(set: unknown): ReturnType<typeof labelTasks> {
-    if ((typeof set !== 'object' && typeof set !== 'function') || set === null)
-      throw new RaceOptionsError(
-        'tasks',
-        `tasks() must return a record or an array of async functions, got ${set === null ? 'null' : typeof set}.`,
-        'return e.g. { alice: () => withdraw(30), bob: () => withdraw(50) }.',
-      );
-    const labelled = labelTasks(set);
-    if (labelled.fns.length === 0)
-      throw new RaceOptionsError(
-        'tasks',
-        'tasks() returned no tasks: there is nothing to interleave, so a pass would prove nothing.',
-        'return at least two functions that run concurrently, e.g. { alice: () => …, bob: () => … }.',
-      );
-    labelled.fns.forEach((fn, i) => {
-      if (typeof fn !== 'function')
-        throw new RaceOptionsError(
-          'tasks',
-          `task '${labelled.labels[i] ?? i}' is not a function (got ${fn === null ? 'null' : typeof fn}).`,
-          'each task is a function fray calls when the schedule begins it: { alice: () => withdraw(30) }, not { alice: withdraw(30) }.',
-        );
-    });
-    return labelled;
-  }
-
   // ── the run ─────────────────────────────────────────────────────────────────
 
   /** Execute the run to the end and return what happened. */
@@ -618,12 +536,12 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     const inSetup = <R>(fn: () => R): R =>
       spec.restore(() => frames.run(setupFrame, () => runWithController(undefined, fn)));
     const ctl = spec.makeControl(this);
-    const ctx = await this.#hook('setup', () => inSetup(() => spec.setup(ctl)));
+    const ctx = await runHook('setup', this.index, this.#spec, () => inSetup(() => spec.setup(ctl)));
     let failure: RunRecord['failure'];
     let completed = false;
     try {
-      const set = await this.#hook('tasks', () => inSetup(() => spec.tasks(ctx)));
-      const { labels, fns } = this.#validateTasks(set);
+      const set = await runHook('tasks', this.index, this.#spec, () => inSetup(() => spec.tasks(ctx)));
+      const { labels, fns } = validateTasks(set);
       this.fingerprint = spec.fingerprint(labels);
       this.tasks = fns.map((fn, i) => new TaskState(labels[i] ?? `task ${i + 1}`, i, fn));
       for (const task of this.tasks)
@@ -639,8 +557,10 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       this.#chooser.end?.({ steps: this.steps, hash: stepsHash(this.steps) });
       if (failure === undefined) {
         try {
-          await this.#hook(
+          await runHook(
             'check',
+            this.index,
+            this.#spec,
             () => runWithController(undefined, () => spec.check(ctx, this.#outcomesFor(set))),
             false,
           );
@@ -656,7 +576,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       this.io.release();
       forgetSink(this);
       if (spec.teardown !== undefined) {
-        const teardown = this.#hook('teardown', () =>
+        const teardown = runHook('teardown', this.index, this.#spec, () =>
           runWithController(undefined, () => spec.teardown?.(ctx)),
         );
         // A failure already on its way out wins; teardown's own goes out only after a clean run.
@@ -670,7 +590,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   async #loop(): Promise<RunRecord['failure']> {
     for (;;) {
       await this.quiescence.settle();
-      this.#orderRealArrivals();
+      orderRealArrivals(this.pending, this.#seqAtDecision);
       if (this.#hasUncaught) return { kind: 'uncaught', error: this.#uncaught };
       const enabled = this.enabled();
       if (this.allSettled() && enabled.every((d) => d.kind === 'fire')) {
@@ -726,39 +646,6 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       this.#seqAtDecision = this.#seq;
       this.#take(decision);
     }
-  }
-
-  /**
-   * Real work (a query, a fetch, an answer on a socket, an awaited file read) that finished in
-   * the same quiescent window arrives in the order the outside world answered — two
-   * connections released by one COMMIT answer in either order. Their deliveries take the
-   * order their operations started in instead, so the pending list, and with it a replay,
-   * does not depend on which socket was read first. Every other decision keeps its place.
-   */
-  #orderRealArrivals(): void {
-    const slots: number[] = [];
-    const arrived: Decision[] = [];
-    this.pending.forEach((decision, at) => {
-      const op = decision.op;
-      if (
-        decision.kind === 'deliver' &&
-        (op?.real === true || op?.kind === 'await') &&
-        decision.seq > this.#seqAtDecision
-      ) {
-        slots.push(at);
-        arrived.push(decision);
-      }
-    });
-    if (arrived.length < 2) return;
-    arrived.sort(
-      (a, b) =>
-        (a.op?.startStep ?? -1) - (b.op?.startStep ?? -1) ||
-        (a.op?.actor.index ?? 0) - (b.op?.actor.index ?? 0) ||
-        (a.op?.id ?? 0) - (b.op?.id ?? 0),
-    );
-    slots.forEach((at, i) => {
-      this.pending[at] = arrived[i] as Decision;
-    });
   }
 
   #outcomesFor(set: unknown): unknown {

@@ -73,6 +73,11 @@ export function currentTurn(): {
   return { controlled: turnControlled, resource: turnResource, id: turnId };
 }
 
+/** Whether the current turn is one fray started (`currentTurn().controlled`, without an object). */
+export function inControlledTurn(): boolean {
+  return turnControlled;
+}
+
 /** Create fray's own barrier Immediate: the turn it starts is where decisions are taken. */
 export function startBarrier(schedule: () => void): void {
   startingBarrier = true;

@@ -28,11 +28,11 @@ import {
 } from './options.ts';
 import { fnv1a } from './prng.ts';
 import { checkpointsOf, decodeReplay, encodeReplay } from './replay-string.ts';
-import { failureReport, type FoundBy } from './report.ts';
+import { failureReport, failureTitle, type FoundBy } from './report.ts';
 import { Run } from './run.ts';
 import { AbandonRun, type Chooser, type RunRecord, type RunSpec } from './run-types.ts';
 import { shrink } from './shrink.ts';
-import { timelineOf } from './timeline.ts';
+import { timelineOf, type RaceTimeline } from './timeline.ts';
 import { strictChooser } from './strategies/chooser.ts';
 import { DfsStrategy } from './strategies/dfs.ts';
 import { PctStrategy, type PctBound } from './strategies/pct.ts';
@@ -66,11 +66,23 @@ function isFatal(error: unknown): boolean {
 /** fray's own code (`src/` or `dist/`): the folder above this capability. */
 const FRAY_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The file that called `explore()`, relative to the working directory, for the replay line. */
-function callerFile(): string | undefined {
+/**
+ * The file that called `explore()`, relative to the working directory, for the replay line.
+ * The stack is captured at the call and formatted only when asked: formatting it costs more
+ * than a short run, and only a failure or a replay needs it.
+ */
+function callerFile(): () => string | undefined {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, explore);
-  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+  let file: string | undefined | null = null;
+  return () => {
+    if (file === null) file = fileOf(holder.stack ?? '');
+    return file;
+  };
+}
+
+function fileOf(stack: string): string | undefined {
+  for (const line of stack.split('\n').slice(1)) {
     const match = /\(?((?:file:\/\/)?[^\s()]+?):\d+:\d+\)?$/.exec(line.trim());
     const path = match?.[1];
     if (path === undefined || path.startsWith('node:') || path.includes('/node_modules/')) continue;
@@ -339,8 +351,8 @@ interface Exploration {
   /** Execute one run with a chooser (index 0: shrinking and verification). */
   readonly execute: (chooser: Chooser, index: number) => Promise<RunRecord>;
   readonly opts: NormalizedOptions;
-  /** The file that called `explore()`, for the replay line. */
-  readonly file: string | undefined;
+  /** The file that called `explore()`, for the replay line (formatted when first asked). */
+  readonly file: () => string | undefined;
   /** Collect a run's notes and uncontrolled work. */
   readonly absorb: (record: RunRecord) => void;
   readonly notes: Set<string>;
@@ -416,7 +428,9 @@ async function replayOnce(
     originalDeviations: record.deviations.length,
     shrinkRuns: 0,
     replay,
-    file,
+    get file() {
+      return file();
+    },
     replayed: true,
   };
   return failureResult(record, found, true, 1, 'replay', opts, exploration, []);
@@ -485,7 +499,9 @@ async function failed(
     originalDeviations: first.deviations.length,
     shrinkRuns,
     replay,
-    file,
+    get file() {
+      return file();
+    },
     replayed: false,
   };
   return failureResult(best, found, reproduced, how.runs, strategyName(opts), opts, exploration, [
@@ -506,8 +522,8 @@ function failureResult(
   const { notes, uncontrolled, gaps } = exploration;
   const failure = record.failure;
   if (failure === undefined) throw new Error('fray/race: failureResult without a failure');
-  const report = failureReport({ ...record, notes: [...notes] }, found);
-  const title = report.split('\n')[0] ?? 'fray/race: failure';
+  const title = failureTitle(failure.kind, found.name);
+  const noteList = [...notes];
   if (!opts.quiet)
     stderrWrite(
       `${title} — ${found.replayed ? 'replayed' : `found on run ${count(found.run)} (seed ${opts.seed})`}. Replay: '${found.replay}'${found.file === undefined ? '' : ` (npx fray replay ${found.file} '${found.replay}')`}\n`,
@@ -524,8 +540,18 @@ function failureResult(
     steps: record.steps.length,
     outcomes: record.outcomes,
     reproduced,
-    report,
-    timeline: timelineOf(record),
+    // Drawn when first read: a report and a timeline cost more than a short run, and a caller
+    // that only asks `ok` (a search over many seeds) never reads them.
+    get report(): string {
+      const report = failureReport({ ...record, notes: noteList }, found);
+      Object.defineProperty(this, 'report', { value: report, enumerable: true });
+      return report;
+    },
+    get timeline(): RaceTimeline {
+      const timeline = timelineOf(record);
+      Object.defineProperty(this, 'timeline', { value: timeline, enumerable: true });
+      return timeline;
+    },
   };
   return {
     ok: false,

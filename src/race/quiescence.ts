@@ -16,7 +16,7 @@
  * @module
  */
 import { type RaceTimeoutError, RaceUncontrolledError } from '../errors/index.ts';
-import { createdByFray, currentTurn, drainMicrotasks, stackLines } from './async-tracker.ts';
+import { createdByFray, inControlledTurn, stackLines } from './async-tracker.ts';
 import {
   macrotaskBarrier,
   NativePromise,
@@ -175,26 +175,40 @@ export class Quiescence {
   }
 
   /**
-   * Wait until only a decision can change the world (or throw: uncontrolled work, timeout).
+   * Waiting until only a decision can change the world (or throwing: uncontrolled work,
+   * timeout) takes one of two paths, chosen by the run's loop before every step:
    *
    * When nothing real is going on — no real work, no socket, no request, no Immediate — only
    * microtasks can still be running, and their queue running dry is enough: fray takes the
    * next decision in the same turn — one it started, so still a controlled one — without the
-   * macrotask barrier. Every 64 steps, and whenever anything real is going on, it waits for a
-   * macrotask.
+   * macrotask barrier ({@link canDrain}, then `drainMicrotasks()`, then {@link drained}).
+   * Every 64 steps, and whenever anything real is going on, it waits for a macrotask
+   * ({@link barrier}). The loop calls the pieces itself: an async `settle()` around them cost
+   * one more promise per step.
+   *
+   * `canDrain()`: whether the next step may be settled in this turn.
    */
-  async settle(): Promise<void> {
-    const run = this.#run;
-    if (this.#inTurn < 64 && currentTurn().controlled && this.#virtual()) {
-      if ((await drainMicrotasks()) && this.#virtual()) {
-        this.#inTurn++;
-        if (this.#spec.uncontrolled === 'fail') {
-          const gaps = this.#fatalGaps();
-          if (gaps.length > 0) throw new RaceUncontrolledError(run.uncontrolled, gaps);
-        }
-        return;
-      }
+  canDrain(): boolean {
+    return this.#inTurn < 64 && inControlledTurn() && this.#virtual();
+  }
+
+  /**
+   * The microtask queue ran dry: `true` when nothing real started meanwhile, so the step is
+   * settled (or throws: uncontrolled work); `false` when the caller must wait for a macrotask.
+   */
+  drained(): boolean {
+    if (!this.#virtual()) return false;
+    this.#inTurn++;
+    if (this.#spec.uncontrolled === 'fail' && this.#run.gaps.length > 0) {
+      const gaps = this.#fatalGaps();
+      if (gaps.length > 0) throw new RaceUncontrolledError(this.#run.uncontrolled, gaps);
     }
+    return true;
+  }
+
+  /** The macrotask barrier: real work, timers, sockets and requests judged (see {@link canDrain}). */
+  async barrier(): Promise<void> {
+    const run = this.#run;
     this.#inTurn = 0;
     for (;;) {
       await macrotaskBarrier();

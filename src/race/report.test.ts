@@ -83,3 +83,38 @@ describe('the failure report', () => {
     expect(describeDecision('bob:timer(100ms)#1:fire')).toBe("fire bob's timer(100ms)#1");
   });
 });
+
+describe('a failure drawn when first read', () => {
+  it('serializes its report and timeline like plain fields, the same on every read', async () => {
+    // Arrange — the shortest lost update: both tasks read before either writes.
+    const result = await explore({
+      name: 'lazy report',
+      strategy: 'dfs',
+      quiet: true,
+      setup: () => {
+        const store = { n: 0 };
+        return {
+          store,
+          get: asyncMock(() => Promise.resolve(store.n), { name: 'store.get' }),
+          set: asyncMock((v: number) => Promise.resolve(void (store.n = v)), { name: 'store.set' }),
+        };
+      },
+      tasks: ({ get, set }) => ({
+        a: async () => set((await get()) + 1),
+        b: async () => set((await get()) + 1),
+      }),
+      check: ({ store }) => expect(store.n).toBe(2),
+    });
+    const failure = result.failure;
+    // Act
+    const copy = JSON.parse(JSON.stringify(failure)) as { report: string; timeline: { lanes: unknown[] } };
+    const first = failure?.report;
+    // Assert
+    expect(result.summary.startsWith('fray/race: invariant violated in "lazy report"')).toBe(true);
+    expect(copy.report).toBe(first);
+    expect(failure?.report).toBe(first);
+    expect(first).toContain(`npx fray replay src/race/report.test.ts '${failure?.replay ?? ''}'`);
+    expect(copy.timeline.lanes).toHaveLength(2);
+    expect(Object.keys(failure ?? {})).toEqual(expect.arrayContaining(['report', 'timeline']));
+  });
+});

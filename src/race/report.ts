@@ -201,6 +201,11 @@ export function replayLines(replay: string, file: string | undefined): string[] 
   return [`  explore({ …, replay: ${quoted} })`, `  npx fray replay ${file ?? '<file>'} ${quoted}`];
 }
 
+/** The first line of a failure report: what broke, and in which exploration. */
+export function failureTitle(kind: RunFailureKind, name: string | undefined): string {
+  return `fray/race: ${KIND_TITLE[kind]}${name === undefined ? '' : ` in "${name}"`}`;
+}
+
 /**
  * The full report of a failing run.
  *
@@ -212,7 +217,7 @@ export function replayLines(replay: string, file: string | undefined): string[] 
 export function failureReport(record: RunRecord, found: FoundBy): string {
   const failure = record.failure;
   if (failure === undefined) return 'fray/race: no failure';
-  const title = `fray/race: ${KIND_TITLE[failure.kind]}${found.name === undefined ? '' : ` in "${found.name}"`}`;
+  const title = failureTitle(failure.kind, found.name);
   const lines: string[] = [title, ''];
   lines.push(...errorLines(failure.error).map((l) => `  ${l}`));
   const values = assertionValues(failure.error);

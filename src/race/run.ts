@@ -20,7 +20,7 @@ import {
 } from '../control/index.ts';
 import { RaceHookTimeoutError, RaceStepLimitError } from '../errors/index.ts';
 import type { Socket } from 'node:net';
-import { currentTurn, forgetSink, type ResourceSink } from './async-tracker.ts';
+import { currentTurn, drainMicrotasks, forgetSink, type ResourceSink } from './async-tracker.ts';
 import { frames, snapshot, type Frame } from './frames.ts';
 import { IoWatch, type IoHost } from './io-watch.ts';
 import { isThenable, NativePromise, nativeThen, realPerformanceNow } from './natives.ts';
@@ -554,7 +554,13 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
         });
       failure = await this.#loop();
       this.#ended = true;
-      this.#chooser.end?.({ steps: this.steps, hash: stepsHash(this.steps) });
+      const steps = this.steps;
+      this.#chooser.end?.({
+        steps,
+        get hash() {
+          return stepsHash(steps);
+        },
+      });
       if (failure === undefined) {
         try {
           await runHook(
@@ -589,7 +595,9 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
 
   async #loop(): Promise<RunRecord['failure']> {
     for (;;) {
-      await this.quiescence.settle();
+      const quiescence = this.quiescence;
+      if (!(quiescence.canDrain() && (await drainMicrotasks()) && quiescence.drained()))
+        await quiescence.barrier();
       orderRealArrivals(this.pending, this.#seqAtDecision);
       if (this.#hasUncaught) return { kind: 'uncaught', error: this.#uncaught };
       const enabled = this.enabled();

@@ -15,7 +15,12 @@
  *   (through `activeController()`, so any controller sees it);
  * - sockets: `net.Socket.prototype.write` and `push` (see `socket-patches.ts`).
  *
- * Installed when the first exploration starts and restored when the last one ends.
+ * Installed when the first exploration starts and restored when the last one ends — except
+ * the exports of `node:timers`, `node:timers/promises` and `node:crypto`: replaced once, at
+ * the first exploration, by functions that call Node's own outside a run, and left in place.
+ * Changing a builtin module's exports needs `syncBuiltinESMExports()` so ESM named imports
+ * see them, which walks every loaded builtin: about 30 µs, twice per `explore()`, a tenth of
+ * a short exploration's time. An export someone else replaced since is taken over again.
  *
  * @module
  */
@@ -428,6 +433,11 @@ interface Installed {
 
 const installed: Installed[] = [];
 
+/** The builtin modules whose exports fray replaces once and keeps (see the module's TSDoc). */
+const MODULE_OBJECTS: ReadonlySet<object> = new Set([timersModule, timersPromises, cryptoModule]);
+/** fray's replacement in each builtin module slot, by key (installed once, kept). */
+const kept = new Map<string, unknown>();
+
 /**
  * Take over the globals (reference-counted). The values found now are the ones delegated to
  * outside runs, so a `fetch` mock or fake timers installed before `explore()` keep working.
@@ -446,8 +456,21 @@ export function acquireGlobals(): void {
   }
   saved = original as unknown as Saved;
   const replacements = build(saved);
+  // Kept module exports call the module's own functions outside a run, never a global that
+  // was there at the time (fake timers installed before this exploration).
+  let moduleReplacements: Record<string, unknown> | undefined;
+  let moduleChanged = false;
   for (const [key, slot] of Object.entries(all)) {
-    const replacement = replacements[key];
+    const inModule = MODULE_OBJECTS.has(slot.object);
+    // Still fray's from an earlier exploration: it already calls what was there before it.
+    if (inModule && kept.has(key) && current(slot) === kept.get(key)) continue;
+    const replacement = inModule
+      ? (moduleReplacements ??= build({
+          ...saved,
+          setTimeout: saved.modSetTimeout,
+          setInterval: saved.modSetInterval,
+        }))[key]
+      : replacements[key];
     if (replacement === undefined) continue;
     const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
     // A slot the platform sealed (Vitest's own crypto object, a frozen global) keeps its own.
@@ -458,11 +481,14 @@ export function acquireGlobals(): void {
       configurable: true,
       enumerable: before?.enumerable ?? false,
     });
-    installed.push({ slot, replacement, before });
+    if (inModule) {
+      kept.set(key, replacement);
+      moduleChanged = true;
+    } else installed.push({ slot, replacement, before });
   }
   patchSockets();
   enableAwaitControl();
-  syncBuiltinESMExports();
+  if (moduleChanged) syncBuiltinESMExports();
 }
 
 /** Give the globals back when the last exploration ends (only those still fray's). */
@@ -476,7 +502,6 @@ export function releaseGlobals(): void {
   unpatchSockets();
   disableAwaitControl();
   saved = undefined;
-  syncBuiltinESMExports();
 }
 
 /** Whether fray's globals are installed (for tests). */

@@ -9,9 +9,13 @@
  * blocks (see paired.ts): ratios that hold on a machine busy with other work, where
  * throughput alone does not. The load average before and after is printed with the results.
  *
- * Run: npm run bench http   (or: npx node bench/http/index.ts [--rounds 600] [--only node,express]
- * [--no-network] [--json out.json]); bench/http/stability.ts runs it five times and prints how
- * far the runs are apart.
+ * The in-process comparisons run in `--processes` separate processes (default 5) and each tool's
+ * figures are those of the median process (see processes.ts: light-my-request's speed differs
+ * between processes).
+ *
+ * Run: npm run bench http   (or: npx node bench/http/index.ts [--rounds 600] [--processes 5]
+ * [--only node,express] [--no-network] [--json out.json]); bench/http/stability.ts runs it five
+ * times and prints how far the runs are apart.
  *
  * Also: the cost of fray/di's `use(token)` with no override, against a `Map` lookup.
  *
@@ -21,8 +25,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { override, token, use } from '../../src/di/index.ts';
+import { TURN_EVERY } from '../../src/http/dispatcher.ts';
 import { environment, markdownTable, measure, num, printRatios } from '../table.ts';
 import { measurePaired, type TaskFigures } from './paired.ts';
+import { measureInProcesses } from './processes.ts';
 import { SUITES } from './suites.ts';
 
 const { values: args } = parseArgs({
@@ -32,8 +38,10 @@ const { values: args } = parseArgs({
     'no-network': { type: 'boolean', default: false },
     'no-di': { type: 'boolean', default: false },
     json: { type: 'string' },
+    processes: { type: 'string', default: '5' },
   },
 });
+const processes = Math.max(1, Math.floor(Number(args.processes)) || 1);
 const rounds = Number(args.rounds);
 const networkRounds = Math.max(20, Math.round(rounds / 10));
 const only = args.only?.split(',') ?? Object.keys(SUITES);
@@ -100,26 +108,45 @@ function suiteOf(name: string): () => ReturnType<(typeof SUITES)[string]> {
 // Every in-process comparison first: the socket-bound tools leave keep-alive connections,
 // servers and their timers behind, which would run during later in-process rounds.
 const results: SuiteResult[] = [];
-for (const name of only) {
-  const suite = await suiteOf(name)();
-  // One pair at a time: with a third tool in the rounds, its garbage would be collected in
-  // the others' blocks.
-  const inProcess: TaskFigures[] = [];
-  for (const peer of Object.keys(suite.inProcess).filter((task) => task !== FRAY)) {
-    const pair = await measurePaired(
-      {
-        [FRAY]: suite.inProcess[FRAY] as () => Promise<unknown>,
-        [peer]: suite.inProcess[peer] as () => Promise<unknown>,
-      },
-      FRAY,
-      { rounds },
+if (processes > 1) {
+  const merged = measureInProcesses(
+    import.meta.filename,
+    processes,
+    ['--rounds', String(rounds), '--only', only.join(',')],
+    (done) => process.stderr.write(`in-process comparisons: process ${done}/${processes} done\n`),
+  );
+  for (const suite of merged) {
+    results.push({ title: suite.title, inProcess: suite.inProcess, networked: [] });
+    const perProcess = suite.inProcess
+      .filter((figures) => figures.name !== FRAY)
+      .map((figures) => `${figures.name}: ${figures.processes.map((value) => x(value)).join(', ')}`)
+      .join('; ');
+    process.stdout.write(
+      `\n### ${suite.title}\n\n${table(suite.inProcess)}\n\nfray's speed-up in each of the ${processes} processes (the table shows the median one): ${perProcess}\n`,
     );
-    if (inProcess.length === 0) inProcess.push(pair[0] as TaskFigures);
-    inProcess.push(pair[1] as TaskFigures);
   }
-  await suite.close();
-  results.push({ title: suite.title, inProcess, networked: [] });
-  process.stdout.write(`\n### ${suite.title}\n\n${table(inProcess)}\n`);
+} else {
+  for (const name of only) {
+    const suite = await suiteOf(name)();
+    // One pair at a time: with a third tool in the rounds, its garbage would be collected in
+    // the others' blocks.
+    const inProcess: TaskFigures[] = [];
+    for (const peer of Object.keys(suite.inProcess).filter((task) => task !== FRAY)) {
+      const pair = await measurePaired(
+        {
+          [FRAY]: suite.inProcess[FRAY] as () => Promise<unknown>,
+          [peer]: suite.inProcess[peer] as () => Promise<unknown>,
+        },
+        FRAY,
+        { rounds, baselineMultiple: TURN_EVERY },
+      );
+      if (inProcess.length === 0) inProcess.push(pair[0] as TaskFigures);
+      inProcess.push(pair[1] as TaskFigures);
+    }
+    await suite.close();
+    results.push({ title: suite.title, inProcess, networked: [] });
+    process.stdout.write(`\n### ${suite.title}\n\n${table(inProcess)}\n`);
+  }
 }
 
 if (!args['no-network']) {
@@ -129,7 +156,7 @@ if (!args['no-network']) {
     const networked = await measurePaired(
       { [FRAY]: suite.inProcess[FRAY] as () => Promise<unknown>, ...suite.networked },
       FRAY,
-      { rounds: networkRounds, blockMs: 5, warmupMs: 1_000 },
+      { rounds: networkRounds, blockMs: 5, warmupMs: 1_000, baselineMultiple: TURN_EVERY },
     );
     await suite.close();
     const result = results[i] as SuiteResult;

@@ -31,6 +31,13 @@ export interface PairedOptions {
   readonly warmupMs?: number;
   /** Target duration of one block in ms. Default 1. */
   readonly blockMs?: number;
+  /**
+   * The baseline's blocks hold a whole multiple of this many requests (default 1): fray's
+   * client forces an event-loop turn every `TURN_EVERY`-th request, and with blocks of a
+   * multiple of it every block pays for the same number of turns — otherwise the median block
+   * would be one without a turn, and the turn's cost would be left out of the ratio.
+   */
+  readonly baselineMultiple?: number;
 }
 
 /** A ratio over rounds: median, middle half, and the median's 95% confidence interval. */
@@ -60,8 +67,8 @@ export interface TaskFigures {
 }
 
 const now = (): number => Number(process.hrtime.bigint());
-// Blocks hold at least this many requests, so work a tool does once every few requests (fray
-// lets the event loop turn every 16th) is in every block.
+// Blocks hold at least this many requests, so work a tool does once every few requests is in
+// every block (fray's forced event-loop turn: see `baselineMultiple`).
 const MIN_BATCH = 32;
 
 async function runBlock(task: Task, batch: number): Promise<number> {
@@ -98,10 +105,12 @@ export async function measurePaired(
       (perRequest.get(name) as number[]).push(spent / MIN_BATCH);
     }
   }
+  const multiple = options.baselineMultiple ?? 1;
   const batch = new Map<string, number>(
     names.map((name) => {
       const typical = quantile(sorted(perRequest.get(name) as number[]), 0.25);
-      return [name, Math.max(MIN_BATCH, Math.round(blockNs / Math.max(1, typical)))];
+      const size = Math.max(MIN_BATCH, Math.round(blockNs / Math.max(1, typical)));
+      return [name, name === baseline ? Math.max(1, Math.round(size / multiple)) * multiple : size];
     }),
   );
 

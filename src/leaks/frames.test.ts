@@ -33,6 +33,9 @@ describe('whose code a frame is', () => {
     [`${root}src/leaks/detector.ts:1:1`, 'leaks'],
     [`${root}src/leaks/handles.test.ts:1:1`, 'first-party'],
     [`${root}src/db/fixtures/app.ts:1:1`, 'first-party'],
+    // fray/race's stand-ins for Node's timers and crypto only pass the call on, like Node's own.
+    [`${root}src/race/virtual-globals.ts:1:1`, 'node'],
+    [`${root}dist/race/virtual-globals.js:1:1`, 'node'],
   ])('%s is %s', (location, kind) => {
     expect(frameKind(location)).toBe(kind);
   });

@@ -36,6 +36,12 @@ export interface CreationSite {
 const frayRoot = fileURLToPath(new URL('../../', import.meta.url));
 const fraySources = [`${frayRoot}src/`, `${frayRoot}dist/`];
 const leaksSources = [`${frayRoot}src/leaks/`, `${frayRoot}dist/leaks/`];
+/**
+ * fray/race's stand-ins for Node's timers, clock and randomness (`node:timers` and
+ * `node:crypto` exports stay fray's after the first exploration): outside a run they only call
+ * Node's own, so whoever called them created what they create — they count as Node's frames.
+ */
+const passThrough = [`${frayRoot}src/race/virtual-globals.`, `${frayRoot}dist/race/virtual-globals.`];
 
 /** Packages whose frames are a test runner's machinery. */
 const RUNNER_PACKAGES =
@@ -77,6 +83,7 @@ export function frameKind(location: string): FrameKind {
   // WebAssembly frames belong to whatever JavaScript called into the module.
   if (location.startsWith('wasm://')) return 'node';
   const path = location.replaceAll('\\', '/');
+  if (passThrough.some((prefix) => path.startsWith(prefix))) return 'node';
   const inFray = fraySources.some((prefix) => path.startsWith(prefix));
   if (inFray && !FRAY_TEST_FILE.test(path.replace(/:\d+:\d+$/, ''))) {
     return leaksSources.some((prefix) => path.startsWith(prefix)) ? 'leaks' : 'fray';

@@ -3,9 +3,9 @@
  * each tool, the figures of the process with the median ratio to fray (its fastest-tenth ratio
  * the median of the processes' too), with every process's ratio kept for the table.
  *
- * Why: light-my-request's speed differs between processes. Run alone, one Node process in
- * fifteen to twenty served its requests at about twice its usual cost for the whole process
- * (10.6–12.3 µs per request in 38 processes, 21.9 and 23.7 µs in two; its own and Node's
+ * Why: light-my-request's speed differs between processes. Run alone, 2 Node processes of 36
+ * served its requests at about twice its usual cost for the whole process (10.6–12.3 µs per
+ * request in 34 processes, 21.9 and 23.7 µs in the two; its own and Node's
  * `ServerResponse` constructors took two to three times their usual share of the profile). In
  * a benchmark run that is one process, such a process moved every ratio against
  * light-my-request by up to 2× — five runs then disagreed by ±60–70%. The median of five

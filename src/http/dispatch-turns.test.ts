@@ -9,19 +9,32 @@ import { inject } from './index.ts';
 
 const handler = (): Response => new Response('ok');
 
+/**
+ * Send requests one after another (awaited: they never leave the microtask queue on their own)
+ * until `done()`, at most `cap` of them, counting them in `progress.sent`.
+ */
+async function sendUntil(done: () => boolean, cap: number, progress = { sent: 0 }): Promise<void> {
+  const client = await inject(handler);
+  while (!done() && progress.sent < cap) {
+    await client.get('/');
+    progress.sent++;
+  }
+  await client.close();
+}
+
+/** How many sequential requests went by before an Immediate queued first ran (-1: never). */
+async function requestsBeforeImmediate(): Promise<number> {
+  const progress = { sent: 0 };
+  let ranAfter = -1;
+  setImmediate(() => (ranAfter = progress.sent));
+  await sendUntil(() => ranAfter !== -1, TURN_EVERY * 4, progress);
+  return ranAfter;
+}
+
 describe('back-to-back requests never starve the event loop', () => {
   test('an Immediate queued before sequential requests runs within TURN_EVERY of them', async () => {
-    // Arrange
-    const client = await inject(handler);
-    let ranAfter = -1;
-    let sent = 0;
-    setImmediate(() => (ranAfter = sent));
-    // Act: requests awaited one after another never leave the microtask queue on their own.
-    while (ranAfter === -1 && sent < TURN_EVERY * 4) {
-      await client.get('/');
-      sent++;
-    }
-    await client.close();
+    // Act
+    const ranAfter = await requestsBeforeImmediate();
     // Assert
     expect(ranAfter).toBeGreaterThan(0);
     expect(ranAfter).toBeLessThanOrEqual(TURN_EVERY);
@@ -29,16 +42,10 @@ describe('back-to-back requests never starve the event loop', () => {
 
   test('a timer fires while requests are sent back to back', async () => {
     // Arrange
-    const client = await inject(handler);
     let fired = false;
-    let sent = 0;
     setTimeout(() => (fired = true), 1);
-    // Act: without the turns this loop would end only at its cap, the timer never having run.
-    while (!fired && sent < TURN_EVERY * 100) {
-      await client.get('/');
-      sent++;
-    }
-    await client.close();
+    // Act: without the turns this would end only at its cap, the timer never having run.
+    await sendUntil(() => fired, TURN_EVERY * 100);
     // Assert
     expect(fired).toBe(true);
   });
@@ -62,21 +69,12 @@ describe('back-to-back requests never starve the event loop', () => {
   });
 
   test('the schedule is counted, not timed: the same on every run', async () => {
-    // Arrange
-    const firedAfter: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const client = await inject(handler);
-      let fired = -1;
-      let sent = 0;
-      setImmediate(() => (fired = sent));
-      // Act
-      while (fired === -1 && sent < TURN_EVERY * 4) {
-        await client.get('/');
-        sent++;
-      }
-      firedAfter.push(fired);
-      await client.close();
-    }
+    // Act
+    const firedAfter = [
+      await requestsBeforeImmediate(),
+      await requestsBeforeImmediate(),
+      await requestsBeforeImmediate(),
+    ];
     // Assert
     expect(firedAfter[0]).toBeGreaterThan(0);
     expect(new Set(firedAfter).size).toBe(1);

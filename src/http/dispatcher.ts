@@ -29,8 +29,8 @@ const realQueueMicrotask = globalThis.queueMicrotask;
 // setImmediate): a due timer waits for at most TURN_EVERY - 1 requests. Counted, not timed:
 // the schedule is the same on every run. A forced turn also runs V8's pending GC tasks
 // (~5 µs with a young generation full of garbage), so the count trades timer latency for
-// throughput: a Hono request measured 0.85× the direct app.fetch call with a turn every 16th
-// request, 0.87× every 256th, 0.89× with none (bench/http/stability.ts).
+// throughput; the measurements behind 256 are in docs/http.md ("What the fetch-handler ratio
+// is made of").
 export const TURN_EVERY = 256;
 
 /** Creates, schedules and tracks the exchanges of one client. */

@@ -175,18 +175,16 @@ export class Quiescence {
   }
 
   /**
-   * Waiting until only a decision can change the world (or throwing: uncontrolled work,
-   * timeout) takes one of two paths, chosen by the run's loop before every step:
+   * Whether the next step may be settled in this turn. Waiting until only a decision can
+   * change the world (or throwing: uncontrolled work, timeout) takes one of two paths, chosen
+   * by the run's loop before every step:
    *
    * When nothing real is going on — no real work, no socket, no request, no Immediate — only
    * microtasks can still be running, and their queue running dry is enough: fray takes the
    * next decision in the same turn — one it started, so still a controlled one — without the
-   * macrotask barrier ({@link canDrain}, then `drainMicrotasks()`, then {@link drained}).
-   * Every 64 steps, and whenever anything real is going on, it waits for a macrotask
-   * ({@link barrier}). The loop calls the pieces itself: an async `settle()` around them cost
-   * one more promise per step.
-   *
-   * `canDrain()`: whether the next step may be settled in this turn.
+   * macrotask barrier (`canDrain()`, then `drainMicrotasks()`, then {@link drained}). Every 64
+   * steps, and whenever anything real is going on, it waits for a macrotask ({@link barrier}).
+   * The loop calls the pieces itself: an async wrapper around them cost one promise per step.
    */
   canDrain(): boolean {
     return this.#inTurn < 64 && inControlledTurn() && this.#virtual();

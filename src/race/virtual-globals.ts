@@ -433,9 +433,6 @@ interface Installed {
 
 const installed: Installed[] = [];
 
-/** What the last exploration found in the slots, and what it made of it. */
-let previous: { found: unknown[]; saved: Saved; replacements: Record<string, unknown> } | undefined;
-
 /** The builtin modules whose exports fray replaces once and keeps (see the module's TSDoc). */
 const MODULE_OBJECTS: ReadonlySet<object> = new Set([timersModule, timersPromises, cryptoModule]);
 /** fray's replacement in each builtin module slot, by key (installed once, kept). */
@@ -449,27 +446,16 @@ export function acquireGlobals(): void {
   if (users++ > 0) return;
   const all = slots();
   const current = (slot: Slot): unknown => (slot.object as Record<string, unknown>)[slot.key];
-  const entries = Object.entries(all) as [keyof Saved, Slot][];
-  const found = entries.flatMap(([, slot]) => [slot.object, current(slot)]);
-  let replacements: Record<string, unknown>;
-  if (previous !== undefined && found.every((value, i) => value === previous?.found[i])) {
-    // The same values as when the last exploration began (the usual case: explorations one
-    // after another): their bound copies and replacements are still right.
-    saved = previous.saved;
-    replacements = previous.replacements;
-  } else {
-    const original = {} as Record<keyof Saved, unknown>;
-    for (const [key, slot] of entries) {
-      const value = current(slot);
-      original[key] =
-        typeof value === 'function' && key !== 'Date'
-          ? (value as (...args: unknown[]) => unknown).bind(slot.object)
-          : value;
-    }
-    saved = original as unknown as Saved;
-    replacements = build(saved);
-    previous = { found, saved, replacements };
+  const original = {} as Record<keyof Saved, unknown>;
+  for (const [key, slot] of Object.entries(all) as [keyof Saved, Slot][]) {
+    const value = current(slot);
+    original[key] =
+      typeof value === 'function' && key !== 'Date'
+        ? (value as (...args: unknown[]) => unknown).bind(slot.object)
+        : value;
   }
+  saved = original as unknown as Saved;
+  const replacements = build(saved);
   // Kept module exports call the module's own functions outside a run, never a global that
   // was there at the time (fake timers installed before this exploration).
   let moduleReplacements: Record<string, unknown> | undefined;

@@ -111,6 +111,7 @@ const results: SuiteResult[] = [];
 if (processes > 1) {
   const merged = measureInProcesses(
     import.meta.filename,
+    FRAY,
     processes,
     ['--rounds', String(rounds), '--only', only.join(',')],
     (done) => process.stderr.write(`in-process comparisons: process ${done}/${processes} done\n`),

@@ -32,10 +32,12 @@ function median<T>(items: readonly T[], key: (item: T) => number): T {
 
 /**
  * Run `script` (bench/http/index.ts) `count` times, each in its own process measuring the
- * in-process comparisons only, and merge the results per suite and tool.
+ * in-process comparisons only, and merge the results per suite and tool (`baseline`: fray's
+ * task name).
  */
 export function measureInProcesses(
   script: string,
+  baseline: string,
   count: number,
   args: readonly string[],
   progress: (done: number) => void,
@@ -60,18 +62,27 @@ export function measureInProcesses(
     rmSync(dir, { recursive: true, force: true });
   }
   const first = runs[0] ?? [];
-  return first.map((suite, s) => ({
-    title: suite.title,
-    inProcess: suite.inProcess.map((task) => {
+  return first.map((suite, s) => {
+    const perTask = suite.inProcess.map((task) => {
       const all = runs.map(
         (run) => run[s]?.inProcess.find((figures) => figures.name === task.name) as TaskFigures,
       );
-      const chosen = median(all, (figures) => figures.ratio.median);
-      return {
-        ...chosen,
-        fastRatio: median(all, (figures) => figures.fastRatio).fastRatio,
-        processes: all.map((figures) => figures.ratio.median),
-      };
-    }),
-  }));
+      return { all, chosen: all.indexOf(median(all, (figures) => figures.ratio.median)) };
+    });
+    // fray's own row (its ratio is 1 in every process) comes from the process chosen for the
+    // first other tool, so the req/s beside that tool's were measured in the same process.
+    const peer = suite.inProcess.findIndex((task) => task.name !== baseline);
+    return {
+      title: suite.title,
+      inProcess: perTask.map(({ all, chosen }, t) => {
+        const index =
+          suite.inProcess[t]?.name === baseline && peer >= 0 ? (perTask[peer]?.chosen ?? chosen) : chosen;
+        return {
+          ...(all[index] as TaskFigures),
+          fastRatio: median(all, (figures) => figures.fastRatio).fastRatio,
+          processes: all.map((figures) => figures.ratio.median),
+        };
+      }),
+    };
+  });
 }

@@ -110,7 +110,7 @@ function promiseBefore(): void {
 
 const hook = createHook({
   init(asyncId, type, _trigger, resource: object) {
-    // A Node without the `trackPromises` option (22, early 24) reports promises here too.
+    // A Node without the `trackPromises` option reports promises here too.
     if (type === 'PROMISE') return;
     if (type === 'TickObject') ticks.add(asyncId);
     if (type === 'Immediate' || type === 'TickObject') {
@@ -129,8 +129,12 @@ const hook = createHook({
   },
   before(asyncId) {
     const resource = executionAsyncResource();
-    // Heard by promiseBefore (a Node that ignores `trackPromises` reports them here as well).
-    if (isPromise(resource)) return;
+    if (isPromise(resource)) {
+      // Only where Node ignores `trackPromises`: heard here, in the order Node's own context
+      // switch (AsyncLocalStorage without async context frames) needs.
+      if (!UNTRACKED_PROMISES) promiseBefore();
+      return;
+    }
     callbacks++;
     if (ticks.size > 0) ticks.delete(asyncId);
     // An AsyncResource (AsyncLocalStorage.snapshot(), AsyncResource.bind) or Node's HTTP
@@ -151,6 +155,24 @@ const hook = createHook({
   trackPromises: false,
 });
 let stopPromiseHook: (() => void) | undefined;
+
+/**
+ * Whether this Node honours `trackPromises: false` (24.x of 2026 does; 22 ignores unknown
+ * options). Where it does not, promises still come through the async hook and are heard there,
+ * with AsyncLocalStorage's context already switched — a V8 promise hook could run before it.
+ */
+const UNTRACKED_PROMISES = ((): boolean => {
+  let promises = 0;
+  const probe = createHook({
+    init(_id, type) {
+      if (type === 'PROMISE') promises++;
+    },
+    trackPromises: false,
+  }).enable();
+  void NativePromiseCtor.resolve().then(() => undefined);
+  probe.disable();
+  return promises === 0;
+})();
 
 /*
  * A `destroy` hook makes Node track the destruction of every promise (a weak reference per
@@ -178,7 +200,7 @@ let users = 0;
 export function acquireTracker(): void {
   if (users++ === 0) {
     hook.enable();
-    stopPromiseHook = promiseHooks.onBefore(promiseBefore) as () => void;
+    if (UNTRACKED_PROMISES) stopPromiseHook = promiseHooks.onBefore(promiseBefore) as () => void;
   }
 }
 

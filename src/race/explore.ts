@@ -29,6 +29,7 @@ import {
 import { fnv1a } from './prng.ts';
 import { checkpointsOf, decodeReplay, encodeReplay } from './replay-string.ts';
 import { failureReport, failureTitle, type FoundBy } from './report.ts';
+import { plainRecord } from './run-record.ts';
 import { Run } from './run.ts';
 import { AbandonRun, type Chooser, type RunRecord, type RunSpec } from './run-types.ts';
 import { shrink } from './shrink.ts';
@@ -543,7 +544,7 @@ function failureResult(
     // Drawn when first read: a report and a timeline cost more than a short run, and a caller
     // that only asks `ok` (a search over many seeds) never reads them.
     get report(): string {
-      const report = failureReport({ ...record, notes: noteList }, found);
+      const report = failureReport({ ...plainRecord(record), notes: noteList }, found);
       Object.defineProperty(this, 'report', { value: report, enumerable: true });
       return report;
     },

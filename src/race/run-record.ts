@@ -6,10 +6,10 @@
  */
 import { RaceDeadlockError, RaceTimeoutError } from '../errors/index.ts';
 import { fnv1a } from './prng.ts';
-import type { RunFailureKind, RunRecord, StepRecord } from './run-types.ts';
+import type { OpRecord, RunFailureKind, RunRecord, StepRecord, TimerRecord } from './run-types.ts';
 import type { OpState, TaskState, TimerState } from './state.ts';
 import { deviationsOf } from './strategies/holds.ts';
-import type { ControlGap, TaskOutcome, UncontrolledWork } from './types.ts';
+import type { ControlGap, Deviation, TaskOutcome, UncontrolledWork } from './types.ts';
 
 /** The state of a finished run the record is built from. */
 export interface RunState {
@@ -42,53 +42,97 @@ export function stepsHash(steps: readonly StepRecord[]): string {
   return fnv1a(steps.map((s) => s.id).join('\n'));
 }
 
+/**
+ * A finished run's record. `deviations` and `hash` are computed when first read: only a failing
+ * run's are (its report, shrinking, the replay string) — 6% of a run of 20 tasks went to
+ * computing them for every run. A class, not an object literal with getters: such a literal is
+ * created in dictionary mode (about 0.5–1 µs each, and every field read a hash lookup), which
+ * halved the runs per second when tried.
+ */
+class Record implements RunRecord {
+  readonly steps: readonly StepRecord[];
+  readonly choicePoints: number;
+  readonly contestedPoints: number;
+  readonly taskLabels: readonly string[];
+  readonly outcomes: readonly TaskOutcome[];
+  readonly failure: RunRecord['failure'];
+  readonly ops: readonly OpRecord[];
+  readonly timers: readonly TimerRecord[];
+  readonly notes: readonly string[];
+  readonly uncontrolled: readonly UncontrolledWork[];
+  readonly gaps: readonly ControlGap[];
+  readonly fingerprint: string;
+  readonly virtualTime: number;
+  #deviations: readonly Deviation[] | undefined = undefined;
+  #hash: string | undefined = undefined;
+
+  constructor(
+    state: RunState,
+    failure: RunRecord['failure'],
+    ops: readonly OpRecord[],
+    timers: readonly TimerRecord[],
+  ) {
+    this.steps = state.steps;
+    this.choicePoints = state.choicePoints;
+    this.contestedPoints = state.contestedPoints;
+    this.taskLabels = state.tasks.map((t) => t.label);
+    this.outcomes = taskOutcomes(state.tasks);
+    this.failure = failure;
+    this.ops = ops;
+    this.timers = timers;
+    this.notes = state.notes;
+    this.uncontrolled = state.uncontrolled;
+    this.gaps = state.gaps;
+    this.fingerprint = state.fingerprint;
+    this.virtualTime = state.virtualTime;
+  }
+
+  get deviations(): readonly Deviation[] {
+    return (this.#deviations ??= deviationsOf(this.steps));
+  }
+
+  get hash(): string {
+    return (this.#hash ??= stepsHash(this.steps));
+  }
+}
+
+/** The record as a plain object, every field its own (for spreading into another). */
+export function plainRecord(record: RunRecord): RunRecord {
+  return { ...record, deviations: record.deviations, hash: record.hash };
+}
+
 /** Build the record of a finished run. */
 export function buildRecord(
   state: RunState,
   failure: { readonly kind: RunFailureKind; readonly error: unknown } | undefined,
 ): RunRecord {
-  const deviations = deviationsOf(state.steps);
   for (const op of state.ops)
     if (op.syncResult && op.kind === 'wrap' && !state.notes.some((n) => n.includes(`'${op.label}'`)))
       state.notes.push(
         `'${op.label}' returned a plain value, not a promise: callers got a promise instead. If it is a synchronous method, exclude it: ctl.wrap(target, label, { exclude: ['${op.label.split('.').pop() ?? op.label}'] }).`,
       );
   const depth = (op: OpState): number => (op.parent === undefined ? 0 : depth(op.parent) + 1);
-  return {
-    steps: state.steps,
-    deviations,
-    choicePoints: state.choicePoints,
-    contestedPoints: state.contestedPoints,
-    taskLabels: state.tasks.map((t) => t.label),
-    outcomes: taskOutcomes(state.tasks),
-    failure,
-    ops: state.ops.map((op) => ({
-      key: op.key,
-      kind: String(op.kind),
-      label: op.label,
-      args: op.args,
-      task: op.actor.label,
-      depth: depth(op),
-      parent: op.parent?.key,
-      requestStep: op.requestStep,
-      startStep: op.startStep,
-      deliverStep: op.deliverStep,
-      outcome: op.outcome ?? { status: 'pending' },
-    })),
-    timers: state.timers.map((t) => ({
-      key: t.key,
-      task: t.actor.label,
-      delay: t.delay,
-      fireSteps: t.fireSteps,
-      cancelled: t.cancelled && t.fired === 0,
-    })),
-    notes: state.notes,
-    uncontrolled: state.uncontrolled,
-    gaps: state.gaps,
-    hash: stepsHash(state.steps),
-    fingerprint: state.fingerprint,
-    virtualTime: state.virtualTime,
-  };
+  const ops = state.ops.map((op) => ({
+    key: op.key,
+    kind: String(op.kind),
+    label: op.label,
+    args: op.args,
+    task: op.actor.label,
+    depth: depth(op),
+    parent: op.parent?.key,
+    requestStep: op.requestStep,
+    startStep: op.startStep,
+    deliverStep: op.deliverStep,
+    outcome: op.outcome ?? { status: 'pending' as const },
+  }));
+  const timers = state.timers.map((t) => ({
+    key: t.key,
+    task: t.actor.label,
+    delay: t.delay,
+    fireSteps: t.fireSteps,
+    cancelled: t.cancelled && t.fired === 0,
+  }));
+  return new Record(state, failure, ops, timers);
 }
 
 function describeWait(op: OpState): string {

@@ -1,9 +1,9 @@
 /**
  * fray's random walk against fast-check's scheduler on SCTBench's programs, with enough seeds
- * to tell them apart. The runs to a first failure of a random walk are geometric: over 20
- * seeds their median moves by ±30–50% from one set of seeds to the next (reorder_4: fast-check's
- * median 14 over seeds 1–20, 13 over 1–100; fray's 21 and 20), so index.ts's medians cannot
- * say which walk is better. Here each walk runs many seeds and the figure is the mean runs to
+ * to tell them apart. The runs to a first failure of a random walk are geometric: the median of
+ * 20 seeds ranges from about half to nearly twice its true value between sets of seeds (a walk
+ * that fails one run in 25: 9–30.5 around 17 in 95% of simulated sets of 20), so index.ts's
+ * medians cannot say which walk is better. Here each walk runs many seeds and the figure is the mean runs to
  * the first failure — the maximum-likelihood estimate of 1 ÷ the chance that one run fails —
  * with a 95% bootstrap interval of the ratio of the two means (seeded resampling, seed
  * printed).

@@ -216,6 +216,12 @@ describe('explore: usage', () => {
     [{ tasks: () => [], seed: -1 }, 'FRAY_RACE_OPTIONS', /seed/],
     [{ tasks: () => [], strategy: 'bfs' }, 'FRAY_RACE_OPTIONS', /unknown strategy/],
     [{ tasks: () => [], strategy: { kind: 'pct', depth: 4 } }, 'FRAY_RACE_OPTIONS', /depth/],
+    [{ tasks: () => [], strategy: { kind: 'portfolio', turns: [] } }, 'FRAY_RACE_OPTIONS', /turns/],
+    [
+      { tasks: () => [], strategy: { kind: 'portfolio', turns: ['dfs', 'pct4'] } },
+      'FRAY_RACE_OPTIONS',
+      /turns must be 1 to 1,000 of 'dfs', 'random', 'pct1', 'pct2' and 'pct3', got \["dfs","pct4"\]/,
+    ],
     [{ tasks: () => [], uncontrolled: 'ignore' }, 'FRAY_RACE_OPTIONS', /uncontrolled/],
     [
       { tasks: () => [], chek: () => undefined },

@@ -117,7 +117,12 @@ function makeStrategy(options: NormalizedOptions): Strategy {
     case 'dfs':
       return new DfsStrategy(typeof s === 'object' && s.kind === 'dfs' ? (s.bound ?? Infinity) : Infinity);
     default:
-      return new PortfolioStrategy(options.seed, options.runs);
+      return new PortfolioStrategy(
+        options.seed,
+        options.runs,
+        Number.POSITIVE_INFINITY,
+        typeof s === 'object' && s.kind === 'portfolio' ? s.turns : undefined,
+      );
   }
 }
 

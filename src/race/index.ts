@@ -29,7 +29,14 @@
 export { explore } from './explore.ts';
 export { raceTest, runRace, type RaceTestOptions } from './race-test.ts';
 export { validateExploreOptions } from './options.ts';
-export type { ExploreOptions, ExploreResult, RaceControl, RaceFailure, StrategyOption } from './options.ts';
+export type {
+  ExploreOptions,
+  ExploreResult,
+  PortfolioMember,
+  RaceControl,
+  RaceFailure,
+  StrategyOption,
+} from './options.ts';
 export type {
   ControlGap,
   Deviation,

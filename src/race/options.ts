@@ -24,13 +24,25 @@ export interface RaceControl {
   readonly run: number;
 }
 
+/** A member of the portfolio: DFS, random walks, or PCT of depth 1, 2 or 3. */
+export type PortfolioMember = 'dfs' | 'random' | 'pct1' | 'pct2' | 'pct3';
+
 /** A strategy: a name, or a name with its parameter. */
 export type StrategyOption =
   | 'portfolio'
   | 'random'
   | 'pct'
   | 'dfs'
-  | { readonly kind: 'portfolio' }
+  | {
+      readonly kind: 'portfolio';
+      /**
+       * The turn order, one member per run, repeated: `['dfs', 'pct2']` gives DFS and PCT(d=2)
+       * every other run. 1–1,000 entries. Default: twelve runs a cycle — DFS three (the first
+       * two runs among them), random four, PCT(d=3) and PCT(d=2) two each, PCT(d=1) one. While
+       * DFS proves a small tree it also takes every other turn, if it is in the order.
+       */
+      readonly turns?: readonly PortfolioMember[];
+    }
   | { readonly kind: 'random' }
   | { readonly kind: 'pct'; readonly depth?: 1 | 2 | 3 }
   | { readonly kind: 'dfs'; readonly bound?: number };
@@ -56,9 +68,10 @@ export interface ExploreOptions<C, T extends TaskSet> {
   /** Release what `setup` acquired; runs after every run, even a failing one. Default: none. */
   readonly teardown?: (ctx: C) => unknown;
   /**
-   * How schedules are chosen. Default `'portfolio'` (first-come, then bounded DFS, PCT of
-   * depths 1–3 and random in turns). `'pct'` is depth 2; `{ kind: 'pct', depth: 1 | 2 | 3 }`.
-   * `'dfs'` has no bound; `{ kind: 'dfs', bound }` stops at `bound` deviations.
+   * How schedules are chosen. Default `'portfolio'` (first-come, then DFS, random walks and PCT
+   * of depths 1–3 in turns; `{ kind: 'portfolio', turns }` sets the order). `'pct'` is depth 2;
+   * `{ kind: 'pct', depth: 1 | 2 | 3 }`. `'dfs'` has no bound; `{ kind: 'dfs', bound }` stops
+   * at `bound` deviations.
    */
   readonly strategy?: StrategyOption;
   /** Maximum exploration runs (1–1,000,000). Default 1,000. Stops earlier when DFS exhausts the tree. */
@@ -193,6 +206,8 @@ function integer(name: string, value: unknown, min: number, max: number, fallbac
   return value;
 }
 
+const PORTFOLIO_MEMBERS: ReadonlySet<PortfolioMember> = new Set(['dfs', 'random', 'pct1', 'pct2', 'pct3']);
+
 function strategyOf(value: unknown): StrategyOption {
   if (value === undefined) return 'portfolio';
   if (value === 'portfolio' || value === 'random' || value === 'pct' || value === 'dfs') return value;
@@ -218,12 +233,28 @@ function strategyOf(value: unknown): StrategyOption {
         );
       return value as StrategyOption;
     }
-    if (kind === 'random' || kind === 'portfolio') return value as StrategyOption;
+    if (kind === 'portfolio') {
+      const turns = (value as { turns?: unknown }).turns;
+      if (
+        turns !== undefined &&
+        (!Array.isArray(turns) ||
+          turns.length === 0 ||
+          turns.length > 1000 ||
+          !turns.every((turn) => PORTFOLIO_MEMBERS.has(turn as PortfolioMember)))
+      )
+        throw new RaceOptionsError(
+          'strategy',
+          `the portfolio's turns must be 1 to 1,000 of 'dfs', 'random', 'pct1', 'pct2' and 'pct3', got ${JSON.stringify(turns) ?? typeof turns}.`,
+          "use { kind: 'portfolio', turns: ['dfs', 'random', 'pct2'] }, or 'portfolio' for the default order.",
+        );
+      return value as StrategyOption;
+    }
+    if (kind === 'random') return value as StrategyOption;
   }
   throw new RaceOptionsError(
     'strategy',
     `unknown strategy ${JSON.stringify(value) ?? typeof value}.`,
-    "use 'portfolio' (default), 'random', 'pct', 'dfs', { kind: 'pct', depth: 1 | 2 | 3 } or { kind: 'dfs', bound }.",
+    "use 'portfolio' (default), 'random', 'pct', 'dfs', { kind: 'pct', depth: 1 | 2 | 3 }, { kind: 'dfs', bound } or { kind: 'portfolio', turns }.",
   );
 }
 

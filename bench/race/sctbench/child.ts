@@ -5,7 +5,7 @@
  * started without it (its points are `s.schedule()`d promises).
  *
  * Usage: node [--import ./src/race/register.ts] bench/race/sctbench/child.ts
- *          <tool: random|pct1|pct2|pct3|dfs|portfolio|fast-check> <program>
+ *          <tool: random|pct1|pct2|pct3|dfs|portfolio|portfolio:<turns>|fast-check> <program>
  *          <mode: find|throughput|fixed> <seeds> <first seed> <cap runs> <budget ms>
  *
  * - find: explore the buggy program until its first failure (no shrinking), at most `cap` runs.
@@ -17,6 +17,7 @@
  * @module
  */
 import { programs } from './programs.ts';
+import type { PortfolioMember, StrategyOption } from '../../../src/race/index.ts';
 import { instantiate, type Judged, type Program, type Sched } from './sync.ts';
 
 /** One seed's result. */
@@ -27,8 +28,14 @@ export interface SeedResult {
   readonly found?: boolean;
   /** The failing run (1-based) when found, else the runs executed. */
   readonly runs?: number;
-  /** Wall time of this seed's exploration, ms. */
+  /** Wall time of this seed's exploration, ms (fray's includes the strict replay of the failure). */
   readonly ms?: number;
+  /**
+   * Wall time from the call to the end of the first failing run, ms: when its check threw —
+   * the search alone, without what a tool does after it (fray replays the failure strictly to
+   * say whether it reproduces).
+   */
+  readonly searchMs?: number;
   /** The failure's error: its class name and message. */
   readonly error?: string;
 }
@@ -58,15 +65,29 @@ function describe(error: unknown): string {
 
 type Run = (seed: number) => Promise<{ found: boolean; runs: number; error?: string }>;
 
+/** When the current seed's first failing check threw (performance.now()), if it has. */
+let failedAt: number | undefined;
+
+/** `world.judge`, noting when it first throws in this seed. */
+function judged(world: Judged, statuses: Parameters<Judged['judge']>[0], reasons: unknown[]): void {
+  try {
+    world.judge(statuses, reasons);
+  } catch (error) {
+    failedAt ??= performance.now();
+    throw error;
+  }
+}
+
 async function frayRunner(program: Program): Promise<Run> {
   const { explore } = await import('../../../src/race/index.ts');
-  const strategy =
-    tool === 'pct1'
-      ? ({ kind: 'pct', depth: 1 } as const)
+  const strategy: StrategyOption | undefined = tool.startsWith('portfolio:')
+    ? { kind: 'portfolio', turns: tool.slice('portfolio:'.length).split(',') as PortfolioMember[] }
+    : tool === 'pct1'
+      ? { kind: 'pct', depth: 1 }
       : tool === 'pct2'
-        ? ({ kind: 'pct', depth: 2 } as const)
+        ? { kind: 'pct', depth: 2 }
         : tool === 'pct3'
-          ? ({ kind: 'pct', depth: 3 } as const)
+          ? { kind: 'pct', depth: 3 }
           : tool === 'dfs' || tool === 'portfolio' || tool === 'random'
             ? tool
             : undefined;
@@ -79,7 +100,8 @@ async function frayRunner(program: Program): Promise<Run> {
       tasks: (world) => world.tasks,
       check: (world, outcomes) => {
         const list = Object.values(outcomes);
-        world.judge(
+        judged(
+          world,
           list.map((o) => o.status),
           list.map((o) => (o.status === 'rejected' ? o.reason : undefined)),
         );
@@ -127,7 +149,7 @@ async function fastCheckRunner(program: Program): Promise<Run> {
           await s.waitIdle();
           for (let tick = 0; tick < 20; tick++) await Promise.resolve();
         } while (s.count() > 0);
-        world.judge(statuses, reasons);
+        judged(world, statuses, reasons);
       }),
       { seed, numRuns: cap, endOnFailure: true },
     );
@@ -144,9 +166,11 @@ for (let i = 0; i < seeds; i++) {
   let line: SeedResult;
   if (performance.now() - started > budget) line = { seed, skipped: true };
   else {
+    failedAt = undefined;
     const t0 = performance.now();
     const outcome = await run(seed);
-    line = { seed, ...outcome, ms: performance.now() - t0 };
+    const ms = performance.now() - t0;
+    line = { seed, ...outcome, ms, ...(failedAt === undefined ? {} : { searchMs: failedAt - t0 }) };
   }
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -197,13 +197,47 @@ describe('random', () => {
 });
 
 describe('portfolio', () => {
-  it('starts with the first-come schedule', async () => {
+  it('starts with the first-come schedule, then DFS deviates from it once', async () => {
     // Arrange
     const { options, seen } = interleavings(2, 2);
+    const dfs = interleavings(2, 2);
     // Act
-    await explore({ ...options, seed: 1, runs: 1 });
+    const result = await explore({ ...options, seed: 1, runs: 2 });
+    await explore({ ...dfs.options, strategy: 'dfs', runs: 2 });
     // Assert
-    expect(seen).toEqual(['t0.0 t1.0 t0.1 t1.1']);
+    expect(seen[0]).toBe('t0.0 t1.0 t0.1 t1.1');
+    expect(seen).toEqual(dfs.seen);
+    expect(result.coverage.map((c) => [c.name, c.runs])).toEqual([['dfs', 2]]);
+  });
+
+  it('takes its members in the turns it is given', async () => {
+    // Arrange — a tree too big to prove in 12 runs: DFS gets no extra turns.
+    const { options } = interleavings(4, 3);
+    // Act
+    const result = await explore({
+      ...options,
+      seed: 4,
+      runs: 12,
+      strategy: { kind: 'portfolio', turns: ['random', 'pct2', 'random'] },
+    });
+    // Assert
+    expect(result.coverage.map((c) => [c.name, c.runs])).toEqual([
+      ['pct(d=2)', 4],
+      ['random', 8],
+    ]);
+    expect(result.exhaustive).toBe(false);
+  });
+
+  it('still proves a small tree when DFS is its only member', async () => {
+    // Arrange — with DFS every other turn for the proof and nothing else in the order, DFS
+    // must take the other turns too rather than end the exploration early.
+    const { options } = interleavings(2, 1);
+    // Act
+    const result = await explore({ ...options, seed: 5, strategy: { kind: 'portfolio', turns: ['dfs'] } });
+    // Assert
+    expect(result.exhaustive).toBe(true);
+    expect(result.runs).toBe(20);
+    expect(result.summary).toBe('passed: all 20 schedules explored (exhaustive).');
   });
 
   it('proves a small scenario exhaustively, and mixes strategies on a large one', async () => {

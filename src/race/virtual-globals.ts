@@ -439,28 +439,53 @@ const MODULE_OBJECTS: ReadonlySet<object> = new Set([timersModule, timersPromise
 const kept = new Map<string, unknown>();
 
 /**
+ * The last takeover's originals and replacements, used again while every slot holds the same
+ * value on the same object: binding and building them anew was most of what taking over the
+ * globals cost, once per `explore()` call.
+ */
+let last:
+  | {
+      readonly objects: readonly object[];
+      readonly found: readonly unknown[];
+      readonly saved: Saved;
+      readonly replacements: Record<string, unknown>;
+    }
+  | undefined;
+
+/**
  * Take over the globals (reference-counted). The values found now are the ones delegated to
  * outside runs, so a `fetch` mock or fake timers installed before `explore()` keep working.
  */
 export function acquireGlobals(): void {
   if (users++ > 0) return;
-  const all = slots();
+  const all = Object.entries(slots()) as [keyof Saved, Slot][];
   const current = (slot: Slot): unknown => (slot.object as Record<string, unknown>)[slot.key];
-  const original = {} as Record<keyof Saved, unknown>;
-  for (const [key, slot] of Object.entries(all) as [keyof Saved, Slot][]) {
-    const value = current(slot);
-    original[key] =
-      typeof value === 'function' && key !== 'Date'
-        ? (value as (...args: unknown[]) => unknown).bind(slot.object)
-        : value;
+  const found = all.map(([, slot]) => current(slot));
+  let replacements: Record<string, unknown>;
+  if (
+    last !== undefined &&
+    all.every(([, slot], i) => slot.object === last?.objects[i] && found[i] === last.found[i])
+  ) {
+    saved = last.saved;
+    replacements = last.replacements;
+  } else {
+    const original = {} as Record<keyof Saved, unknown>;
+    all.forEach(([key, slot], i) => {
+      const value = found[i];
+      original[key] =
+        typeof value === 'function' && key !== 'Date'
+          ? (value as (...args: unknown[]) => unknown).bind(slot.object)
+          : value;
+    });
+    saved = original as unknown as Saved;
+    replacements = build(saved);
+    last = { objects: all.map(([, slot]) => slot.object), found, saved, replacements };
   }
-  saved = original as unknown as Saved;
-  const replacements = build(saved);
   // Kept module exports call the module's own functions outside a run, never a global that
   // was there at the time (fake timers installed before this exploration).
   let moduleReplacements: Record<string, unknown> | undefined;
   let moduleChanged = false;
-  for (const [key, slot] of Object.entries(all)) {
+  for (const [key, slot] of all) {
     const inModule = MODULE_OBJECTS.has(slot.object);
     // Still fray's from an earlier exploration: it already calls what was there before it.
     if (inModule && kept.has(key) && current(slot) === kept.get(key)) continue;
@@ -475,12 +500,15 @@ export function acquireGlobals(): void {
     const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
     // A slot the platform sealed (Vitest's own crypto object, a frozen global) keeps its own.
     if (before?.configurable === false || !Object.isExtensible(slot.object)) continue;
-    Object.defineProperty(slot.object, slot.key, {
-      value: replacement,
-      writable: true,
-      configurable: true,
-      enumerable: before?.enumerable ?? false,
-    });
+    // A plain writable property is assigned (cheaper than defining it, the same attributes).
+    if (isPlain(before)) (slot.object as Record<string, unknown>)[slot.key] = replacement;
+    else
+      Object.defineProperty(slot.object, slot.key, {
+        value: replacement,
+        writable: true,
+        configurable: true,
+        enumerable: before?.enumerable ?? false,
+      });
     if (inModule) {
       kept.set(key, replacement);
       moduleChanged = true;
@@ -491,12 +519,23 @@ export function acquireGlobals(): void {
   if (moduleChanged) syncBuiltinESMExports();
 }
 
+/** An own data property that is writable and configurable: assigning it keeps every attribute. */
+function isPlain(descriptor: PropertyDescriptor | undefined): boolean {
+  return (
+    descriptor !== undefined &&
+    'value' in descriptor &&
+    descriptor.writable === true &&
+    descriptor.configurable === true
+  );
+}
+
 /** Give the globals back when the last exploration ends (only those still fray's). */
 export function releaseGlobals(): void {
   if (users === 0 || --users > 0) return;
   for (const { slot, replacement, before } of installed.splice(0)) {
     if ((slot.object as Record<string, unknown>)[slot.key] !== replacement) continue;
     if (before === undefined) delete (slot.object as Record<string, unknown>)[slot.key];
+    else if (isPlain(before)) (slot.object as Record<string, unknown>)[slot.key] = before.value as unknown;
     else Object.defineProperty(slot.object, slot.key, before);
   }
   unpatchSockets();

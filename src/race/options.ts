@@ -37,8 +37,8 @@ export type StrategyOption =
       readonly kind: 'portfolio';
       /**
        * The turn order, one member per run, repeated: `['dfs', 'pct2']` gives DFS and PCT(d=2)
-       * every other run. 1–1,000 entries. Default: twelve runs a cycle — DFS three (the first
-       * two runs among them), random four, PCT(d=3) and PCT(d=2) two each, PCT(d=1) one. While
+       * every other run. 1–1,000 entries. Default: thirteen runs a cycle — DFS three (the first
+       * two runs among them), random four, PCT(d=2) three, PCT(d=3) two, PCT(d=1) one. While
        * DFS proves a small tree it also takes every other turn, if it is in the order.
        */
       readonly turns?: readonly PortfolioMember[];

@@ -68,4 +68,23 @@ describe('taking over the globals', () => {
     inside.forEach((value, i) => expect(value).not.toBe(before[i]?.value));
     expect(slots.map(([object, key]) => Object.getOwnPropertyDescriptor(object, key))).toEqual(before);
   });
+
+  it("gives a global back even when the run made fray's value read-only", async () => {
+    // Arrange
+    const before = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+    // Act — a polyfill or a hardening step freezing what it found.
+    const result = await explore({
+      runs: 1,
+      quiet: true,
+      tasks: () => ({
+        a: () => {
+          Object.defineProperty(globalThis, 'fetch', { value: globalThis.fetch, writable: false });
+          return Promise.resolve();
+        },
+      }),
+    });
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(globalThis, 'fetch')).toEqual(before);
+  });
 });

@@ -529,14 +529,27 @@ function isPlain(descriptor: PropertyDescriptor | undefined): boolean {
   );
 }
 
+/**
+ * Assign a slot; `false` when it refuses (code in the run redefined it as read-only, keeping
+ * fray's value): the caller then defines it back as it was.
+ */
+function assign(slot: Slot, value: unknown): boolean {
+  try {
+    (slot.object as Record<string, unknown>)[slot.key] = value;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Give the globals back when the last exploration ends (only those still fray's). */
 export function releaseGlobals(): void {
   if (users === 0 || --users > 0) return;
   for (const { slot, replacement, before } of installed.splice(0)) {
     if ((slot.object as Record<string, unknown>)[slot.key] !== replacement) continue;
     if (before === undefined) delete (slot.object as Record<string, unknown>)[slot.key];
-    else if (isPlain(before)) (slot.object as Record<string, unknown>)[slot.key] = before.value as unknown;
-    else Object.defineProperty(slot.object, slot.key, before);
+    else if (!isPlain(before) || !assign(slot, before.value))
+      Object.defineProperty(slot.object, slot.key, before);
   }
   unpatchSockets();
   disableAwaitControl();

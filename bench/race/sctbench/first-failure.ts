@@ -17,12 +17,10 @@
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { childArgs, root } from './child-args.ts';
 import type { SeedResult } from './child.ts';
 
 const [program = 'account', seedsArg = '1500', tool = 'portfolio', roundsArg = '3'] = process.argv.slice(2);
-const root = join(import.meta.dirname, '..', '..', '..');
-const child = join(import.meta.dirname, 'child.ts');
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,17 +38,15 @@ interface Figures {
 }
 
 function measure(name: string): Figures {
-  const args = [
-    ...(name === 'fast-check' ? [] : ['--import', './src/race/register.ts']),
-    child,
-    name,
+  const args = childArgs({
+    tool: name,
     program,
-    'find',
-    seedsArg,
-    '1',
-    '10000',
-    '600000',
-  ];
+    mode: 'find',
+    seeds: Number(seedsArg),
+    first: 1,
+    cap: 10_000,
+    budgetMs: 600_000,
+  });
   const lines = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 })
     .trim()
     .split('\n')

@@ -25,7 +25,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { childArgs, median, root, type ChildJob } from './child-args.ts';
 import type { SeedResult } from './child.ts';
 import { programs } from './programs.ts';
 
@@ -62,10 +62,6 @@ const FRAY = (option('strategies') ?? 'random,pct1,pct2,pct3,dfs,portfolio').spl
 const TOOLS = [...FRAY, 'fast-check'];
 const JSON_OUT = option('json');
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const childPath = join(import.meta.dirname, 'child.ts');
-const register = join(root, 'src/race/register.ts');
-
 const selected = programs.filter((p) => ONLY === undefined || ONLY.includes(p.name));
 for (const name of ONLY ?? [])
   if (!programs.some((p) => p.name === name)) throw new Error(`unknown program ${name}`);
@@ -78,17 +74,15 @@ function child(
   seeds: number,
   cap: number,
 ): Promise<SeedResult[]> {
-  const args = [
-    ...(tool === 'fast-check' ? [] : ['--import', register]),
-    childPath,
+  const args = childArgs({
     tool,
     program,
-    mode,
-    String(seeds),
-    '1',
-    String(cap),
-    String(BUDGET_S * 1000),
-  ];
+    mode: mode as ChildJob['mode'],
+    seeds,
+    first: 1,
+    cap,
+    budgetMs: BUDGET_S * 1000,
+  });
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -110,15 +104,6 @@ function child(
       resolve(lines);
     });
   });
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const fmt = (n: number, digits = 0): string =>

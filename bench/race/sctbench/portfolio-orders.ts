@@ -17,8 +17,8 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { TURNS } from '../../../src/race/strategies/portfolio.ts';
+import { childArgs, median, root } from './child-args.ts';
 import type { SeedResult } from './child.ts';
 import { programs } from './programs.ts';
 
@@ -38,23 +38,19 @@ const ORDERS = argv.flatMap((arg, i) => (argv[i - 1] === '--order' ? [PRESETS[ar
 if (ORDERS.length === 0) ORDERS.push(PRESETS['equal'] as string, PRESETS['default'] as string);
 const MEMBERS = ['random', 'pct1', 'pct2', 'pct3', 'dfs'] as const;
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const childPath = join(import.meta.dirname, 'child.ts');
 const selected = programs.filter((p) => p.name !== 'twostage_100');
 
 /** Runs to the first failure per seed (Infinity: not found within the cap). */
 function child(tool: string, program: string, seeds: number): Promise<number[]> {
-  const args = [
-    ...(tool === 'fast-check' ? [] : ['--import', './src/race/register.ts']),
-    childPath,
+  const args = childArgs({
     tool,
     program,
-    'find',
-    String(seeds),
-    String(FIRST),
-    String(CAP),
-    '3600000',
-  ];
+    mode: 'find',
+    seeds,
+    first: FIRST,
+    cap: CAP,
+    budgetMs: 3_600_000,
+  });
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -70,14 +66,6 @@ function child(tool: string, program: string, seeds: number): Promise<number[]> 
       );
     });
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const tools = [...MEMBERS, 'fast-check', ...ORDERS.map((order) => `portfolio:${order}`)];

@@ -97,12 +97,15 @@ const lines = [
   `| --- | ${[...MEMBERS, 'fc', 'best', ...ORDERS].map(() => '---').join(' | ')} |`,
 ];
 const summary = ORDERS.map(() => [] as { vsBest: number; vsFc: number }[]);
+/** Programs no member found within the cap: no ratio to a best member exists. */
+const unfound: string[] = [];
 for (const program of selected) {
   const row = medians.get(program.name) ?? new Map<string, number>();
   const best = Math.min(...MEMBERS.map((m) => row.get(m) ?? Infinity));
+  if (!Number.isFinite(best)) unfound.push(program.name);
   const cells = ORDERS.map((order, i) => {
     const runs = row.get(`portfolio:${order}`) ?? Infinity;
-    if (best > 1 || runs > 1)
+    if (Number.isFinite(best) && (best > 1 || runs > 1))
       summary[i]?.push({ vsBest: runs / best, vsFc: runs / (row.get('fast-check') ?? Infinity) });
     return `${fmt(runs)} (${(runs / best).toFixed(2)}×)`;
   });
@@ -110,13 +113,23 @@ for (const program of selected) {
     `| ${program.name} | ${MEMBERS.map((m) => fmt(row.get(m) ?? Infinity)).join(' | ')} | ${fmt(row.get('fast-check') ?? Infinity)} | ${fmt(best)} | ${cells.join(' | ')} |`,
   );
 }
-const geomean = (values: readonly number[]): number =>
-  Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+/** Of the finite, non-zero ratios (a tool that found nothing within the cap has none). */
+const geomean = (all: readonly number[]): number => {
+  const values = all.filter((v) => Number.isFinite(v) && v > 0);
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+};
+/** Said when the portfolio missed programs a member found: they are not in its mean. */
+const missed = (rows: readonly { vsBest: number }[]): string => {
+  const n = rows.filter((r) => !Number.isFinite(r.vsBest)).length;
+  return n === 0 ? '' : ` (without the ${n} it did not find within the cap)`;
+};
 lines.push('');
+if (unfound.length > 0)
+  lines.push(`Left out of the summary — no member found them within the cap: ${unfound.join(', ')}.`, '');
 ORDERS.forEach((_, i) => {
   const rows = summary[i] ?? [];
   lines.push(
-    `P${i + 1}: within 1.3× of the best member on ${rows.filter((r) => r.vsBest <= 1.3).length} of ${rows.length} programs; geometric mean ${geomean(rows.map((r) => r.vsBest)).toFixed(2)}×, worst ${Math.max(...rows.map((r) => r.vsBest)).toFixed(2)}×; against fast-check: geometric mean ${geomean(rows.map((r) => r.vsFc)).toFixed(2)}×, as few runs or fewer on ${rows.filter((r) => r.vsFc <= 1).length} of ${rows.length}`,
+    `P${i + 1}: within 1.3× of the best member on ${rows.filter((r) => r.vsBest <= 1.3).length} of ${rows.length} programs; geometric mean ${geomean(rows.map((r) => r.vsBest)).toFixed(2)}×${missed(rows)}, worst ${Math.max(...rows.map((r) => r.vsBest)).toFixed(2)}×; against fast-check: geometric mean ${geomean(rows.map((r) => r.vsFc)).toFixed(2)}×, as few runs or fewer on ${rows.filter((r) => r.vsFc <= 1).length} of ${rows.length}`,
   );
 });
 process.stdout.write(`${lines.join('\n')}\n`);

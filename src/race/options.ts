@@ -157,7 +157,10 @@ export interface ExploreResult {
    * tasks did (`gaps` is empty): a pass is a proof for this scenario.
    */
   readonly exhaustive: boolean;
-  /** The strategy option used: `portfolio`, `random`, `pct(d=2)`, `dfs`, `replay`. */
+  /**
+   * The strategy option used: `portfolio`, `random`, `pct(d=2)`, `dfs`, `dfs(bound=2)`,
+   * `portfolio(turns=random,pct2)` (its own turns, repeats as `pct2×3`), `replay`.
+   */
   readonly strategy: string;
   readonly seed: number;
   /** What each strategy covered. */

@@ -105,11 +105,29 @@ export function passSummary(
   return `passed ${plural(runs, 'run')} (${strategyName(options)}, seed ${options.seed}): ${parts.join('; ')}.`;
 }
 
-/** The strategy's name in results and reports: `portfolio`, `pct(d=2)`, `dfs(bound=2)`… */
+/**
+ * The strategy's name in results and reports: `portfolio`, `pct(d=2)`, `dfs(bound=2)`,
+ * `portfolio(turns=dfs,random×2)`… A portfolio given its own turns names them (consecutive
+ * repeats as `×n`): with the seed, the name is what it takes to explore the same schedules
+ * again, and the default portfolio on that seed would try others.
+ */
 export function strategyName(options: NormalizedOptions): string {
   const s = options.strategy;
   if (typeof s === 'string') return s === 'pct' ? 'pct(d=2)' : s;
   if (s.kind === 'pct') return `pct(d=${s.depth ?? 2})`;
   if (s.kind === 'dfs') return s.bound === undefined ? 'dfs' : `dfs(bound=${s.bound})`;
-  return s.kind;
+  if (s.kind === 'random') return 'random';
+  return s.turns === undefined ? 'portfolio' : `portfolio(turns=${runLengths(s.turns)})`;
+}
+
+/** `['dfs', 'dfs', 'random']` → `dfs×2,random`. */
+function runLengths(turns: readonly string[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < turns.length;) {
+    let j = i + 1;
+    while (j < turns.length && turns[j] === turns[i]) j++;
+    parts.push(j - i === 1 ? turns[i]! : `${turns[i]!}×${j - i}`);
+    i = j;
+  }
+  return parts.join(',');
 }

@@ -228,6 +228,22 @@ describe('portfolio', () => {
     expect(result.exhaustive).toBe(false);
   });
 
+  it('names its own turns wherever it names its seed, so the pair explores the same schedules again', async () => {
+    // Arrange — the default portfolio on the same seed tries other schedules.
+    const [first, second, other] = [interleavings(4, 3), interleavings(4, 3), interleavings(4, 3)];
+    const strategy = { kind: 'portfolio', turns: ['random', 'random', 'pct2', 'dfs', 'random'] } as const;
+    // Act
+    const custom = await explore({ ...first.options, seed: 4, runs: 5, strategy });
+    await explore({ ...second.options, seed: 4, runs: 5, strategy });
+    const plain = await explore({ ...other.options, seed: 4, runs: 5, strategy: { kind: 'portfolio' } });
+    // Assert
+    expect(custom.strategy).toBe('portfolio(turns=random×2,pct2,dfs,random)');
+    expect(custom.summary).toContain('(portfolio(turns=random×2,pct2,dfs,random), seed 4)');
+    expect(second.seen).toEqual(first.seen);
+    expect(plain.strategy).toBe('portfolio');
+    expect(other.seen).not.toEqual(first.seen);
+  });
+
   it('still proves a small tree when DFS is its only member', async () => {
     // Arrange — with DFS every other turn for the proof and nothing else in the order, DFS
     // must take the other turns too rather than end the exploration early.

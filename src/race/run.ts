@@ -4,26 +4,21 @@
  * an awaited value or a server's answer, fire a timer — until nothing is left to decide; then
  * call `check`.
  *
- * Quiescence comes from bookkeeping, never from counting ticks (see `quiescence.ts`); what a
- * run leaves behind is built in `run-record.ts`; what its tasks do with the outside world
+ * Quiescence comes from bookkeeping, never from counting ticks (see `quiescence.ts`); how a
+ * call or an `await` becomes an operation is `run-ops.ts`; the virtual clock and timers are
+ * `run-timers.ts`; what a run leaves behind is built in `run-record.ts`; what its tasks do with the outside world
  * directly is watched in `io-watch.ts`; the scenario's hooks run in `run-hooks.ts`; which
  * pending decisions may be taken is `pending.ts`.
  *
  * @module
  */
-import {
-  isControlled,
-  markControlled,
-  runWithController,
-  type Operation,
-  type OperationController,
-} from '../control/index.ts';
+import { runWithController, type OperationController } from '../control/index.ts';
 import { RaceHookTimeoutError, RaceStepLimitError } from '../errors/index.ts';
 import type { Socket } from 'node:net';
 import { currentTurn, drainMicrotasks, forgetSink, type ResourceSink } from './async-tracker.ts';
-import { frames, snapshot, type Frame } from './frames.ts';
+import { frames, type Frame } from './frames.ts';
 import { IoWatch, type IoHost } from './io-watch.ts';
-import { isThenable, NativePromise, nativeThen, realPerformanceNow } from './natives.ts';
+import { isThenable, NativePromise, nativeThen } from './natives.ts';
 import { prng, type Prng } from './prng.ts';
 import { enabledOf, orderRealArrivals } from './pending.ts';
 import { Quiescence } from './quiescence.ts';
@@ -37,22 +32,17 @@ import {
   type StepRecord,
 } from './run-types.ts';
 import type { SocketWorld } from './socket-patches.ts';
-import { Actor, decisionId, OpState, TaskState, TimerState, type Decision } from './state.ts';
+import { RunOps, type OpsHost } from './run-ops.ts';
+import { RunTimers, type TimerHost } from './run-timers.ts';
+import { Actor, decisionId, TaskState, type Decision, type OpState, type TimerState } from './state.ts';
 import type { ControlGap, Outcome } from './types.ts';
-import { VirtualTimer, type VirtualWorld } from './virtual-globals.ts';
-
-/** Operation kinds whose start does real work (I/O) outside fray's control. */
-const REAL_KINDS = new Set(['wrap', 'fetch', 'db']);
-
-/** Virtual wall clock at the start of every run: 2025-01-01T00:00:00Z. */
-export const VIRTUAL_EPOCH = Date.UTC(2025, 0, 1);
+import type { VirtualTimer, VirtualWorld } from './virtual-globals.ts';
 
 const noop = (): void => {};
 
 /** A run: the world, the bookkeeping, and the decision loop. */
-const inPlace = <R>(fn: () => R): R => fn();
 
-export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, RunState {
+export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, TimerHost, OpsHost, RunState {
   readonly index: number;
   readonly #spec: RunSpec;
   readonly #chooser: Chooser;
@@ -61,22 +51,17 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   readonly io: IoWatch;
   readonly quiescence: Quiescence;
   tasks: TaskState[] = [];
-  readonly ops: OpState[] = [];
-  /** Operations doing real work now (a wrapped call, a fetch): quiescence must wait for them. */
-  realRunning = 0;
-  readonly timers: TimerState[] = [];
+  readonly operations: RunOps;
+  readonly clock: RunTimers;
   /** Pending decisions, in first-come (seq) order. */
   pending: Decision[] = [];
   #seq = 0;
-  #opIds = 0;
-  #timerIds = 0;
   step = 0;
   choicePoints = 0;
   /** Steps whose enabled decisions belong to two or more actors (PCT's change points). */
   contestedPoints = 0;
   readonly steps: StepRecord[] = [];
   readonly #taken = new Set<string>();
-  #now = 0;
   readonly #random: Prng;
   readonly notes: string[] = [];
   readonly #gaps: ControlGap[] = [];
@@ -94,11 +79,13 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     // Every run starts from the same world randomness: runs differ only by their schedule.
     this.#random = prng(0x5eed, 7);
     this.controller = {
-      run: (operation, start) => this.#request(operation, start),
+      run: (operation, start) => this.operations.request(operation, start),
       // A limit of what lies beneath the tasks (one session for all): not one task's.
       report: (gap) => this.gap({ ...gap, task: undefined }),
     };
     this.io = new IoWatch(this, spec.awaitsControlled);
+    this.clock = new RunTimers(this);
+    this.operations = new RunOps(this);
     this.quiescence = new Quiescence(this, spec);
   }
 
@@ -107,7 +94,20 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   }
 
   get virtualTime(): number {
-    return this.#now;
+    return this.clock.now;
+  }
+
+  get timers(): readonly TimerState[] {
+    return this.clock.list;
+  }
+
+  get ops(): readonly OpState[] {
+    return this.operations.list;
+  }
+
+  /** Operations doing real work now (a wrapped call, a fetch): quiescence must wait for them. */
+  get realRunning(): number {
+    return this.operations.realRunning;
   }
 
   get uncontrolled(): IoWatch['uncontrolled'] {
@@ -125,7 +125,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
       this.#gaps.push(gap);
   }
 
-  // ── VirtualWorld ────────────────────────────────────────────────────────────
+  // ── VirtualWorld (the clock and timers are run-timers.ts) ────────────────────
 
   addTimer(
     callback: (...args: unknown[]) => void,
@@ -133,50 +133,19 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     args: readonly unknown[],
     repeat: boolean,
   ): VirtualTimer {
-    const frame = frames.getStore() as Frame<Run, TaskState, OpState> | undefined;
-    const ms = Number.isFinite(delay) && delay >= 1 && delay <= 2147483647 ? Math.trunc(delay) : 1;
-    const id = ++this.#timerIds;
-    const timer = this.#ended
-      ? undefined
-      : new TimerState({
-          id,
-          actor: frame?.task ?? this.setupActor,
-          op: frame?.op,
-          delay: ms,
-          due: this.#now + ms,
-          repeat,
-          callback,
-          args,
-          restore: snapshot(),
-        });
-    const handle = new VirtualTimer(
-      id,
-      (t) => this.cancelTimer(t),
-      (ref) => {
-        if (timer !== undefined) timer.unref = !ref;
-      },
-    );
-    if (timer === undefined) return handle;
-    this.timers.push(timer);
-    this.#enqueueTimer(timer);
-    return handle;
+    return this.clock.add(callback, delay, args, repeat);
   }
 
   cancelTimer(handle: VirtualTimer): void {
-    const timer = this.timers.find((t) => t.id === handle.id);
-    if (timer === undefined || timer.cancelled) return;
-    timer.cancelled = true;
-    if (timer.decision !== undefined) this.#remove(timer.decision);
-    timer.decision = undefined;
-    this.poke();
+    this.clock.cancel(handle);
   }
 
   wallClock(): number {
-    return VIRTUAL_EPOCH + this.#now;
+    return this.clock.wallClock();
   }
 
   monotonic(): number {
-    return this.#now;
+    return this.clock.now;
   }
 
   random(): number {
@@ -200,14 +169,11 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   }
 
   openIo(frame: Frame, label: string, deliver: () => void): OpState {
-    const op = this.#newOp({ kind: 'io', label, args: [] }, frame, true, noop, deliver, deliver);
-    this.#running(op);
-    op.didIO = true;
-    return op;
+    return this.operations.openIo(frame, label, deliver);
   }
 
   settleIo(op: OpState): void {
-    this.#settleOp(op, { status: 'fulfilled', value: undefined });
+    this.settleOp(op, { status: 'fulfilled', value: undefined });
   }
 
   resourceInit(asyncId: number, type: string, frame: Frame, resource: object): boolean {
@@ -237,120 +203,16 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     this.io.resumedOutside(frame.task as TaskState | undefined, turn, turnId);
   }
 
-  // ── controlled operations ───────────────────────────────────────────────────
+  // ── controlled operations (requested and awaited in run-ops.ts) ────────────
 
-  #newOp(
-    operation: Operation,
-    frame: Frame | undefined,
-    real: boolean,
-    start: () => unknown,
-    resolveCaller: (value: unknown) => void,
-    rejectCaller: (reason: unknown) => void,
-    /** Its `start` runs in the caller's context (an await has no start: nothing to capture). */
-    capture = true,
-  ): OpState {
-    const actor = (frame?.task as TaskState | undefined) ?? this.setupActor;
-    const op = new OpState({
-      id: ++this.#opIds,
-      operation,
-      actor,
-      parent: frame?.op as OpState | undefined,
-      real,
-      start,
-      restore: capture ? snapshot() : inPlace,
-      resolveCaller,
-      rejectCaller,
-      requestStep: this.step,
-    });
-    this.ops.push(op);
-    if (actor instanceof TaskState) actor.ops.push(op);
-    return op;
+  /** `await value` at `site` in a task (automatic control): see `RunOps.awaitPoint`. */
+  awaitPoint(value: unknown, site: string, frame: Frame): unknown {
+    return this.operations.awaitPoint(value, site, frame);
   }
 
-  #running(op: OpState): void {
-    if (op.real && op.phase !== 'running') this.realRunning++;
-    op.phase = 'running';
-    op.startStep = this.step;
-    op.startedAt = realPerformanceNow();
-  }
-
-  #request(operation: Operation, start: () => unknown): Promise<any> {
-    const frame = frames.getStore() as Frame<Run, TaskState, OpState> | undefined;
-    if (this.#ended || frame?.run !== this) {
-      // A continuation of a finished run: it is abandoned, so it cannot disturb the next
-      // run's world (a shared database, a shared mock).
-      return new NativePromise(() => {});
-    }
-    let resolveCaller!: (value: unknown) => void;
-    let rejectCaller!: (reason: unknown) => void;
-    const promise = new NativePromise<unknown>((resolve, reject) => {
-      resolveCaller = resolve;
-      rejectCaller = reject;
-    });
-    void markControlled(promise);
-    const op = this.#newOp(
-      operation,
-      frame,
-      REAL_KINDS.has(operation.kind),
-      start,
-      resolveCaller,
-      rejectCaller,
-    );
+  queueStart(op: OpState): void {
     this.#enqueue({ kind: 'start', id: decisionId(op.key, 'start'), seq: ++this.#seq, actor: op.actor, op });
     this.poke();
-    return promise;
-  }
-
-  /**
-   * `await value` at `site` in a task (automatic control): the task goes on when fray
-   * delivers the value, not when the microtask queue gets there. An operation with one
-   * decision, its delivery; a promise fray already controls is awaited as it is.
-   */
-  awaitPoint(value: unknown, site: string, frame: Frame): unknown {
-    // After the run, work still going on (a handler finishing after its response was sent)
-    // runs to its end uncontrolled, as it would have without fray: frozen at an await it could
-    // leave a transaction open on a connection the next run reuses.
-    if (frame.run !== this || this.#ended || isControlled(value)) return value;
-    let resolveCaller!: (value: unknown) => void;
-    let rejectCaller!: (reason: unknown) => void;
-    const promise = new NativePromise<unknown>((resolve, reject) => {
-      resolveCaller = resolve;
-      rejectCaller = reject;
-    });
-    const op = this.#newOp(
-      { kind: 'await', label: site, args: [] },
-      frame,
-      false,
-      noop,
-      resolveCaller,
-      rejectCaller,
-      false,
-    );
-    this.#running(op);
-    if (!isThenable(value)) {
-      this.#settleOp(op, { status: 'fulfilled', value });
-      return promise;
-    }
-    // Adopted in the task's context (a thenable's `then` is the task's code), watched from none:
-    // fray's own reaction is not task code resumed by whatever settles the value.
-    const adopted = NativePromise.resolve(value);
-    const task = frame.task as TaskState | undefined;
-    const settle = (outcome: Outcome): void => {
-      // Settled by the outside world (a timer or connection set up before the run), not by a
-      // decision or by work the run waits for: the schedule followed it, not a choice.
-      const turn = currentTurn();
-      if (!turn.controlled && !this.#ended) this.io.resumedOutside(task, turn.resource, turn.id);
-      this.#settleOp(op, outcome);
-    };
-    frames.exit(
-      () =>
-        void nativeThen.call(
-          adopted,
-          (settled) => settle({ status: 'fulfilled', value: settled }),
-          (reason) => settle({ status: 'rejected', reason }),
-        ),
-    );
-    return promise;
   }
 
   // ── decisions ───────────────────────────────────────────────────────────────
@@ -359,7 +221,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     this.pending.push(decision);
   }
 
-  #enqueueTimer(timer: TimerState): void {
+  queueFire(timer: TimerState): void {
     const decision: Decision = {
       kind: 'fire',
       id: decisionId(timer.key, 'fire'),
@@ -377,6 +239,16 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     if (at >= 0) this.pending.splice(at, 1);
   }
 
+  withdraw(decision: Decision): void {
+    this.#remove(decision);
+  }
+
+  uncaught(error: unknown): void {
+    if (this.#hasUncaught) return;
+    this.#hasUncaught = true;
+    this.#uncaught = error;
+  }
+
   /** The decisions that may be taken now, first-come order (see `pending.ts`). */
   enabled(): Decision[] {
     return enabledOf(this.pending);
@@ -387,7 +259,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     if (decision.kind === 'begin') this.#begin(decision.task as TaskState);
     else if (decision.kind === 'start') this.#start(decision.op as OpState);
     else if (decision.kind === 'deliver') this.#deliver(decision.op as OpState);
-    else this.#fire(decision.timer as TimerState);
+    else this.clock.fire(decision.timer as TimerState, this.step);
   }
 
   #settled(run: (value: unknown) => void, fail: (reason: unknown) => void, fn: () => unknown): void {
@@ -442,7 +314,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
   }
 
   #start(op: OpState): void {
-    this.#running(op);
+    this.operations.running(op);
     const frame: Frame<Run, TaskState, OpState> = {
       run: this,
       task: op.actor instanceof TaskState ? op.actor : undefined,
@@ -452,8 +324,8 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     op.restore(() =>
       frames.run(frame, () =>
         this.#settled(
-          (value) => this.#settleOp(op, { status: 'fulfilled', value }),
-          (reason) => this.#settleOp(op, { status: 'rejected', reason }),
+          (value) => this.settleOp(op, { status: 'fulfilled', value }),
+          (reason) => this.settleOp(op, { status: 'rejected', reason }),
           () => {
             const result = op.start();
             if (!isThenable(result)) op.syncResult = true;
@@ -464,13 +336,8 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     );
   }
 
-  #settleOp(op: OpState, outcome: Outcome): void {
-    if (op.phase !== 'running') return;
-    if (op.real) this.realRunning--;
-    op.phase = 'settled';
-    op.outcome = outcome;
-    op.settleStep = this.step;
-    if (this.#ended) return;
+  settleOp(op: OpState, outcome: Outcome): void {
+    if (!this.operations.settled(op, outcome) || this.#ended) return;
     this.#enqueue({
       kind: 'deliver',
       id: decisionId(op.key, 'deliver'),
@@ -487,29 +354,6 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Run
     const outcome = op.outcome;
     if (outcome?.status === 'rejected') op.rejectCaller(outcome.reason);
     else op.resolveCaller(outcome?.status === 'fulfilled' ? outcome.value : undefined);
-  }
-
-  #fire(timer: TimerState): void {
-    timer.decision = undefined;
-    timer.fired++;
-    timer.fireSteps.push(this.step);
-    this.#now = Math.max(this.#now, timer.due);
-    if (timer.repeat && !timer.cancelled) {
-      timer.due = this.#now + timer.delay;
-      timer.n = timer.actor.occurrence(timer.label);
-      timer.key = `${timer.actor.label}:${timer.label}#${timer.n}`;
-      this.#enqueueTimer(timer);
-    } else timer.cancelled = true;
-    timer.restore(() => {
-      try {
-        timer.callback(...timer.args);
-      } catch (error) {
-        if (!this.#hasUncaught) {
-          this.#hasUncaught = true;
-          this.#uncaught = error;
-        }
-      }
-    });
   }
 
   /** Wake quiescence: something it waits for may have changed. */

@@ -80,6 +80,19 @@ export function inControlledTurn(): boolean {
   return turnControlled;
 }
 
+/**
+ * Take the running turn as one fray started. Only right after `drainMicrotasks()` found the
+ * microtask queue dry with no tick pending: nothing queued before now is left to run in this
+ * turn, so what runs in it from now on is what fray's next decision causes — as in the turn of
+ * a barrier's Immediate. A run's first decision is taken so in the turn of the `explore()`
+ * call, without a macrotask; anything from outside still comes in a turn of its own, which the
+ * hook hears as not fray's.
+ */
+export function claimTurn(): void {
+  turnControlled = true;
+  turnResource = undefined;
+}
+
 /** Create fray's own barrier Immediate: the turn it starts is where decisions are taken. */
 export function startBarrier(schedule: () => void): void {
   startingBarrier = true;

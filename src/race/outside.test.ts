@@ -42,6 +42,40 @@ describe('a task woken by a timer armed in setup', () => {
     );
     expect(reported.summary).toContain('not a proof');
   });
+
+  it('is named once when the task awaits what the timer settles, and its code after the await runs', async () => {
+    // Arrange — the await is a decision of automatic control; fray's own reaction to the awaited
+    // promise runs in the task's frame, so both it and the task's resumption would report.
+    const after: number[] = [];
+    const options = {
+      runs: 3,
+      seed: 1,
+      uncontrolled: 'report' as const,
+      setup: () => {
+        const ticks = new EventEmitter();
+        const timer = escapedSetInterval(() => ticks.emit('tick'), 5);
+        return { ticks, timer };
+      },
+      tasks: ({ ticks }: { ticks: EventEmitter }) => ({
+        waiter: async () => {
+          await once(ticks, 'tick');
+          after.push(1);
+        },
+      }),
+      teardown: ({ timer }: { timer: ReturnType<typeof setInterval> }) => clearInterval(timer),
+    };
+    // Act
+    const reported = await explore(options);
+    // Assert
+    expect(reported.ok).toBe(true);
+    expect(after).toHaveLength(reported.runs);
+    expect(reported.gaps.filter((gap) => gap.kind === 'resumed-outside')).toEqual([
+      expect.objectContaining({
+        task: 'waiter',
+        what: expect.stringContaining('waiter was resumed by a real timer'),
+      }),
+    ]);
+  });
 });
 
 const runs = runsWith('Redis', await reachable(6379));

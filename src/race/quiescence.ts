@@ -16,7 +16,7 @@
  * @module
  */
 import { type RaceTimeoutError, RaceUncontrolledError } from '../errors/index.ts';
-import { createdByFray, inControlledTurn, stackLines } from './async-tracker.ts';
+import { claimTurn, createdByFray, inControlledTurn, stackLines } from './async-tracker.ts';
 import {
   macrotaskBarrier,
   NativePromise,
@@ -181,13 +181,14 @@ export class Quiescence {
    *
    * When nothing real is going on — no real work, no socket, no request, no Immediate — only
    * microtasks can still be running, and their queue running dry is enough: fray takes the
-   * next decision in the same turn — one it started, so still a controlled one — without the
+   * next decision in the same turn — one it started, or before the first decision the turn of
+   * the call, claimed once its queue ran dry, so still a controlled one — without the
    * macrotask barrier (`canDrain()`, then `drainMicrotasks()`, then {@link drained}). Every 64
    * steps, and whenever anything real is going on, it waits for a macrotask ({@link barrier}).
    * The loop calls the pieces itself: an async wrapper around them cost one promise per step.
    */
   canDrain(): boolean {
-    return this.#inTurn < 64 && inControlledTurn() && this.#virtual();
+    return this.#inTurn < 64 && (inControlledTurn() || this.#run.step === 0) && this.#virtual();
   }
 
   /**
@@ -196,6 +197,9 @@ export class Quiescence {
    */
   drained(): boolean {
     if (!this.#virtual()) return false;
+    // Before the first decision the turn may be the caller's: with its queue dry, the rest of
+    // it is the run's (see `claimTurn`), and the first task begins without a macrotask.
+    if (!inControlledTurn()) claimTurn();
     this.#inTurn++;
     if (this.#spec.uncontrolled === 'fail' && this.#run.gaps.length > 0) {
       const gaps = this.#fatalGaps();

@@ -153,8 +153,10 @@ export class RunOps {
       host.settleOp(op, { status: 'fulfilled', value });
       return promise;
     }
-    // Adopted in the task's context (a thenable's `then` is the task's code), watched from none:
-    // fray's own reaction is not task code resumed by whatever settles the value.
+    // Adopted in the task's context (a thenable's `then` is the task's code). fray's reaction
+    // stays in the task's frame: when the outside world settles the value, the promise hook
+    // reports the task resumed from outside — the same gap, once, as `settle` reports itself
+    // (leaving the frame would cost two copies of the async context per await).
     const adopted = NativePromise.resolve(value);
     const task = frame.task as TaskState | undefined;
     const settle = (outcome: Outcome): void => {
@@ -164,13 +166,10 @@ export class RunOps {
       if (!turn.controlled && host.live) host.io.resumedOutside(task, turn.resource, turn.id);
       host.settleOp(op, outcome);
     };
-    frames.exit(
-      () =>
-        void nativeThen.call(
-          adopted,
-          (settled) => settle({ status: 'fulfilled', value: settled }),
-          (reason) => settle({ status: 'rejected', reason }),
-        ),
+    void nativeThen.call(
+      adopted,
+      (settled) => settle({ status: 'fulfilled', value: settled }),
+      (reason) => settle({ status: 'rejected', reason }),
     );
     return promise;
   }

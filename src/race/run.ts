@@ -262,7 +262,20 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
     else this.clock.fire(decision.timer as TimerState, this.step);
   }
 
-  #settled(run: (value: unknown) => void, fail: (reason: unknown) => void, fn: () => unknown): void {
+  /**
+   * Call `fn` and hand its outcome to `run` or `fail`, now or when its promise settles. The
+   * promise is adopted in the caller's context (a thenable's `then` is its code). fray's own
+   * reaction runs outside any frame when `leave` is set, so it never counts as task code
+   * resumed from outside; a task's own result needs no such care — its reaction reports a
+   * resumption from outside itself ({@link #settleTask}), the same gap the promise hook would,
+   * and leaving the frame costs two copies of the async context.
+   */
+  #settled(
+    run: (value: unknown) => void,
+    fail: (reason: unknown) => void,
+    fn: () => unknown,
+    leave: boolean,
+  ): void {
     let result: unknown;
     try {
       result = fn();
@@ -272,10 +285,9 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
     }
     if (!isThenable(result)) run(result);
     else {
-      // Adopted in the caller's context (a thenable's `then` is its code); fray's own reaction
-      // runs in none, so it never counts as task code resumed from outside.
       const adopted = NativePromise.resolve(result);
-      frames.exit(() => void nativeThen.call(adopted, run, fail));
+      if (leave) frames.exit(() => void nativeThen.call(adopted, run, fail));
+      else void nativeThen.call(adopted, run, fail);
     }
   }
 
@@ -290,6 +302,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
             (value) => this.#settleTask(task, { status: 'fulfilled', value }),
             (reason) => this.#settleTask(task, { status: 'rejected', reason }),
             task.fn,
+            false,
           ),
         ),
       ),
@@ -331,6 +344,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
             if (!isThenable(result)) op.syncResult = true;
             return result;
           },
+          true,
         ),
       ),
     );

@@ -93,6 +93,24 @@ export function claimTurn(): void {
   turnResource = undefined;
 }
 
+/**
+ * Decisions taken in the running turn without a macrotask, over every run and every
+ * `explore()` call in it: a new turn starts it again. Bounded by the caller (`Quiescence`), so
+ * a loop of short runs or calls still lets timers, I/O and Node's end-of-turn work (the
+ * unhandled-rejection queue) in.
+ */
+let decisionsInTurn = 0;
+
+/** How many decisions were taken in the running turn without a macrotask. */
+export function turnDecisions(): number {
+  return decisionsInTurn;
+}
+
+/** A decision is taken in the running turn without a macrotask. */
+export function countTurnDecision(): void {
+  decisionsInTurn++;
+}
+
 /** Create fray's own barrier Immediate: the turn it starts is where decisions are taken. */
 export function startBarrier(schedule: () => void): void {
   startingBarrier = true;
@@ -156,6 +174,7 @@ const hook = createHook({
     if (!(resource instanceof AsyncResource) && !HTTP_RESOURCE.test(resource.constructor.name)) {
       // Immediates and ticks run once: what they continue is read here, and forgotten.
       turnControlled = continuing.delete(asyncId);
+      decisionsInTurn = 0;
       const root = inherited.get(asyncId);
       if (root !== undefined) inherited.delete(asyncId);
       if (root === undefined) {

@@ -16,7 +16,14 @@
  * @module
  */
 import { type RaceTimeoutError, RaceUncontrolledError } from '../errors/index.ts';
-import { claimTurn, createdByFray, inControlledTurn, stackLines } from './async-tracker.ts';
+import {
+  claimTurn,
+  countTurnDecision,
+  createdByFray,
+  inControlledTurn,
+  stackLines,
+  turnDecisions,
+} from './async-tracker.ts';
 import {
   macrotaskBarrier,
   NativePromise,
@@ -48,6 +55,12 @@ export interface QuiescentRun extends RunState {
   readonly io: IoWatch;
   allSettled(): boolean;
 }
+
+/**
+ * Decisions taken in one turn, without a macrotask, before fray waits for one anyway — counted
+ * over runs and calls, so a long loop of short runs never starves timers and I/O.
+ */
+const IN_TURN = 64;
 
 /** Waits, after each decision, until only a decision can change the world. */
 export class Quiescence {
@@ -166,9 +179,6 @@ export class Quiescence {
     return this.#run.gaps.filter((gap) => gap.kind === 'resumed-outside' || gap.kind === 'real-timer');
   }
 
-  /** Steps settled in a row without a macrotask (see {@link settle}). */
-  #inTurn = 0;
-
   /** Nothing but microtasks can be moving: no real work, no Immediate, no socket or request. */
   #virtual(): boolean {
     return this.#immediates === 0 && this.#run.realRunning === 0 && this.#run.io.idle();
@@ -183,12 +193,14 @@ export class Quiescence {
    * microtasks can still be running, and their queue running dry is enough: fray takes the
    * next decision in the same turn — one it started, or before the first decision the turn of
    * the call, claimed once its queue ran dry, so still a controlled one — without the
-   * macrotask barrier (`canDrain()`, then `drainMicrotasks()`, then {@link drained}). Every 64
-   * steps, and whenever anything real is going on, it waits for a macrotask ({@link barrier}).
+   * macrotask barrier (`canDrain()`, then `drainMicrotasks()`, then {@link drained}). After 64
+   * decisions in one turn — counted across runs and calls, so a loop of short explorations
+   * still lets timers and I/O in — and whenever anything real is going on, it waits for a
+   * macrotask ({@link barrier}).
    * The loop calls the pieces itself: an async wrapper around them cost one promise per step.
    */
   canDrain(): boolean {
-    return this.#inTurn < 64 && (inControlledTurn() || this.#run.step === 0) && this.#virtual();
+    return turnDecisions() < IN_TURN && (inControlledTurn() || this.#run.step === 0) && this.#virtual();
   }
 
   /**
@@ -200,7 +212,7 @@ export class Quiescence {
     // Before the first decision the turn may be the caller's: with its queue dry, the rest of
     // it is the run's (see `claimTurn`), and the first task begins without a macrotask.
     if (!inControlledTurn()) claimTurn();
-    this.#inTurn++;
+    countTurnDecision();
     if (this.#spec.uncontrolled === 'fail' && this.#run.gaps.length > 0) {
       const gaps = this.#fatalGaps();
       if (gaps.length > 0) throw new RaceUncontrolledError(this.#run.uncontrolled, gaps);
@@ -211,7 +223,6 @@ export class Quiescence {
   /** The macrotask barrier: real work, timers, sockets and requests judged (see {@link canDrain}). */
   async barrier(): Promise<void> {
     const run = this.#run;
-    this.#inTurn = 0;
     for (;;) {
       await macrotaskBarrier();
       run.io.barrier();

@@ -14,15 +14,18 @@ import { labelTasks, type RunSpec } from './run-types.ts';
  * Run a scenario hook of run `index` under `spec.timeout`; its errors name the hook
  * (`FRAY_RACE_HOOK_FAILED`, `FRAY_RACE_HOOK_TIMEOUT`) unless `wrapErrors` is false or the
  * error is fatal (usage, environment). A hook that returns at once (no promise) needs no
- * deadline: most setups and checks.
+ * deadline — most setups and checks — and its value or error comes back at once too: an
+ * `async` function that throws before its first `await` returns a promise rejected with no
+ * handler yet, which Node keeps in its unhandled-rejection queue until the end of the turn
+ * (a failing check per run, held with everything its error's stack reaches).
  */
-export async function runHook<R>(
+export function runHook<R>(
   hook: RaceHook,
   index: number,
   spec: Pick<RunSpec, 'timeout' | 'fatal'>,
   fn: () => R,
   wrapErrors = true,
-): Promise<Awaited<R>> {
+): Awaited<R> | Promise<Awaited<R>> {
   let result: R;
   try {
     result = fn();
@@ -31,6 +34,17 @@ export async function runHook<R>(
     throw new RaceHookError(hook, index, error);
   }
   if (!isThenable(result)) return result as Awaited<R>;
+  return withDeadline(hook, index, spec, result, wrapErrors);
+}
+
+/** The hook's promise, or `FRAY_RACE_HOOK_TIMEOUT` when it has not settled in time. */
+async function withDeadline<R>(
+  hook: RaceHook,
+  index: number,
+  spec: Pick<RunSpec, 'timeout' | 'fatal'>,
+  result: R,
+  wrapErrors: boolean,
+): Promise<Awaited<R>> {
   let timer: ReturnType<typeof realSetTimeout> | undefined;
   const expired = new NativePromise<never>((_, reject) => {
     timer = realSetTimeout(() => reject(new RaceHookTimeoutError(hook, index, spec.timeout)), spec.timeout);

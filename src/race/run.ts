@@ -38,8 +38,6 @@ import { Actor, decisionId, TaskState, type Decision, type OpState, type TimerSt
 import type { ControlGap, Outcome } from './types.ts';
 import type { VirtualTimer, VirtualWorld } from './virtual-globals.ts';
 
-const noop = (): void => {};
-
 /** A run: the world, the bookkeeping, and the decision loop. */
 
 export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, TimerHost, OpsHost, RunState {
@@ -440,12 +438,18 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
       this.io.release();
       forgetSink(this);
       if (spec.teardown !== undefined) {
-        const teardown = runHook('teardown', this.index, this.#spec, () =>
-          runWithController(undefined, () => spec.teardown?.(ctx)),
-        );
+        const teardown = (): unknown =>
+          runHook('teardown', this.index, this.#spec, () =>
+            runWithController(undefined, () => spec.teardown?.(ctx)),
+          );
         // A failure already on its way out wins; teardown's own goes out only after a clean run.
-        if (completed) await teardown;
-        else await teardown.catch(noop);
+        if (completed) await teardown();
+        else
+          try {
+            await teardown();
+          } catch {
+            // the failure on its way out is the one to report
+          }
       }
     }
     return buildRecord(this, failure);

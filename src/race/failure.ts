@@ -107,9 +107,7 @@ export async function replayOnce(
     originalDeviations: record.deviations.length,
     shrinkRuns: 0,
     replay,
-    get file() {
-      return file();
-    },
+    file,
     replayed: true,
   };
   return failureResult(record, found, true, 1, 'replay', opts, exploration, []);
@@ -179,14 +177,56 @@ export async function failed(
     originalDeviations: first.deviations.length,
     shrinkRuns,
     replay,
-    get file() {
-      return file();
-    },
+    file,
     replayed: false,
   };
   return failureResult(best, found, reproduced, how.runs, strategyName(opts), opts, exploration, [
     ...how.strategy.coverage(),
   ]);
+}
+
+/** What a failure's report and timeline are drawn from, kept on it under a symbol. */
+interface DrawnFrom {
+  readonly record: RunRecord;
+  readonly found: FoundBy;
+  readonly notes: readonly string[];
+}
+
+const DRAWN_FROM = Symbol('fray.race.drawnFrom');
+
+type Lazy = RaceFailure & { readonly [DRAWN_FROM]: DrawnFrom };
+
+/**
+ * The failure's `report` and `timeline`: enumerable accessors that replace themselves with
+ * the value on first read (so JSON and `Object.keys` show them as plain fields). The getters
+ * are shared, not written in an object literal: a literal's getters are new closures per
+ * failure, and every one held its whole exploration through a young-generation collection
+ * (a search over many seeds spent a quarter of its time collecting garbage).
+ */
+const LAZY_FIELDS: PropertyDescriptorMap = {
+  report: {
+    enumerable: true,
+    configurable: true,
+    get(this: Lazy): string {
+      const { record, found, notes } = this[DRAWN_FROM];
+      const report = failureReport({ ...plainRecord(record), notes }, found);
+      Object.defineProperty(this, 'report', { value: report, enumerable: true });
+      return report;
+    },
+  },
+  timeline: {
+    enumerable: true,
+    configurable: true,
+    get(this: Lazy): RaceTimeline {
+      const timeline = timelineOf(this[DRAWN_FROM].record);
+      Object.defineProperty(this, 'timeline', { value: timeline, enumerable: true });
+      return timeline;
+    },
+  },
+};
+
+function withFile(file: string | undefined, text: (file: string) => string): string {
+  return file === undefined ? '' : text(file);
 }
 
 function failureResult(
@@ -206,7 +246,7 @@ function failureResult(
   const noteList = [...notes];
   if (!opts.quiet)
     stderrWrite(
-      `${title} — ${found.replayed ? 'replayed' : `found on run ${count(found.run)} (seed ${opts.seed})`}. Replay: '${found.replay}'${found.file === undefined ? '' : ` (npx fray replay ${found.file} '${found.replay}')`}\n`,
+      `${title} — ${found.replayed ? 'replayed' : `found on run ${count(found.run)} (seed ${opts.seed})`}. Replay: '${found.replay}'${withFile(found.file(), (f) => ` (npx fray replay ${f} '${found.replay}')`)}\n`,
     );
   const raceFailure: RaceFailure = {
     kind: failure.kind,
@@ -220,19 +260,13 @@ function failureResult(
     steps: record.steps.length,
     outcomes: record.outcomes,
     reproduced,
-    // Drawn when first read: a report and a timeline cost more than a short run, and a caller
-    // that only asks `ok` (a search over many seeds) never reads them.
-    get report(): string {
-      const report = failureReport({ ...plainRecord(record), notes: noteList }, found);
-      Object.defineProperty(this, 'report', { value: report, enumerable: true });
-      return report;
-    },
-    get timeline(): RaceTimeline {
-      const timeline = timelineOf(record);
-      Object.defineProperty(this, 'timeline', { value: timeline, enumerable: true });
-      return timeline;
-    },
-  };
+  } as Omit<RaceFailure, 'report' | 'timeline'> as RaceFailure;
+  // Drawn when first read: a report and a timeline cost more than a short run, and a caller
+  // that only asks `ok` (a search over many seeds) never reads them.
+  Object.defineProperties(raceFailure, {
+    [DRAWN_FROM]: { value: { record, found, notes: noteList } satisfies DrawnFrom },
+    ...LAZY_FIELDS,
+  });
   return {
     ok: false,
     name: opts.name,

@@ -117,4 +117,26 @@ describe('a failure drawn when first read', () => {
     expect(copy.timeline.lanes).toHaveLength(2);
     expect(Object.keys(failure ?? {})).toEqual(expect.arrayContaining(['report', 'timeline']));
   });
+
+  it('draws them with getters shared by every failure, not a closure per failure', async () => {
+    // Arrange — a getter per failure is a closure over its whole exploration, and each one kept
+    // that exploration alive through the next young-generation collection.
+    const failing = (seed: number) =>
+      explore({
+        seed,
+        quiet: true,
+        tasks: () => ({ a: () => Promise.resolve(), b: () => Promise.resolve() }),
+        check: () => {
+          throw new Error('always');
+        },
+      });
+    // Act
+    const [one, two] = [(await failing(1)).failure, (await failing(2)).failure];
+    // Assert
+    for (const key of ['report', 'timeline'])
+      expect(Object.getOwnPropertyDescriptor(one ?? {}, key)?.get).toBe(
+        Object.getOwnPropertyDescriptor(two ?? {}, key)?.get,
+      );
+    expect(Object.getOwnPropertyDescriptor(one ?? {}, 'report')?.get).toBeTypeOf('function');
+  });
 });

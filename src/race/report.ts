@@ -26,8 +26,8 @@ export interface FoundBy {
   readonly originalDeviations: number;
   readonly shrinkRuns: number;
   readonly replay: string;
-  /** The file that called `explore()`, for the `fray replay` line. */
-  readonly file: string | undefined;
+  /** The file that called `explore()`, for the `fray replay` line (formatted when asked). */
+  readonly file: () => string | undefined;
   /** Replaying an existing string rather than exploring. */
   readonly replayed: boolean;
 }
@@ -259,6 +259,6 @@ export function failureReport(record: RunRecord, found: FoundBy): string {
       'Uncontrolled async work (may break replay):',
       ...record.uncontrolled.map((u) => `  - ${u.type} by ${u.task} at ${u.site}`),
     );
-  lines.push('', 'Replay:', ...replayLines(found.replay, found.file));
+  lines.push('', 'Replay:', ...replayLines(found.replay, found.file()));
   return lines.join('\n');
 }

@@ -96,6 +96,25 @@ class Record implements RunRecord {
   }
 }
 
+/**
+ * A finished run's steps, with their hash computed when first read: what a chooser's `end`
+ * sees (the strict replay checks the hash). A class for the same reason as {@link Record}, and
+ * one more: an object literal's getter is a new closure per run, and it kept every object of
+ * its run alive through the next young-generation collection.
+ */
+export class FinishedSteps implements Pick<RunRecord, 'steps' | 'hash'> {
+  readonly steps: readonly StepRecord[];
+  #hash: string | undefined;
+
+  constructor(steps: readonly StepRecord[]) {
+    this.steps = steps;
+  }
+
+  get hash(): string {
+    return (this.#hash ??= stepsHash(this.steps));
+  }
+}
+
 /** The record as a plain object, every field its own (for spreading into another). */
 export function plainRecord(record: RunRecord): RunRecord {
   return { ...record, deviations: record.deviations, hash: record.hash };

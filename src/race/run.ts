@@ -23,7 +23,7 @@ import { prng, type Prng } from './prng.ts';
 import { enabledOf, orderRealArrivals } from './pending.ts';
 import { Quiescence } from './quiescence.ts';
 import { runHook, validateTasks } from './run-hooks.ts';
-import { buildRecord, deadlockError, stepsHash, taskOutcomes, type RunState } from './run-record.ts';
+import { buildRecord, deadlockError, FinishedSteps, taskOutcomes, type RunState } from './run-record.ts';
 import {
   type ChoiceContext,
   type Chooser,
@@ -410,13 +410,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
         });
       failure = await this.#loop();
       this.#ended = true;
-      const steps = this.steps;
-      this.#chooser.end?.({
-        steps,
-        get hash() {
-          return stepsHash(steps);
-        },
-      });
+      this.#chooser.end?.(new FinishedSteps(this.steps));
       if (failure === undefined) {
         try {
           await runHook(

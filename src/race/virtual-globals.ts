@@ -489,6 +489,12 @@ export function acquireGlobals(): void {
     const inModule = MODULE_OBJECTS.has(slot.object);
     // Still fray's from an earlier exploration: it already calls what was there before it.
     if (inModule && kept.has(key) && current(slot) === kept.get(key)) continue;
+    const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
+    // A slot the platform sealed (Vitest's own crypto object, a frozen global, node:crypto's
+    // getRandomValues accessor) keeps its own — checked before building anything for it: such
+    // a module slot is never kept, so every call built all the module's replacements (twenty
+    // closures) only to leave that one slot alone.
+    if (before?.configurable === false || !Object.isExtensible(slot.object)) continue;
     const replacement = inModule
       ? (moduleReplacements ??= build({
           ...saved,
@@ -497,9 +503,6 @@ export function acquireGlobals(): void {
         }))[key]
       : replacements[key];
     if (replacement === undefined) continue;
-    const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
-    // A slot the platform sealed (Vitest's own crypto object, a frozen global) keeps its own.
-    if (before?.configurable === false || !Object.isExtensible(slot.object)) continue;
     // A plain writable property is assigned (cheaper than defining it, the same attributes).
     if (isPlain(before)) (slot.object as Record<string, unknown>)[slot.key] = replacement;
     else

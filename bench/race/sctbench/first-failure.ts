@@ -12,7 +12,14 @@
  * alternate which tool goes first, and the table gives the median round with every round's
  * ratio beside it.
  *
- * Run: npx node bench/race/sctbench/first-failure.ts [program=account] [seeds=1500] [fray tool=portfolio] [rounds=3]
+ * Run: npx node bench/race/sctbench/first-failure.ts [program=account] [seeds=6000] [fray tool=portfolio] [rounds=5]
+ *
+ * 6,000 seeds (a quarter of them warm-up) and five rounds, up from 1,500 and three. Rounds of
+ * the same code still disagree on this shared machine — by more than ±15% on some programs
+ * (account, `random`: 0.66–1.68× with 6,000) — so read the median round with the spread beside
+ * it; this benchmark is not yet steady enough to rank a change of a few percent (the A/B of
+ * such a change interleaves old and new code in many processes instead). Programs that take
+ * milliseconds a call (twostage, the reorders) were measured with 1,000 seeds.
  *
  * @module
  */
@@ -20,7 +27,7 @@ import { execFileSync } from 'node:child_process';
 import { childArgs, root } from './child-args.ts';
 import type { SeedResult } from './child.ts';
 
-const [program = 'account', seedsArg = '1500', tool = 'portfolio', roundsArg = '3'] = process.argv.slice(2);
+const [program = 'account', seedsArg = '6000', tool = 'portfolio', roundsArg = '5'] = process.argv.slice(2);
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

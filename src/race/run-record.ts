@@ -115,6 +115,27 @@ export class FinishedSteps implements Pick<RunRecord, 'steps' | 'hash'> {
   }
 }
 
+/**
+ * The ids of the decisions a run has taken, looked up by id — built from its steps when first
+ * asked, and kept up with them after: only shrinking's chooser asks, and a set filled at every
+ * step of every run cost a string hash per decision.
+ */
+export class TakenIds {
+  readonly #steps: readonly StepRecord[];
+  readonly #ids = new Set<string>();
+  #upTo = 0;
+
+  constructor(steps: readonly StepRecord[]) {
+    this.#steps = steps;
+  }
+
+  has(id: string): boolean {
+    const steps = this.#steps;
+    while (this.#upTo < steps.length) this.#ids.add((steps[this.#upTo++] as StepRecord).id);
+    return this.#ids.has(id);
+  }
+}
+
 /** The record as a plain object, every field its own (for spreading into another). */
 export function plainRecord(record: RunRecord): RunRecord {
   return { ...record, deviations: record.deviations, hash: record.hash };

@@ -8,7 +8,10 @@
 import type { Decision, TaskState } from './state.ts';
 import type { ControlGap, Deviation, Outcome, TaskOutcome, UncontrolledWork } from './types.ts';
 
-/** What the chooser is told about the decision at hand. */
+/**
+ * What the chooser is told about the decision at hand. Read it during `choose` only: the run
+ * updates one object per run in place rather than allocating one per step.
+ */
 export interface ChoiceContext {
   /** The step about to be taken (1-based). */
   readonly step: number;
@@ -22,8 +25,8 @@ export interface ChoiceContext {
   readonly tasks: readonly TaskState[];
   /** Fingerprint of the scenario (its task labels). */
   readonly fingerprint: string;
-  /** Ids of the decisions taken so far, in order. */
-  readonly taken: ReadonlySet<string>;
+  /** Whether the decision with this id was taken earlier in the run. */
+  readonly taken: { has(id: string): boolean };
 }
 
 /** Picks one of the enabled decisions at each step. */

@@ -23,7 +23,14 @@ import { prng, type Prng } from './prng.ts';
 import { enabledOf, orderRealArrivals } from './pending.ts';
 import { Quiescence } from './quiescence.ts';
 import { runHook, validateTasks } from './run-hooks.ts';
-import { buildRecord, deadlockError, FinishedSteps, taskOutcomes, type RunState } from './run-record.ts';
+import {
+  buildRecord,
+  deadlockError,
+  FinishedSteps,
+  TakenIds,
+  taskOutcomes,
+  type RunState,
+} from './run-record.ts';
 import {
   type ChoiceContext,
   type Chooser,
@@ -38,8 +45,10 @@ import { Actor, decisionId, TaskState, type Decision, type OpState, type TimerSt
 import type { ControlGap, Outcome } from './types.ts';
 import type { VirtualTimer, VirtualWorld } from './virtual-globals.ts';
 
-/** A run: the world, the bookkeeping, and the decision loop. */
+/** `T` with its fields writable: the run's one chooser context, updated per step. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A run: the world, the bookkeeping, and the decision loop. */
 export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, TimerHost, OpsHost, RunState {
   readonly index: number;
   readonly #spec: RunSpec;
@@ -59,7 +68,9 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
   /** Steps whose enabled decisions belong to two or more actors (PCT's change points). */
   contestedPoints = 0;
   readonly steps: StepRecord[] = [];
-  readonly #taken = new Set<string>();
+  #context: Mutable<ChoiceContext> | undefined;
+  /** Tasks fulfilled or rejected so far (`allSettled()` at every step without a scan). */
+  #settledTasks = 0;
   readonly #random: Prng;
   readonly notes: string[] = [];
   readonly #gaps: ControlGap[] = [];
@@ -321,6 +332,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
       task.reason = outcome.reason;
     }
     task.endStep = this.step;
+    if (task.settled) this.#settledTasks++;
     this.poke();
   }
 
@@ -374,7 +386,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
   }
 
   allSettled(): boolean {
-    return this.tasks.every((task) => task.settled);
+    return this.#settledTasks === this.tasks.length;
   }
 
   // ── the run ─────────────────────────────────────────────────────────────────
@@ -482,16 +494,22 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
           ),
         };
       const actor = enabled[0]?.actor;
-      const contested = enabled.some((d) => d.actor !== actor);
-      const context: ChoiceContext = {
-        step: this.step + 1,
-        choicesSoFar: this.choicePoints,
-        contested,
-        contestedSoFar: this.contestedPoints,
+      let contested = false;
+      for (let i = 1; i < enabled.length && !contested; i++) contested = enabled[i]?.actor !== actor;
+      // One context per run, updated per step: a chooser reads it during `choose` only.
+      const context = (this.#context ??= {
+        step: 0,
+        choicesSoFar: 0,
+        contested: false,
+        contestedSoFar: 0,
         tasks: this.tasks,
         fingerprint: this.fingerprint,
-        taken: this.#taken,
-      };
+        taken: new TakenIds(this.steps),
+      });
+      context.step = this.step + 1;
+      context.choicesSoFar = this.choicePoints;
+      context.contested = contested;
+      context.contestedSoFar = this.contestedPoints;
       const index = this.#chooser.choose(enabled, context);
       const decision = enabled[index];
       if (decision === undefined)
@@ -506,7 +524,6 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
         enabled: enabled.map((d) => d.id),
         chosen: index,
       });
-      this.#taken.add(decision.id);
       this.#seqAtDecision = this.#seq;
       this.#take(decision);
     }

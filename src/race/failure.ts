@@ -225,10 +225,6 @@ const LAZY_FIELDS: PropertyDescriptorMap = {
   },
 };
 
-function withFile(file: string | undefined, text: (file: string) => string): string {
-  return file === undefined ? '' : text(file);
-}
-
 function failureResult(
   record: RunRecord,
   found: FoundBy,
@@ -244,29 +240,33 @@ function failureResult(
   if (failure === undefined) throw new Error('fray/race: failureResult without a failure');
   const title = failureTitle(failure.kind, found.name);
   const noteList = [...notes];
-  if (!opts.quiet)
+  if (!opts.quiet) {
+    const file = found.file();
     stderrWrite(
-      `${title} — ${found.replayed ? 'replayed' : `found on run ${count(found.run)} (seed ${opts.seed})`}. Replay: '${found.replay}'${withFile(found.file(), (f) => ` (npx fray replay ${f} '${found.replay}')`)}\n`,
+      `${title} — ${found.replayed ? 'replayed' : `found on run ${count(found.run)} (seed ${opts.seed})`}. Replay: '${found.replay}'${file === undefined ? '' : ` (npx fray replay ${file} '${found.replay}')`}\n`,
     );
-  const raceFailure: RaceFailure = {
-    kind: failure.kind,
-    error: failure.error,
-    replay: found.replay,
-    schedule: record.deviations,
-    run: found.run,
-    foundBy: found.by,
-    originalDeviations: found.originalDeviations,
-    shrinkRuns: found.shrinkRuns,
-    steps: record.steps.length,
-    outcomes: record.outcomes,
-    reproduced,
-  } as Omit<RaceFailure, 'report' | 'timeline'> as RaceFailure;
+  }
   // Drawn when first read: a report and a timeline cost more than a short run, and a caller
   // that only asks `ok` (a search over many seeds) never reads them.
-  Object.defineProperties(raceFailure, {
-    [DRAWN_FROM]: { value: { record, found, notes: noteList } satisfies DrawnFrom },
-    ...LAZY_FIELDS,
-  });
+  const raceFailure = Object.defineProperties(
+    {
+      kind: failure.kind,
+      error: failure.error,
+      replay: found.replay,
+      schedule: record.deviations,
+      run: found.run,
+      foundBy: found.by,
+      originalDeviations: found.originalDeviations,
+      shrinkRuns: found.shrinkRuns,
+      steps: record.steps.length,
+      outcomes: record.outcomes,
+      reproduced,
+    },
+    {
+      [DRAWN_FROM]: { value: { record, found, notes: noteList } satisfies DrawnFrom },
+      ...LAZY_FIELDS,
+    },
+  ) as RaceFailure;
   return {
     ok: false,
     name: opts.name,

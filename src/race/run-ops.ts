@@ -103,21 +103,9 @@ export class RunOps {
       // run's world (a shared database, a shared mock).
       return new NativePromise(() => {});
     }
-    let resolveCaller!: (value: unknown) => void;
-    let rejectCaller!: (reason: unknown) => void;
-    const promise = new NativePromise<unknown>((resolve, reject) => {
-      resolveCaller = resolve;
-      rejectCaller = reject;
-    });
+    const { promise, resolve, reject } = NativePromise.withResolvers<unknown>();
     void markControlled(promise);
-    const op = this.#newOp(
-      operation,
-      frame,
-      REAL_KINDS.has(operation.kind),
-      start,
-      resolveCaller,
-      rejectCaller,
-    );
+    const op = this.#newOp(operation, frame, REAL_KINDS.has(operation.kind), start, resolve, reject);
     this.#host.queueStart(op);
     return promise;
   }
@@ -133,19 +121,14 @@ export class RunOps {
     // leave a transaction open on a connection the next run reuses.
     const host = this.#host;
     if (frame.run !== host || !host.live || isControlled(value)) return value;
-    let resolveCaller!: (value: unknown) => void;
-    let rejectCaller!: (reason: unknown) => void;
-    const promise = new NativePromise<unknown>((resolve, reject) => {
-      resolveCaller = resolve;
-      rejectCaller = reject;
-    });
+    const { promise, resolve, reject } = NativePromise.withResolvers<unknown>();
     const op = this.#newOp(
       { kind: 'await', label: site, args: [] },
       frame,
       false,
       noop,
-      resolveCaller,
-      rejectCaller,
+      resolve,
+      reject,
       false,
     );
     this.running(op);

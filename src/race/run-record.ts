@@ -43,14 +43,32 @@ export function stepsHash(steps: readonly StepRecord[]): string {
 }
 
 /**
+ * A finished run's steps, with their hash computed when first read: what a chooser's `end`
+ * sees (the strict replay checks the hash), and what {@link Record} extends. A class, not a
+ * literal with a getter: such a getter is a new closure per run, and it kept every object of
+ * its run alive through the next young-generation collection.
+ */
+export class FinishedSteps implements Pick<RunRecord, 'steps' | 'hash'> {
+  readonly steps: readonly StepRecord[];
+  #hash: string | undefined;
+
+  constructor(steps: readonly StepRecord[]) {
+    this.steps = steps;
+  }
+
+  get hash(): string {
+    return (this.#hash ??= stepsHash(this.steps));
+  }
+}
+
+/**
  * A finished run's record. `deviations` and `hash` are computed when first read: only a failing
  * run's are (its report, shrinking, the replay string) — 6% of a run of 20 tasks went to
  * computing them for every run. A class, not an object literal with getters: such a literal is
  * created in dictionary mode (about 0.5–1 µs each, and every field read a hash lookup), which
  * halved the runs per second when tried.
  */
-class Record implements RunRecord {
-  readonly steps: readonly StepRecord[];
+class Record extends FinishedSteps implements RunRecord {
   readonly choicePoints: number;
   readonly contestedPoints: number;
   readonly taskLabels: readonly string[];
@@ -64,7 +82,6 @@ class Record implements RunRecord {
   readonly fingerprint: string;
   readonly virtualTime: number;
   #deviations: readonly Deviation[] | undefined = undefined;
-  #hash: string | undefined = undefined;
 
   constructor(
     state: RunState,
@@ -72,7 +89,7 @@ class Record implements RunRecord {
     ops: readonly OpRecord[],
     timers: readonly TimerRecord[],
   ) {
-    this.steps = state.steps;
+    super(state.steps);
     this.choicePoints = state.choicePoints;
     this.contestedPoints = state.contestedPoints;
     this.taskLabels = state.tasks.map((t) => t.label);
@@ -89,29 +106,6 @@ class Record implements RunRecord {
 
   get deviations(): readonly Deviation[] {
     return (this.#deviations ??= deviationsOf(this.steps));
-  }
-
-  get hash(): string {
-    return (this.#hash ??= stepsHash(this.steps));
-  }
-}
-
-/**
- * A finished run's steps, with their hash computed when first read: what a chooser's `end`
- * sees (the strict replay checks the hash). A class for the same reason as {@link Record}, and
- * one more: an object literal's getter is a new closure per run, and it kept every object of
- * its run alive through the next young-generation collection.
- */
-export class FinishedSteps implements Pick<RunRecord, 'steps' | 'hash'> {
-  readonly steps: readonly StepRecord[];
-  #hash: string | undefined;
-
-  constructor(steps: readonly StepRecord[]) {
-    this.steps = steps;
-  }
-
-  get hash(): string {
-    return (this.#hash ??= stepsHash(this.steps));
   }
 }
 

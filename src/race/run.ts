@@ -6,9 +6,9 @@
  *
  * Quiescence comes from bookkeeping, never from counting ticks (see `quiescence.ts`); how a
  * call or an `await` becomes an operation is `run-ops.ts`; the virtual clock and timers are
- * `run-timers.ts`; what a run leaves behind is built in `run-record.ts`; what its tasks do with the outside world
- * directly is watched in `io-watch.ts`; the scenario's hooks run in `run-hooks.ts`; which
- * pending decisions may be taken is `pending.ts`.
+ * `run-timers.ts`; what a run leaves behind is built in `run-record.ts`; what its tasks do
+ * with the outside world directly is watched in `io-watch.ts`; the scenario's hooks run in
+ * `run-hooks.ts`; which pending decisions may be taken is `pending.ts`.
  *
  * @module
  */
@@ -243,13 +243,10 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
     this.poke();
   }
 
-  #remove(decision: Decision): void {
+  /** Take a queued decision out of the pending list (taken, or a cancelled timer's). */
+  withdraw(decision: Decision): void {
     const at = this.pending.indexOf(decision);
     if (at >= 0) this.pending.splice(at, 1);
-  }
-
-  withdraw(decision: Decision): void {
-    this.#remove(decision);
   }
 
   uncaught(error: unknown): void {
@@ -264,7 +261,7 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
   }
 
   #take(decision: Decision): void {
-    this.#remove(decision);
+    this.withdraw(decision);
     if (decision.kind === 'begin') this.#begin(decision.task as TaskState);
     else if (decision.kind === 'start') this.#start(decision.op as OpState);
     else if (decision.kind === 'deliver') this.#deliver(decision.op as OpState);

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 
 /** The zone of the code running now; see the module comment. */
 export type Zone = 'setup' | 'task' | 'real';
@@ -41,5 +41,12 @@ export const frames: AsyncLocalStorage<Frame> = (globalSlot[SLOT_KEY] ??= new As
 /**
  * Capture the whole async context now (every AsyncLocalStorage: fray's, the app's, fray/di's)
  * and return a function that runs code inside it later.
+ *
+ * What `AsyncLocalStorage.snapshot()` does, without its bound function: Node builds that with
+ * `Object.defineProperties` (its `length` and `asyncResource`), about 3 µs a call against
+ * 0.1 µs for the resource alone — once per `explore()` call and per wrapped operation.
  */
-export const snapshot: () => <R>(fn: () => R) => R = () => AsyncLocalStorage.snapshot();
+export function snapshot(): <R>(fn: () => R) => R {
+  const scope = new AsyncResource('fray.context');
+  return (fn) => scope.runInAsyncScope(fn);
+}

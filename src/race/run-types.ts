@@ -114,7 +114,11 @@ export interface RunSpec {
   readonly allowPending: boolean;
   /** `await`s are scheduling points (automatic control is installed in this process). */
   readonly awaitsControlled: boolean;
-  /** The caller's async context (explore's), restored around setup and tasks. */
+  /**
+   * The caller's async context (explore's), restored around setup and tasks — and restored
+   * whole after them: `AsyncLocalStorage.run` gives back only its own store, so what a task
+   * enters into another store would otherwise leak into the loop and the next task.
+   */
   readonly restore: <R>(fn: () => R) => R;
   readonly fingerprint: (labels: readonly string[]) => string;
   /** Marks a failure that must not be treated as a race (usage, environment). */

@@ -438,19 +438,59 @@ const MODULE_OBJECTS: ReadonlySet<object> = new Set([timersModule, timersPromise
 /** fray's replacement in each builtin module slot, by key (installed once, kept). */
 const kept = new Map<string, unknown>();
 
+interface SlotEntry {
+  readonly key: keyof Saved;
+  readonly slot: Slot;
+  /** A builtin module's export (replaced once and kept). */
+  readonly inModule: boolean;
+}
+
+/**
+ * The slots, built again only when an object holding some of them is another one than last
+ * time (a test environment's own `performance` or `crypto`): building twenty slots and their
+ * entries was a fifth of what taking over the globals cost.
+ */
+let slotList: { readonly holders: readonly object[]; readonly entries: readonly SlotEntry[] } | undefined;
+
+function slotEntries(): readonly SlotEntry[] {
+  const holders = slotList?.holders;
+  if (
+    holders !== undefined &&
+    holders[0] === performance &&
+    holders[1] === globalThis.crypto &&
+    holders[2] === AbortSignal &&
+    holders[3] === Math
+  )
+    return (slotList as { entries: readonly SlotEntry[] }).entries;
+  const entries = (Object.entries(slots()) as [keyof Saved, Slot][]).map(([key, slot]): SlotEntry => ({
+    key,
+    slot,
+    inModule: MODULE_OBJECTS.has(slot.object),
+  }));
+  slotList = { holders: [performance, globalThis.crypto, AbortSignal, Math], entries };
+  return entries;
+}
+
 /**
  * The last takeover's originals and replacements, used again while every slot holds the same
  * value on the same object: binding and building them anew was most of what taking over the
- * globals cost, once per `explore()` call.
+ * globals cost, once per `explore()` call. `targets` are where each slot was written then and
+ * the descriptor found there (`null`: not a slot fray took over), used again while they still
+ * describe the slot — asking for a descriptor again only allocated the same one.
  */
 let last:
   | {
-      readonly objects: readonly object[];
+      readonly entries: readonly SlotEntry[];
       readonly found: readonly unknown[];
       readonly saved: Saved;
       readonly replacements: Record<string, unknown>;
+      readonly targets: (Target | null)[];
     }
   | undefined;
+
+function current(slot: Slot): unknown {
+  return (slot.object as Record<string, unknown>)[slot.key];
+}
 
 /**
  * Take over the globals (reference-counted). The values found now are the ones delegated to
@@ -458,19 +498,13 @@ let last:
  */
 export function acquireGlobals(): void {
   if (users++ > 0) return;
-  const all = Object.entries(slots()) as [keyof Saved, Slot][];
-  const current = (slot: Slot): unknown => (slot.object as Record<string, unknown>)[slot.key];
-  const found = all.map(([, slot]) => current(slot));
-  let replacements: Record<string, unknown>;
-  if (
-    last !== undefined &&
-    all.every(([, slot], i) => slot.object === last?.objects[i] && found[i] === last.found[i])
-  ) {
-    saved = last.saved;
-    replacements = last.replacements;
-  } else {
+  const entries = slotEntries();
+  const found = entries.map(({ slot }) => current(slot));
+  let same = last !== undefined && last.entries === entries;
+  for (let i = 0; same && i < found.length; i++) same = found[i] === last?.found[i];
+  if (!same || last === undefined) {
     const original = {} as Record<keyof Saved, unknown>;
-    all.forEach(([key, slot], i) => {
+    entries.forEach(({ key, slot }, i) => {
       const value = found[i];
       original[key] =
         typeof value === 'function' && key !== 'Date'
@@ -478,23 +512,24 @@ export function acquireGlobals(): void {
           : value;
     });
     saved = original as unknown as Saved;
-    replacements = build(saved);
-    last = { objects: all.map(([, slot]) => slot.object), found, saved, replacements };
-  }
+    last = { entries, found, saved, replacements: build(saved), targets: entries.map(() => null) };
+  } else saved = last.saved;
+  const { replacements, targets } = last;
   // Kept module exports call the module's own functions outside a run, never a global that
   // was there at the time (fake timers installed before this exploration).
   let moduleReplacements: Record<string, unknown> | undefined;
   let moduleChanged = false;
-  for (const [key, slot] of all) {
-    const inModule = MODULE_OBJECTS.has(slot.object);
+  for (let i = 0; i < entries.length; i++) {
+    const { key, slot, inModule } = entries[i] as SlotEntry;
     // Still fray's from an earlier exploration: it already calls what was there before it.
-    if (inModule && kept.has(key) && current(slot) === kept.get(key)) continue;
-    const before = Object.getOwnPropertyDescriptor(slot.object, slot.key);
+    if (inModule && kept.has(key) && found[i] === kept.get(key)) continue;
+    const target = targetOf(targets[i] ?? null, slot);
+    const before = target.before;
     // A slot the platform sealed (Vitest's own crypto object, a frozen global, node:crypto's
     // getRandomValues accessor) keeps its own — checked before building anything for it: such
     // a module slot is never kept, so every call built all the module's replacements (twenty
     // closures) only to leave that one slot alone.
-    if (before?.configurable === false || !Object.isExtensible(slot.object)) continue;
+    if (before?.configurable === false || !Object.isExtensible(target.object)) continue;
     const replacement = inModule
       ? (moduleReplacements ??= build({
           ...saved,
@@ -504,9 +539,8 @@ export function acquireGlobals(): void {
       : replacements[key];
     if (replacement === undefined) continue;
     // A plain writable property is assigned (cheaper than defining it, the same attributes).
-    if (isPlain(before)) (slot.object as Record<string, unknown>)[slot.key] = replacement;
-    else
-      Object.defineProperty(slot.object, slot.key, {
+    if (!isPlain(before) || !assign(target, replacement))
+      Object.defineProperty(target.object, target.key, {
         value: replacement,
         writable: true,
         configurable: true,
@@ -515,11 +549,43 @@ export function acquireGlobals(): void {
     if (inModule) {
       kept.set(key, replacement);
       moduleChanged = true;
-    } else installed.push({ slot, replacement, before });
+    } else {
+      targets[i] = target;
+      installed.push({ slot: target, replacement, before });
+    }
   }
   patchSockets();
   enableAwaitControl();
   if (moduleChanged) syncBuiltinESMExports();
+}
+
+/** Where fray writes a slot's replacement, and that property's descriptor before it did. */
+interface Target extends Slot {
+  /** The own descriptor on `object` (undefined: none, fray defines one and deletes it after). */
+  readonly before: PropertyDescriptor | undefined;
+}
+
+/**
+ * Where to put a slot's replacement: on its object when the property is its own; else on the
+ * prototype that holds it when that one is a plain writable property (\`performance.now\`,
+ * \`crypto.randomUUID\`: assigning a prototype's method and back costs nothing, defining an own
+ * property on the object and deleting it again changed its shape twice per call); else an own
+ * property defined on the object. \`known\` is the target of the last takeover, used again
+ * while it still describes the slot (same value: the caller checked).
+ */
+function targetOf(known: Target | null, slot: Slot): Target {
+  const { object, key } = slot;
+  const own = Object.hasOwn(object, key);
+  if (known !== null && isPlain(known.before)) {
+    if (known.object === object && own) return known;
+    if (known.object !== object && !own && Object.getPrototypeOf(object) === known.object) return known;
+  }
+  if (own) return { object, key, before: Object.getOwnPropertyDescriptor(object, key) };
+  const holder = Object.getPrototypeOf(object) as object | null;
+  const inherited = holder === null ? undefined : Object.getOwnPropertyDescriptor(holder, key);
+  if (holder !== null && isPlain(inherited) && Object.isExtensible(holder))
+    return { object: holder, key, before: inherited };
+  return { object, key, before: undefined };
 }
 
 /** An own data property that is writable and configurable: assigning it keeps every attribute. */

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { runWithController, type OperationController } from '../control/index.ts';
+import { activeController, runWithController, type OperationController } from '../control/index.ts';
 import { RaceHookTimeoutError, RaceStepLimitError } from '../errors/index.ts';
 import type { Socket } from 'node:net';
 import { currentTurn, drainMicrotasks, forgetSink, type ResourceSink } from './async-tracker.ts';
@@ -421,12 +421,15 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
       this.#ended = true;
       this.#chooser.end?.(new FinishedSteps(this.steps));
       if (failure === undefined) {
+        // Called straight from here when no controller is active (as a rule): every frame
+        // between this loop and the check is one more a failing check's error captures.
+        const check = (): unknown => spec.check(ctx, this.#outcomesFor(set));
         try {
           await runHook(
             'check',
             this.index,
             this.#spec,
-            () => runWithController(undefined, () => spec.check(ctx, this.#outcomesFor(set))),
+            activeController() === undefined ? check : () => runWithController(undefined, check),
             false,
           );
         } catch (error) {

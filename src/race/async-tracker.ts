@@ -20,8 +20,6 @@ import { frames, type Frame } from './frames.ts';
 
 // Captured at load (natives.ts imports this module, so it cannot be imported from there).
 const NativePromiseCtor = Promise;
-// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(promise)
-const nativeThenOf = Promise.prototype.then;
 const resolved = Promise.resolve();
 
 /** A run that wants to hear about the async resources its code creates. */
@@ -264,20 +262,16 @@ export function releaseTracker(): void {
  * the caller then waits for a macrotask instead. Needs the tracker enabled (it counts
  * callbacks through the hook).
  */
-export function drainMicrotasks(): Promise<boolean> {
-  return new NativePromiseCtor<boolean>((resolve) => {
-    let passes = 0;
-    const pass = (): void => {
-      const before = callbacks;
-      void nativeThenOf.call(resolved, () => {
-        if (ticks.size > 0) resolve(false);
-        else if (callbacks - before === 1) resolve(true);
-        else if (++passes > 64) resolve(false);
-        else pass();
-      });
-    };
-    pass();
-  });
+export async function drainMicrotasks(): Promise<boolean> {
+  // Each pass is one `await`: its resumption is the one callback expected. (A promise and
+  // two closures per pass and per call before, at every step of every run.)
+  for (let passes = 0; passes <= 64; passes++) {
+    const before = callbacks;
+    await resolved;
+    if (ticks.size > 0) return false;
+    if (callbacks - before === 1) return true;
+  }
+  return false;
 }
 
 /** Forget the resources of a finished run. */

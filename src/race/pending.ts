@@ -36,16 +36,19 @@ export function enabledOf(pending: readonly Decision[]): Decision[] {
  * keeps its place. Reorders `pending` in place.
  */
 export function orderRealArrivals(pending: Decision[], since: number): void {
-  const slots: number[] = [];
-  const arrived: Decision[] = [];
-  pending.forEach((decision, at) => {
+  // Called before every decision and rarely finds two: nothing is allocated until it does.
+  let first = -1;
+  let slots: number[] | undefined;
+  for (let at = 0; at < pending.length; at++) {
+    const decision = pending[at] as Decision;
+    if (decision.kind !== 'deliver' || decision.seq <= since) continue;
     const op = decision.op;
-    if (decision.kind === 'deliver' && (op?.real === true || op?.kind === 'await') && decision.seq > since) {
-      slots.push(at);
-      arrived.push(decision);
-    }
-  });
-  if (arrived.length < 2) return;
+    if (op?.real !== true && op?.kind !== 'await') continue;
+    if (first < 0) first = at;
+    else (slots ??= [first]).push(at);
+  }
+  if (slots === undefined) return;
+  const arrived = slots.map((at) => pending[at] as Decision);
   arrived.sort(
     (a, b) =>
       (a.op?.startStep ?? -1) - (b.op?.startStep ?? -1) ||

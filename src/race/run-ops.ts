@@ -82,7 +82,8 @@ export class RunOps {
     if (op.real && op.phase !== 'running') this.realRunning++;
     op.phase = 'running';
     op.startStep = this.#host.step;
-    op.startedAt = realPerformanceNow();
+    // Only real work is timed (quiescence's window for work assumed blocked): an await is not.
+    if (op.real) op.startedAt = realPerformanceNow();
   }
 
   /** Record a running operation's outcome; false if it was not running (settled already). */

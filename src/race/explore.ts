@@ -48,27 +48,28 @@ function isFatal(error: unknown): boolean {
 const FRAY_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /**
- * Frames above `explore()` searched for its caller's file: the caller itself, or a helper of
- * the user's, fray's or a library's wrapping it up to three calls deep. Each frame captured
- * costs about 0.4 µs at every call (a test runner's stack fills the default ten).
- */
-const CALLER_FRAMES = 4;
-
-/**
  * The file that called `explore()`, relative to the working directory, for the replay line.
- * The stack is captured at the call and formatted only when asked: formatting it costs more
- * than a short run, and only a failure or a replay needs it.
+ * The stack is read when a failure is found or a replay begins (`pin`), not at every call:
+ * capturing one frame of a hot caller cost about 3 µs, more than a run of a small program. A
+ * failure is found inside the call, where V8's async stack still names the functions awaiting
+ * it — the test that awaits `explore()`, or a helper of its that awaits it. Formatted only
+ * when asked.
  */
-function callerFile(): () => string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = CALLER_FRAMES;
-  Error.captureStackTrace(holder, explore);
-  Error.stackTraceLimit = limit;
+function callerFile(): { readonly pin: () => void; readonly file: () => string | undefined } {
+  let holder: { stack?: string } | undefined;
   let file: string | undefined | null = null;
-  return () => {
-    if (file === null) file = fileOf(holder.stack ?? '');
-    return file;
+  const pin = (): void => {
+    if (holder !== undefined) return;
+    holder = {};
+    Error.captureStackTrace(holder, pin);
+  };
+  return {
+    pin,
+    file: () => {
+      pin();
+      if (file === null) file = fileOf(holder?.stack ?? '');
+      return file;
+    },
   };
 }
 
@@ -128,7 +129,7 @@ function fingerprintOf(name: string | undefined) {
 export async function explore<C = Record<string, never>, T extends TaskSet = TaskSet>(
   options: ExploreOptions<C, T>,
 ): Promise<ExploreResult> {
-  const file = callerFile();
+  const caller = callerFile();
   const restore = snapshot();
   const opts = normalizeOptions(options as ExploreOptions<unknown, TaskSet>, process.env, () =>
     Math.floor(realRandom() * 0x100000000),
@@ -187,7 +188,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     for (const work of record.uncontrolled) uncontrolled.set(`${work.type} ${work.site}`, work);
     for (const gap of record.gaps) gaps.set(`${gap.kind}\u0000${gap.task ?? ''}\u0000${gap.what}`, gap);
   };
-  const exploration: Exploration = { execute, opts, file, absorb, notes, uncontrolled, gaps };
+  const exploration: Exploration = { execute, opts, file: caller.file, absorb, notes, uncontrolled, gaps };
 
   acquireGlobals();
   acquireTracker();
@@ -196,6 +197,7 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
     const fromEnv = explicit === undefined ? process.env['FRAY_RACE_REPLAY'] : undefined;
     const replay = explicit ?? (fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : undefined);
     if (replay !== undefined) {
+      caller.pin();
       let outcome: ExploreResult | undefined;
       try {
         outcome = await replayOnce(replay, explicit !== undefined, exploration);
@@ -219,8 +221,10 @@ export async function explore<C = Record<string, never>, T extends TaskSet = Tas
       const record = await execute(next.chooser, runs);
       strategy.observe(record);
       absorb(record);
-      if (record.failure !== undefined)
+      if (record.failure !== undefined) {
+        caller.pin();
         return await failed(record, { run: runs, by: next.by, runs, strategy }, exploration);
+      }
     }
     // A proof (exhaustive) or a probability bound holds only for what fray controlled.
     const complete = gaps.size === 0;

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { controlSlot as slot } from './slot.ts';
 
 /** What kind of source an operation came from. */
 export type OperationKind = 'mock' | 'http' | 'fetch' | 'wrap' | 'timer' | (string & {});
@@ -68,12 +68,6 @@ export interface ControlLimit {
   readonly fix: string;
 }
 
-interface ControlSlot {
-  storage: AsyncLocalStorage<OperationController | undefined>;
-  controlled?: WeakSet<object>;
-  natives?: Natives;
-}
-
 /**
  * The timers and clocks of the platform, as they were when fray first loaded — before any
  * exploration takes them over for the code under test, and before a test installs fake timers.
@@ -90,12 +84,6 @@ export interface Natives {
   readonly dateNow: () => number;
   readonly Date: DateConstructor;
 }
-
-// One storage per process, shared by every copy of fray (dist and src, two versions), so a
-// controller installed by one copy is seen by mocks created with another.
-const SLOT_KEY = Symbol.for('fray.control.v1');
-const globalSlot = globalThis as typeof globalThis & { [SLOT_KEY]?: ControlSlot };
-const slot: ControlSlot = (globalSlot[SLOT_KEY] ??= { storage: new AsyncLocalStorage() });
 
 /**
  * The platform's timers and clocks (see {@link Natives}), shared by every copy of fray.

@@ -13,6 +13,7 @@
  * @module
  */
 import { activeController, runWithController, type OperationController } from '../control/index.ts';
+import { controlSlot } from '../control/slot.ts';
 import { RaceHookTimeoutError, RaceStepLimitError } from '../errors/index.ts';
 import type { Socket } from 'node:net';
 import { currentTurn, drainMicrotasks, forgetSink, type ResourceSink } from './async-tracker.ts';
@@ -305,18 +306,18 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
     task.status = 'running';
     task.beginStep = this.step;
     const frame: Frame<Run, TaskState, OpState> = { run: this, task, op: undefined, zone: 'task' };
-    this.#spec.restore(() =>
-      frames.run(frame, () =>
-        runWithController(this.controller, () =>
-          this.#settled(
-            (value) => this.#settleTask(task, { status: 'fulfilled', value }),
-            (reason) => this.#settleTask(task, { status: 'rejected', reason }),
-            task.fn,
-            false,
-          ),
-        ),
-      ),
-    );
+    // Entered, not run: `restore` gives the whole async context back after (`run` would copy
+    // it twice more per store, to enter and to leave).
+    this.#spec.restore(() => {
+      frames.enterWith(frame);
+      controlSlot.storage.enterWith(this.controller);
+      this.#settled(
+        (value) => this.#settleTask(task, { status: 'fulfilled', value }),
+        (reason) => this.#settleTask(task, { status: 'rejected', reason }),
+        task.fn,
+        false,
+      );
+    });
   }
 
   #settleTask(task: TaskState, outcome: Outcome): void {
@@ -403,7 +404,10 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
       zone: 'setup',
     };
     const inSetup = <R>(fn: () => R): R =>
-      spec.restore(() => frames.run(setupFrame, () => runWithController(undefined, fn)));
+      spec.restore(() => {
+        frames.enterWith(setupFrame);
+        return runWithController(undefined, fn);
+      });
     const ctl = spec.makeControl(this);
     const ctx = await runHook('setup', this.index, this.#spec, () => inSetup(() => spec.setup(ctl)));
     let failure: RunRecord['failure'];

@@ -32,4 +32,17 @@ describe('leaks after an exploration', () => {
     expect(run.leaks[0]).toMatchObject({ check: 'timers', kind: 'interval' });
     expect(run.leaks[0]?.location).toMatch(siteOf(here, 'kept-interval'));
   });
+
+  test('an exploration inside the test leaves nothing behind of its own', async () => {
+    // Arrange — a loop of explorations in one turn, as a search over seeds does.
+    // Act
+    const run = await checkLeaks(async () => {
+      for (let seed = 1; seed <= 5; seed++) {
+        const explored = await explore({ runs: 2, seed, tasks: () => ({ a: () => Promise.resolve() }) });
+        expect(explored.ok).toBe(true);
+      }
+    });
+    // Assert — fray's hooks and their Immediate are its own, gone by the next macrotask.
+    expect(run.leaks).toEqual([]);
+  });
 });

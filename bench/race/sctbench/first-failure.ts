@@ -16,7 +16,7 @@
  *
  * 6,000 seeds (a quarter of them warm-up) and five rounds, up from 1,500 and three. Rounds of
  * the same code still disagree on this shared machine — by more than ±15% on some programs
- * (account, `random`: 0.66–1.68× with 6,000) — so read the median round with the spread beside
+ * (account, `random`: 0.49–1.06× in the latest five) — so read the median round with the spread beside
  * it; this benchmark is not yet steady enough to rank a change of a few percent (the A/B of
  * such a change interleaves old and new code in many processes instead). Programs that take
  * milliseconds a call (twostage, the reorders) were measured with 1,000 seeds.

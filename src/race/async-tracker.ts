@@ -256,9 +256,7 @@ export function releaseTracker(): void {
       destroyHook.disable();
     }
     tracked.clear();
-    turnControlled = false;
-    turnId = 0;
-    turnResource = undefined;
+    forgetTurn();
     if (!offQueued) {
       offQueued = true;
       nativeSetImmediate(hooksOffIfIdle).unref();
@@ -281,6 +279,11 @@ function hooksOffIfIdle(): void {
   ticks.clear();
   continuing.clear();
   inherited.clear();
+  forgetTurn();
+}
+
+/** The running turn is nobody's: no exploration claims it, and none is named foreign. */
+function forgetTurn(): void {
   turnControlled = false;
   turnId = 0;
   turnResource = undefined;

@@ -1,18 +1,20 @@
 /**
- * `portfolio` (the default): the strategies take turns, as in Coyote's portfolio mode. The
- * first two runs are DFS's — the first-come schedule (its root), then its first deviation —;
- * then DFS, which tries every schedule with one deviation, then two…, takes turns with random
- * walks (most often) and PCT of depths 1–3 (see {@link TURNS}). Shallow races fall to DFS in a handful of runs with a minimal schedule; deep ones
- * in long runs fall to PCT; random covers what neither models well. When DFS exhausts the
- * tree the exploration stops and says it was exhaustive.
+ * `portfolio` (the default): the strategies take turns, as in Coyote's portfolio mode. Random
+ * walks take most turns (the first two runs among them), DFS's first-come schedule comes third,
+ * then PCT of depths 3 and 2 and DFS, which tries every schedule with one deviation, then
+ * two…, take their turns with more random walks (see {@link TURNS}). Races that need one task
+ * to overtake another at a few points fall to the random walks in a handful of runs; deep ones
+ * in long runs, and reads delivered late, fall to PCT; DFS gives the natural order early and a
+ * proof on small trees. When DFS exhausts the tree the exploration stops and says it was
+ * exhaustive.
  *
- * Small scenarios get a proof as well as a sample: after the first run, the size of the
+ * Small scenarios get a proof as well as a sample: after DFS's first run, the size of the
  * schedule tree is estimated with Knuth's estimator (the product of the branching factors
- * along the first-come path). When it fits the run budget, DFS takes every other turn until
- * the tree is exhausted — or until it has spent twice the estimate — and the other members
- * keep their share of the rest: a proof costs at most twice what DFS alone would spend, and a
- * race DFS reaches late (a deep one in a small tree) is still found as soon as the sampling
- * members find it.
+ * along the first-come path). When it fits the run budget, DFS takes every other turn once the
+ * first cycle of turns has run, until the tree is exhausted — or until it has spent twice the
+ * estimate — and the other members keep their share of the rest: a proof costs at most twice
+ * what DFS alone would spend and the first cycle's twelve other turns, and a race DFS reaches
+ * late (a deep one in a small tree) is still found as soon as the sampling members find it.
  *
  * @module
  */
@@ -24,38 +26,42 @@ import { RandomStrategy } from './random.ts';
 import type { Coverage, Strategy } from './strategy.ts';
 
 /**
- * The turn order, one entry per run, thirteen runs a cycle: DFS three turns — the first two
- * runs among them (the first-come schedule, then its first deviation: a deadlock or a task
- * overtaking another at one point falls there) —, random walks four, PCT(d=2) three, PCT(d=3)
- * two, PCT(d=1) — task priorities and no change point, a sample of what DFS's first level
- * already covers — one. DFS also takes every other turn while it proves a small tree.
+ * The turn order, one entry per run, thirteen runs a cycle: random walks seven — the first two
+ * runs among them —, DFS one (the third run: the first-come schedule, where a program that
+ * fails in its natural order falls), PCT(d=3) three, PCT(d=2) two. DFS also takes every other
+ * turn after the first cycle while it proves a small tree. PCT(d=1) — task priorities and no
+ * change point, a sample of what DFS's first level already covers — has no turn: it found
+ * nothing on SCTBench or the corpus that the others did not find as soon.
  *
- * Chosen with bench/race/sctbench/portfolio-orders.ts and the corpus of real races: no member
- * is best everywhere — DFS on shallow races and deadlocks, PCT(d=2) on twostage and on the
- * corpus's stale-cache, random and PCT(d=3) on the reorder family — and no order can be within
- * 1.3× of the best member on all of SCTBench: a program the first-come schedule fails (lazy01)
- * and one a random walk fails on its first run (circular_buffer) cannot both fail on the
- * portfolio's first run. Against the equal turns used before (DFS, random, PCT(d=2), PCT(d=3),
- * twice, then PCT(d=1)) this order brought the geometric mean of the portfolio's median over
- * its best member's from 2.16× to 1.64× on seeds 1–40 of the thirteen programs that separate
- * the members, and from 2.31× to 1.87× on seeds 41–80, which it was not chosen on. An order
- * with PCT(d=3) before PCT(d=2) and one turn less of PCT(d=2) measured the same on SCTBench
- * but needed 16 runs on stale-cache against 14 (the equal turns: 12.5).
+ * Chosen with bench/race/sctbench/portfolio-orders.ts, a replay of every order over the members'
+ * own runs to the first failure (a member in a portfolio explores the schedules it explores
+ * alone with the same seed), and the corpus of real races: no member is best everywhere — DFS
+ * on programs that fail in the first-come order, PCT(d=2) on twostage and on the corpus's
+ * stale-cache, random and PCT(d=3) on the reorder family and on the programs most random walks
+ * fail at once — and no order can be within 1.3× of the best member on all of SCTBench: a
+ * program the first-come schedule fails (lazy01) and one a random walk fails on its first run
+ * (circular_buffer) cannot both fail on the portfolio's first run. Against the order before it
+ * (DFS's first-come schedule and its first deviation first, three turns of DFS and one of
+ * PCT(d=1) in thirteen), the portfolio's median over its best member's went from 1.77× to
+ * 1.45× (geometric mean over the 14 programs that separate the members, seeds 1–200) and
+ * from 1.74× to 1.41× on seeds 201–400, which it was not chosen on; its runs against
+ * fast-check's from 1.31× to 0.99× and 1.00×; the corpus's stale-cache 16 → 12 runs (median
+ * of 60 seeds).
  */
 export const TURNS: readonly PortfolioMember[] = [
-  'dfs',
-  'dfs',
   'random',
-  'pct2',
-  'random',
-  'pct3',
   'random',
   'dfs',
-  'pct2',
-  'random',
   'pct3',
   'pct2',
-  'pct1',
+  'random',
+  'pct2',
+  'random',
+  'random',
+  'random',
+  'pct3',
+  'pct3',
+  'random',
 ];
 
 /** The default strategy. */
@@ -109,7 +115,9 @@ export class PortfolioStrategy implements Strategy {
 
   next(): { chooser: Chooser; by: string } | undefined {
     if (this.dfs.exhaustive) return undefined;
-    if (this.dfs.runs < this.#dfsHalfUntil) {
+    // The first cycle keeps its order: every member has its first turns before DFS proves.
+    const proving = this.dfs.runs < this.#dfsHalfUntil && this.#turn >= this.#turns.length;
+    if (proving) {
       this.#dfsNext = !this.#dfsNext;
       const next = this.#dfsNext ? this.dfs.next() : undefined;
       if (next !== undefined) {
@@ -121,7 +129,7 @@ export class PortfolioStrategy implements Strategy {
     for (let tries = 0; tries < turns.length; tries++) {
       const turn = turns[this.#turn++ % turns.length] as PortfolioMember;
       // A small tree: DFS already has every other turn, the rest go to the others.
-      if (turn === 'dfs' && this.dfs.runs < this.#dfsHalfUntil) continue;
+      if (turn === 'dfs' && proving) continue;
       const strategy = this.#pick(turn);
       const next = strategy.next();
       if (next !== undefined) {

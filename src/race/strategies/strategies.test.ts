@@ -197,17 +197,33 @@ describe('random', () => {
 });
 
 describe('portfolio', () => {
-  it('starts with the first-come schedule, then DFS deviates from it once', async () => {
+  it('begins with two random walks, then the first-come schedule', async () => {
     // Arrange
     const { options, seen } = interleavings(2, 2);
-    const dfs = interleavings(2, 2);
     // Act
-    const result = await explore({ ...options, seed: 1, runs: 2 });
-    await explore({ ...dfs.options, strategy: 'dfs', runs: 2 });
+    const result = await explore({ ...options, seed: 1, runs: 3 });
     // Assert
-    expect(seen[0]).toBe('t0.0 t1.0 t0.1 t1.1');
-    expect(seen).toEqual(dfs.seen);
-    expect(result.coverage.map((c) => [c.name, c.runs])).toEqual([['dfs', 2]]);
+    expect(seen[2]).toBe('t0.0 t1.0 t0.1 t1.1');
+    expect(result.coverage.map((c) => [c.name, c.runs])).toEqual([
+      ['dfs', 1],
+      ['random', 2],
+    ]);
+  });
+
+  it('keeps its first cycle of turns on a small tree, then DFS takes every other turn', async () => {
+    // Arrange — 20 schedules: small enough to prove within the default budget.
+    const [cycle, next] = [interleavings(2, 1), interleavings(2, 1)];
+    // Act
+    const first = await explore({ ...cycle.options, seed: 6, runs: 13 });
+    const then = await explore({ ...next.options, seed: 6, runs: 19 });
+    // Assert — one turn of DFS in the first thirteen runs; three of the next six.
+    expect(first.coverage.map((c) => [c.name, c.runs])).toEqual([
+      ['dfs', 1],
+      ['pct(d=2)', 2],
+      ['pct(d=3)', 3],
+      ['random', 7],
+    ]);
+    expect(then.coverage.find((c) => c.name === 'dfs')?.runs).toBe(4);
   });
 
   it('takes its members in the turns it is given', async () => {
@@ -266,16 +282,11 @@ describe('portfolio', () => {
     // Assert
     expect(proof.exhaustive).toBe(true);
     expect(proof.coverage.find((c) => c.name === 'dfs')?.schedules).toBe(20);
-    expect(proof.runs).toBeLessThanOrEqual(40);
+    // Twice the tree, and the first cycle's twelve turns of the other members.
+    expect(proof.runs).toBeLessThanOrEqual(2 * 20 + 12);
     expect(proof.summary).toMatch(/^passed: all 20 schedules explored \(exhaustive; \d+ runs in all\)\.$/);
     expect(sample.exhaustive).toBe(false);
-    expect(sample.coverage.map((c) => c.name).sort()).toEqual([
-      'dfs',
-      'pct(d=1)',
-      'pct(d=2)',
-      'pct(d=3)',
-      'random',
-    ]);
-    expect(sample.pct.map((b) => b.depth)).toEqual([1, 2, 3]);
+    expect(sample.coverage.map((c) => c.name).sort()).toEqual(['dfs', 'pct(d=2)', 'pct(d=3)', 'random']);
+    expect(sample.pct.map((b) => b.depth)).toEqual([2, 3]);
   });
 });

@@ -72,10 +72,12 @@ describe.skipIf(!built)('npm run demo', () => {
     expect(result.stdout).toMatch(
       /⚠ tokenRefreshNaive: rotated refresh token presented again: TG-\d+-1 — found/,
     );
-    // Found out of first-come order: run 2 or later, one deviation.
+    // Found out of first-come order: one deviation from it after shrinking.
     expect(result.stdout).toMatch(
-      /⚠ webhookOrderNaive: marketplace order 2000001 is 'created' after it was paid — found on run ([2-9]|\d{2,}) by \S+, 1 deviation\(s\)/,
+      /⚠ webhookOrderNaive: marketplace order 2000001 is 'created' after it was paid — found on run \d+ by \S+, 1 deviation\(s\) from first-come order after shrinking/,
     );
+    // No PCT bound is claimed where fewer than two tasks could be ordered.
+    expect(result.stdout).not.toMatch(/p ≥ 1\/\([01]·/);
     expect(
       result.stdout.match(/replay: npx fray replay examples\/shop\/scenario\.ts 'fr[12];[^']+'/g),
     ).toHaveLength(3);

@@ -39,7 +39,7 @@ function claimOf(result: ExploreResult): RaceClaim {
   if (!result.ok) return 'failure';
   if (result.gaps.length > 0) return 'not-a-proof';
   if (result.exhaustive) return 'exhaustive';
-  return result.pct.length > 0 ? 'probability-bound' : 'sampled';
+  return result.pct.some((bound) => bound.perRun > 0) ? 'probability-bound' : 'sampled';
 }
 
 /** The data behind a check's summary line, for report.json and report.html. */

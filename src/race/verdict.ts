@@ -98,10 +98,23 @@ export function passSummary(
       else parts.push(`dfs ${plural(c.runs, 'run')}`);
     } else if (c.depth === undefined) parts.push(`${c.name} ${plural(c.runs, 'run')}`);
   }
-  for (const b of pctBounds(strategy))
-    parts.push(
-      `pct(d=${b.depth}) ${plural(b.runs, 'run')}: each hits a given depth-${b.depth} bug with p ≥ 1/(${b.n}${b.depth > 1 ? `·${b.k}${b.depth > 2 ? `^${b.depth - 1}` : ''}` : ''}) = ${percent(b.perRun)}, so one survives them all with p ≤ ${percent(b.missed)}`,
-    );
+  let unbounded = false;
+  for (const b of pctBounds(strategy)) {
+    const head = `pct(d=${b.depth}) ${plural(b.runs, 'run')}`;
+    if (b.perRun > 0)
+      parts.push(
+        `${head}: each hits a given depth-${b.depth} bug with p ≥ 1/(${b.n}${b.depth > 1 ? `·${b.k}${b.depth > 2 ? `^${b.depth - 1}` : ''}` : ''}) = ${percent(b.perRun)}, so one survives them all with p ≤ ${percent(b.missed)}`,
+      );
+    else {
+      // Fewer than two tasks, or none ever able to move at one step: no order of tasks to bound.
+      parts.push(
+        unbounded
+          ? `${head}: no bound either`
+          : `${head}: no bound — no step let two tasks move (PCT bounds bugs in the order of tasks; the order of timers and of a task's own results it samples, not bounds)`,
+      );
+      unbounded = true;
+    }
+  }
   return `passed ${plural(runs, 'run')} (${strategyName(options)}, seed ${options.seed}): ${parts.join('; ')}.`;
 }
 

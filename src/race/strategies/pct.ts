@@ -33,15 +33,20 @@ export interface PctBound {
   readonly n: number;
   /** The largest number of contested steps (decisions of two or more tasks enabled) seen in a run. */
   readonly k: number;
-  /** Lower bound on the probability that one run hits a given depth-d bug. */
+  /**
+   * Lower bound on the probability that one run hits a given depth-d bug; 0 when there is no
+   * bound (fewer than two tasks, or no step where two tasks could move: what varied then, the
+   * order of timers and of one task's own results, PCT samples but does not bound).
+   */
   readonly perRun: number;
-  /** Upper bound on the probability that all `runs` runs missed such a bug. */
+  /** Upper bound on the probability that all `runs` runs missed such a bug (1: no bound). */
   readonly missed: number;
 }
 
 /**
  * The PCT guarantee for `runs` runs of depth `depth`, with `n` tasks and `k` choice points:
- * each run hits a given depth-`d` bug with probability at least `1/(n·k^(d−1))`.
+ * each run hits a given depth-`d` bug with probability at least `1/(n·k^(d−1))`. With fewer
+ * than two tasks or no contested step there is no bound (`perRun` 0, `missed` 1).
  *
  * @example
  * ```ts
@@ -49,7 +54,9 @@ export interface PctBound {
  * ```
  */
 export function pctBound(depth: number, runs: number, n: number, k: number): PctBound {
-  const perRun = 1 / (Math.max(1, n) * Math.max(1, k) ** (depth - 1));
+  // A bug in the order of tasks needs two of them, and a step where both could move.
+  if (n < 2 || k === 0) return { depth, runs, n, k, perRun: 0, missed: 1 };
+  const perRun = 1 / (n * k ** (depth - 1));
   return { depth, runs, n, k, perRun, missed: (1 - perRun) ** runs };
 }
 

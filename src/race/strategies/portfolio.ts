@@ -15,6 +15,11 @@
  * estimate — and the other members keep their share of the rest: a proof costs at most twice
  * what DFS alone would spend and the first cycle's twelve other turns, and a race DFS reaches
  * late (a deep one in a small tree) is still found as soon as the sampling members find it.
+ * Larger trees, whose estimate exceeds the budget (Knuth's estimate from one path is often
+ * several times too large), get the same share once a quarter of the budget has found nothing:
+ * the sampling members find most races early, and a proof is worth most where none is found.
+ * With the default 1,000 runs, DFS then spends about 395 of them (231 with the order before,
+ * which gave it three turns in thirteen throughout).
  *
  * @module
  */
@@ -29,7 +34,8 @@ import type { Coverage, Strategy } from './strategy.ts';
  * The turn order, one entry per run, thirteen runs a cycle: random walks seven — the first two
  * runs among them —, DFS one (the third run: the first-come schedule, where a program that
  * fails in its natural order falls), PCT(d=3) three, PCT(d=2) two. DFS also takes every other
- * turn after the first cycle while it proves a small tree. PCT(d=1) — task priorities and no
+ * turn after the first cycle while it proves a small tree, and once a quarter of the budget
+ * has found nothing. PCT(d=1) — task priorities and no
  * change point, a sample of what DFS's first level already covers — has no turn: it found
  * nothing on SCTBench or the corpus that the others did not find as soon.
  *
@@ -79,6 +85,8 @@ export class PortfolioStrategy implements Strategy {
   /** While DFS has spent fewer runs than this, it takes every other turn (a small tree). */
   #dfsHalfUntil = 0;
   #dfsNext = false;
+  /** Runs observed so far. */
+  #runs = 0;
 
   /**
    * `budget`: the runs the exploration may spend (decides whether DFS may try for a proof);
@@ -115,8 +123,7 @@ export class PortfolioStrategy implements Strategy {
 
   next(): { chooser: Chooser; by: string } | undefined {
     if (this.dfs.exhaustive) return undefined;
-    // The first cycle keeps its order: every member has its first turns before DFS proves.
-    const proving = this.dfs.runs < this.#dfsHalfUntil && this.#turn >= this.#turns.length;
+    const proving = this.#proving();
     if (proving) {
       this.#dfsNext = !this.#dfsNext;
       const next = this.#dfsNext ? this.dfs.next() : undefined;
@@ -128,7 +135,7 @@ export class PortfolioStrategy implements Strategy {
     const turns = this.#turns;
     for (let tries = 0; tries < turns.length; tries++) {
       const turn = turns[this.#turn++ % turns.length] as PortfolioMember;
-      // A small tree: DFS already has every other turn, the rest go to the others.
+      // DFS already has every other turn, the rest go to the others.
       if (turn === 'dfs' && proving) continue;
       const strategy = this.#pick(turn);
       const next = strategy.next();
@@ -137,13 +144,24 @@ export class PortfolioStrategy implements Strategy {
         return next;
       }
     }
-    // Only DFS is left in the order (`turns: ['dfs']`) while it proves a small tree.
-    const next = this.dfs.runs < this.#dfsHalfUntil ? this.dfs.next() : undefined;
+    // Only DFS is left in the order (`turns: ['dfs']`) while it proves.
+    const next = proving ? this.dfs.next() : undefined;
     if (next !== undefined) this.#last = this.dfs;
     return next;
   }
 
+  /**
+   * DFS takes every other turn — once the first cycle has run (every member has had its first
+   * turns), while it proves a small tree, and once a quarter of the budget has found nothing:
+   * the sampling members find most races early, and a proof is worth most where none is found.
+   */
+  #proving(): boolean {
+    if (!this.#proves || this.#turn < this.#turns.length) return false;
+    return this.dfs.runs < this.#dfsHalfUntil || this.#runs >= this.#budget / 4;
+  }
+
   observe(record: RunRecord): void {
+    this.#runs++;
     this.#last?.observe(record);
     if (this.dfs.runs === 1 && this.#last === this.dfs) {
       const estimate = record.steps.reduce(

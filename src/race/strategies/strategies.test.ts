@@ -144,6 +144,38 @@ describe('pct', () => {
     // Assert
     expect(new Set(result.coverage.map((c) => c.runs))).toEqual(new Set([20]));
     expect(bound?.k).toBe(0);
+    // No bug in the order of tasks exists to bound: no probability is claimed.
+    expect(bound).toMatchObject({ perRun: 0, missed: 1 });
+    expect(result.summary).toContain('pct(d=2) 20 runs: no bound — no step let two tasks move');
+    expect(result.summary).not.toContain('survives');
+  });
+
+  it('says once, in a portfolio, why no depth gives a bound', async () => {
+    // Arrange — one task whose six operations run together: many schedules (the order of its
+    // own results), but no order of tasks for any depth of PCT to bound.
+    // Act
+    const result = await explore({
+      setup: () => ({ op: asyncMock(() => Promise.resolve(), { name: 'op' }) }),
+      tasks: ({ op }) => ({
+        alice: async () => {
+          await Promise.all([op(), op(), op(), op(), op(), op()]);
+        },
+      }),
+      seed: 2,
+      runs: 40,
+    });
+    // Assert
+    expect(result.summary).toMatch(/pct\(d=2\) \d+ runs: no bound — no step let two tasks move/);
+    expect(result.summary).toMatch(/pct\(d=3\) \d+ runs: no bound either/);
+    expect(result.summary).not.toContain('survives');
+  });
+
+  it('claims no bound with fewer than two tasks or no contested step', () => {
+    // Act
+    const bounds = [pctBound(2, 100, 1, 0), pctBound(1, 100, 1, 5), pctBound(3, 100, 3, 0)];
+    // Assert
+    for (const bound of bounds) expect(bound).toMatchObject({ perRun: 0, missed: 1 });
+    expect(pctBound(1, 10, 2, 0).perRun).toBe(0);
   });
 
   it('at depth 1 runs the tasks one after another, never interleaved', async () => {
@@ -211,19 +243,39 @@ describe('portfolio', () => {
   });
 
   it('keeps its first cycle of turns on a small tree, then DFS takes every other turn', async () => {
-    // Arrange — 20 schedules: small enough to prove within the default budget.
-    const [cycle, next] = [interleavings(2, 1), interleavings(2, 1)];
+    // Arrange — 20 schedules, within the default budget of 1,000: DFS will prove the tree. The
+    // check stops the exploration at run 19 to see who had the turns until then.
+    const { options } = interleavings(2, 1);
+    let run = 0;
     // Act
-    const first = await explore({ ...cycle.options, seed: 6, runs: 13 });
-    const then = await explore({ ...next.options, seed: 6, runs: 19 });
-    // Assert — one turn of DFS in the first thirteen runs; three of the next six.
-    expect(first.coverage.map((c) => [c.name, c.runs])).toEqual([
-      ['dfs', 1],
+    const result = await explore({
+      ...options,
+      seed: 6,
+      shrink: false,
+      quiet: true,
+      check: () => {
+        if (++run === 19) throw new Error('stop here');
+      },
+    });
+    // Assert — one turn of DFS in the first thirteen runs (the third); then runs 14, 16 and 18,
+    // the others taking the order's turns in between (random, random, DFS's skipped, PCT(d=3)).
+    expect(result.failure?.run).toBe(19);
+    expect(result.coverage.map((c) => [c.name, c.runs])).toEqual([
+      ['dfs', 4],
       ['pct(d=2)', 2],
-      ['pct(d=3)', 3],
-      ['random', 7],
+      ['pct(d=3)', 4],
+      ['random', 9],
     ]);
-    expect(then.coverage.find((c) => c.name === 'dfs')?.runs).toBe(4);
+  });
+
+  it('gives DFS every other turn once a quarter of the budget has found nothing', async () => {
+    // Arrange — a tree too big to prove in 120 runs: no proof, yet DFS's share grows.
+    const { options } = interleavings(4, 3);
+    // Act
+    const result = await explore({ ...options, seed: 8, runs: 120 });
+    // Assert — three turns of DFS in the first 30 runs (one in thirteen), then 45 of 90.
+    expect(result.exhaustive).toBe(false);
+    expect(result.coverage.find((c) => c.name === 'dfs')?.runs).toBe(48);
   });
 
   it('takes its members in the turns it is given', async () => {

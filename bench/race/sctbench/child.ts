@@ -38,6 +38,8 @@ export interface SeedResult {
   readonly searchMs?: number;
   /** The failure's error: its class name and message. */
   readonly error?: string;
+  /** fray: the schedule tree's size as DFS estimated it from its first run, if DFS ran. */
+  readonly estimate?: number;
 }
 
 const [
@@ -63,7 +65,7 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-type Run = (seed: number) => Promise<{ found: boolean; runs: number; error?: string }>;
+type Run = (seed: number) => Promise<{ found: boolean; runs: number; error?: string; estimate?: number }>;
 
 /** When the current seed's first failing check threw (performance.now()), if it has. */
 let failedAt: number | undefined;
@@ -114,9 +116,12 @@ async function frayRunner(program: Program): Promise<Run> {
       shrink: false,
       quiet: true,
     });
-    if (result.ok) return { found: false, runs: result.runs };
+    const estimate = result.coverage.find((c) => c.name === 'dfs')?.estimate;
+    const dfs = estimate === undefined ? {} : { estimate };
+    if (result.ok) return { found: false, runs: result.runs, ...dfs };
     const failure = result.failure;
     return {
+      ...dfs,
       found: true,
       runs: failure?.run ?? result.runs,
       error: `${failure?.kind ?? '?'}: ${describe(failure?.error)}`,

@@ -59,6 +59,7 @@ export class DfsStrategy implements Strategy {
   #head = 0;
   #current: readonly Deviation[] | undefined;
   #runs = 0;
+  #estimate: number | undefined;
   #bounded = false;
   #deepest = 0;
   #queued = 1;
@@ -140,8 +141,21 @@ export class DfsStrategy implements Strategy {
     };
   }
 
+  /**
+   * The size of the schedule tree estimated from the first run (Knuth's estimator: the product
+   * of the branching factors along it, at most 1e15); `undefined` before the first run. One
+   * path's estimate is often several times the true size, now and then smaller.
+   */
+  get estimate(): number | undefined {
+    return this.#estimate;
+  }
+
   observe(record: RunRecord): void {
     this.#runs++;
+    this.#estimate ??= record.steps.reduce(
+      (product, step) => Math.min(product * step.enabled.length, 1e15),
+      1,
+    );
     const node = this.#current ?? [];
     const key = scheduleKey(record.steps);
     if (isHold(node)) {
@@ -207,6 +221,7 @@ export class DfsStrategy implements Strategy {
           this.#truncatedAt - 1,
         ),
         bounded: this.#bounded || this.#truncatedAt !== Number.POSITIVE_INFINITY,
+        ...(this.#estimate === undefined ? {} : { estimate: this.#estimate }),
       },
     ];
   }

@@ -28,6 +28,7 @@ import type { Chooser, RunRecord } from '../run-types.ts';
 import { DfsStrategy } from './dfs.ts';
 import { PctStrategy, type PctBound } from './pct.ts';
 import { RandomStrategy } from './random.ts';
+import { TurnOrder } from './turn-order.ts';
 import type { Coverage, Strategy } from './strategy.ts';
 
 /**
@@ -39,9 +40,10 @@ import type { Coverage, Strategy } from './strategy.ts';
  * change point, a sample of what DFS's first level already covers — has no turn: it found
  * nothing on SCTBench or the corpus that the others did not find as soon.
  *
- * Chosen with bench/race/sctbench/portfolio-orders.ts, a replay of every order over the members'
+ * Chosen with bench/race/sctbench/portfolio-replay.ts, which replays an order over the members'
  * own runs to the first failure (a member in a portfolio explores the schedules it explores
- * alone with the same seed), and the corpus of real races: no member is best everywhere — DFS
+ * alone with the same seed), on SCTBench and the corpus of real races, and checked with the real
+ * portfolio (portfolio-orders.ts): no member is best everywhere — DFS
  * on programs that fail in the first-come order, PCT(d=2) on twostage and on the corpus's
  * stale-cache, random and PCT(d=3) on the reorder family and on the programs most random walks
  * fail at once — and no order can be within 1.3× of the best member on all of SCTBench: a
@@ -76,17 +78,9 @@ export class PortfolioStrategy implements Strategy {
   readonly dfs: DfsStrategy;
   readonly pct: readonly PctStrategy[];
   readonly random: RandomStrategy;
-  readonly #budget: number;
-  readonly #turns: readonly PortfolioMember[];
-  /** DFS is among the turns: it may take every other one to prove a small tree. */
-  readonly #proves: boolean;
-  #turn = 0;
-  #last: Strategy | undefined;
-  /** While DFS has spent fewer runs than this, it takes every other turn (a small tree). */
-  #dfsHalfUntil = 0;
-  #dfsNext = false;
-  /** Runs observed so far. */
-  #runs = 0;
+  readonly #order: TurnOrder;
+  /** The member that ran last, and its strategy. */
+  #last: { member: PortfolioMember; strategy: Strategy } | undefined;
 
   /**
    * `budget`: the runs the exploration may spend (decides whether DFS may try for a proof);
@@ -98,9 +92,7 @@ export class PortfolioStrategy implements Strategy {
     bound = Number.POSITIVE_INFINITY,
     turns: readonly PortfolioMember[] = TURNS,
   ) {
-    this.#budget = budget;
-    this.#turns = turns;
-    this.#proves = turns.includes('dfs');
+    this.#order = new TurnOrder(turns, budget);
     this.dfs = new DfsStrategy(bound);
     this.pct = [new PctStrategy(seed, 1), new PctStrategy(seed, 2), new PctStrategy(seed, 3)];
     this.random = new RandomStrategy(seed);
@@ -123,53 +115,21 @@ export class PortfolioStrategy implements Strategy {
 
   next(): { chooser: Chooser; by: string } | undefined {
     if (this.dfs.exhaustive) return undefined;
-    const proving = this.#proving();
-    if (proving) {
-      this.#dfsNext = !this.#dfsNext;
-      const next = this.#dfsNext ? this.dfs.next() : undefined;
-      if (next !== undefined) {
-        this.#last = this.dfs;
-        return next;
-      }
-    }
-    const turns = this.#turns;
-    for (let tries = 0; tries < turns.length; tries++) {
-      const turn = turns[this.#turn++ % turns.length] as PortfolioMember;
-      // DFS already has every other turn, the rest go to the others.
-      if (turn === 'dfs' && proving) continue;
-      const strategy = this.#pick(turn);
-      const next = strategy.next();
-      if (next !== undefined) {
-        this.#last = strategy;
-        return next;
-      }
-    }
-    // Only DFS is left in the order (`turns: ['dfs']`) while it proves.
-    const next = proving ? this.dfs.next() : undefined;
-    if (next !== undefined) this.#last = this.dfs;
+    let next: { chooser: Chooser; by: string } | undefined;
+    this.#order.next((member) => {
+      const strategy = this.#pick(member);
+      next = strategy.next();
+      if (next !== undefined) this.#last = { member, strategy };
+      return next !== undefined;
+    });
     return next;
   }
 
-  /**
-   * DFS takes every other turn — once the first cycle has run (every member has had its first
-   * turns), while it proves a small tree, and once a quarter of the budget has found nothing:
-   * the sampling members find most races early, and a proof is worth most where none is found.
-   */
-  #proving(): boolean {
-    if (!this.#proves || this.#turn < this.#turns.length) return false;
-    return this.dfs.runs < this.#dfsHalfUntil || this.#runs >= this.#budget / 4;
-  }
-
   observe(record: RunRecord): void {
-    this.#runs++;
-    this.#last?.observe(record);
-    if (this.dfs.runs === 1 && this.#last === this.dfs) {
-      const estimate = record.steps.reduce(
-        (product, step) => Math.min(product * step.enabled.length, 1e15),
-        1,
-      );
-      if (this.#proves && estimate <= this.#budget) this.#dfsHalfUntil = Math.min(this.#budget, 2 * estimate);
-    }
+    const last = this.#last;
+    if (last === undefined) return;
+    last.strategy.observe(record);
+    this.#order.observe(last.member, last.member === 'dfs' ? this.dfs.estimate : undefined);
   }
 
   /** PCT bounds of the depths that ran. */

@@ -18,6 +18,12 @@ export interface Coverage {
   readonly completeUpTo?: number;
   /** DFS: the deviation bound stopped it before the tree was exhausted. */
   readonly bounded?: boolean;
+  /**
+   * DFS: the size of the schedule tree estimated from its first run (the product of the
+   * branching factors along it, at most 1e15) — an estimate from one path, often several
+   * times the true size; the portfolio decides from it whether to try for a proof at once.
+   */
+  readonly estimate?: number;
   /** PCT: its depth. */
   readonly depth?: number;
 }

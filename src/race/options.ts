@@ -68,8 +68,9 @@ export interface ExploreOptions<C, T extends TaskSet> {
   /** Release what `setup` acquired; runs after every run, even a failing one. Default: none. */
   readonly teardown?: (ctx: C) => unknown;
   /**
-   * How schedules are chosen. Default `'portfolio'` (first-come, then DFS, random walks and PCT
-   * of depths 1–3 in turns; `{ kind: 'portfolio', turns }` sets the order). `'pct'` is depth 2;
+   * How schedules are chosen. Default `'portfolio'` (random walks, the first-come schedule
+   * third, PCT of depths 3 and 2 and DFS in turns, DFS more often while it proves the tree;
+   * `{ kind: 'portfolio', turns }` sets the order, PCT of depth 1 included). `'pct'` is depth 2;
    * `{ kind: 'pct', depth: 1 | 2 | 3 }`. `'dfs'` has no bound; `{ kind: 'dfs', bound }` stops
    * at `bound` deviations.
    */

@@ -16,10 +16,8 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
 import { TURNS } from '../../../src/race/strategies/portfolio.ts';
-import { childArgs, median, root } from './child-args.ts';
-import type { SeedResult } from './child.ts';
+import { median, runChild, twoAtATime } from './child-args.ts';
 import { programs } from './programs.ts';
 
 const argv = process.argv.slice(2);
@@ -41,8 +39,8 @@ const MEMBERS = ['random', 'pct1', 'pct2', 'pct3', 'dfs'] as const;
 const selected = programs.filter((p) => p.name !== 'twostage_100');
 
 /** Runs to the first failure per seed (Infinity: not found within the cap). */
-function child(tool: string, program: string, seeds: number): Promise<number[]> {
-  const args = childArgs({
+async function child(tool: string, program: string, seeds: number): Promise<number[]> {
+  const lines = await runChild({
     tool,
     program,
     mode: 'find',
@@ -51,21 +49,7 @@ function child(tool: string, program: string, seeds: number): Promise<number[]> 
     cap: CAP,
     budgetMs: 3_600_000,
   });
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${program} ${tool}: exit ${code}`));
-      resolve(
-        out
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as SeedResult)
-          .map((line) => (line.found === true ? (line.runs ?? Infinity) : Infinity)),
-      );
-    });
-  });
+  return lines.map((line) => (line.found === true ? (line.runs ?? Infinity) : Infinity));
 }
 
 const tools = [...MEMBERS, 'fast-check', ...ORDERS.map((order) => `portfolio:${order}`)];
@@ -79,13 +63,7 @@ const jobs = selected.flatMap((program) =>
     medians.set(program.name, row);
   }),
 );
-let next = 0;
-// Two at a time: the machines have two cores; nothing here is timed.
-await Promise.all(
-  [0, 1].map(async () => {
-    while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
-  }),
-);
+await twoAtATime(jobs);
 
 const fmt = (n: number): string => (Number.isFinite(n) ? String(n) : `>${CAP}`);
 const lines = [

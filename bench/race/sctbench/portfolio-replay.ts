@@ -24,12 +24,11 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { PortfolioMember } from '../../../src/race/index.ts';
 import { TURNS } from '../../../src/race/strategies/portfolio.ts';
 import { TurnOrder } from '../../../src/race/strategies/turn-order.ts';
-import { childArgs, median, root } from './child-args.ts';
+import { median, runChild, twoAtATime } from './child-args.ts';
 import type { SeedResult } from './child.ts';
 import { programs } from './programs.ts';
 
@@ -72,21 +71,7 @@ interface Data {
 }
 
 function child(tool: string, program: string, seeds: number): Promise<SeedResult[]> {
-  const args = childArgs({ tool, program, mode: 'find', seeds, first: FIRST, cap: CAP, budgetMs: 3_600_000 });
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${program} ${tool}: exit ${code}`));
-      resolve(
-        out
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as SeedResult),
-      );
-    });
-  });
+  return runChild({ tool, program, mode: 'find', seeds, first: FIRST, cap: CAP, budgetMs: 3_600_000 });
 }
 
 const firstRun = (line: SeedResult): number | null => (line.found === true ? (line.runs ?? null) : null);
@@ -114,13 +99,7 @@ async function measureSctbench(data: Data): Promise<void> {
         }
       });
     });
-  let next = 0;
-  // Two at a time: the machines have two cores; nothing here is timed.
-  await Promise.all(
-    [0, 1].map(async () => {
-      while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
-    }),
-  );
+  await twoAtATime(jobs);
 }
 
 /** The corpus of real races, in this process (as bench/race/index.ts runs it). */

@@ -53,6 +53,18 @@ function percent(p: number): string {
   return `${p.toExponential(1)}`;
 }
 
+/**
+ * What a PCT bound does not cover, where its runs had it: the order of one task's own steps.
+ * `again`: said for an earlier depth, so said short.
+ */
+function ownOrderCaveat(bound: PctBound, again: boolean): string {
+  if (bound.ownOrderRuns === 0) return '';
+  const many = bound.ownOrderRuns === bound.runs ? 'all of them' : `${bound.ownOrderRuns} of them`;
+  return again
+    ? ` — in ${many} a task's own order was sampled, not bounded`
+    : ` — in ${many} a task had two of its own operations or timers ready at once, an order PCT samples but does not bound`;
+}
+
 /** Distinct schedules DFS explored (other strategies' runs may repeat them). */
 function schedulesExplored(strategy: Strategy): number {
   const dfs = strategy.coverage().find((c) => c.name === 'dfs');
@@ -99,13 +111,15 @@ export function passSummary(
     } else if (c.depth === undefined) parts.push(`${c.name} ${plural(c.runs, 'run')}`);
   }
   let unbounded = false;
+  let ownOrderSaid = false;
   for (const b of pctBounds(strategy)) {
     const head = `pct(d=${b.depth}) ${plural(b.runs, 'run')}`;
-    if (b.perRun > 0)
+    if (b.perRun > 0) {
       parts.push(
-        `${head}: each hits a given depth-${b.depth} bug with p ≥ 1/(${b.n}${b.depth > 1 ? `·${b.k}${b.depth > 2 ? `^${b.depth - 1}` : ''}` : ''}) = ${percent(b.perRun)}, so one survives them all with p ≤ ${percent(b.missed)}`,
+        `${head}: each hits a given depth-${b.depth} bug in the order of tasks with p ≥ 1/(${b.n}${b.depth > 1 ? `·${b.k}${b.depth > 2 ? `^${b.depth - 1}` : ''}` : ''}) = ${percent(b.perRun)}, so one survives them all with p ≤ ${percent(b.missed)}${ownOrderCaveat(b, ownOrderSaid)}`,
       );
-    else {
+      ownOrderSaid ||= b.ownOrderRuns > 0;
+    } else {
       // Fewer than two tasks, or none ever able to move at one step: no order of tasks to bound.
       parts.push(
         unbounded

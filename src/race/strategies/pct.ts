@@ -41,6 +41,13 @@ export interface PctBound {
   readonly perRun: number;
   /** Upper bound on the probability that all `runs` runs missed such a bug (1: no bound). */
   readonly missed: number;
+  /**
+   * Of the `runs`, how many had a step where PCT's pick went among one task's own decisions
+   * (the results of operations it started together, its timers): PCT orders those by a random
+   * sub-priority, so a bug in that order is sampled, not bounded by `perRun`. 0: every pick
+   * the bound depends on was between tasks.
+   */
+  readonly ownOrderRuns: number;
 }
 
 /**
@@ -53,11 +60,11 @@ export interface PctBound {
  * pctBound(2, 100, 2, 10); // { perRun: 0.05, missed: 0.95 ** 100 ≈ 0.006, … }
  * ```
  */
-export function pctBound(depth: number, runs: number, n: number, k: number): PctBound {
+export function pctBound(depth: number, runs: number, n: number, k: number, ownOrderRuns = 0): PctBound {
   // A bug in the order of tasks needs two of them, and a step where both could move.
-  if (n < 2 || k === 0) return { depth, runs, n, k, perRun: 0, missed: 1 };
+  if (n < 2 || k === 0) return { depth, runs, n, k, perRun: 0, missed: 1, ownOrderRuns };
   const perRun = 1 / (n * k ** (depth - 1));
-  return { depth, runs, n, k, perRun, missed: (1 - perRun) ** runs };
+  return { depth, runs, n, k, perRun, missed: (1 - perRun) ** runs, ownOrderRuns };
 }
 
 function decisionTarget(decision: Decision): string {
@@ -76,6 +83,10 @@ export class PctStrategy implements Strategy {
   #boundedRuns = 0;
   /** The `k` the change points of the run in flight were drawn from. */
   #guess = 0;
+  /** The run in flight picked among one task's own decisions by sub-priority. */
+  #ownOrder = false;
+  /** Counted runs that did. */
+  #ownOrderRuns = 0;
 
   constructor(seed: number, depth: number) {
     this.depth = depth;
@@ -104,6 +115,14 @@ export class PctStrategy implements Strategy {
       }
       return p;
     };
+    this.#ownOrder = false;
+    const sampledOwnOrder = (): void => {
+      this.#ownOrder = true;
+    };
+    // Set by `best`: the task it picked had two or more decisions enabled (tasks' priorities
+    // are distinct, so equal ones are one task's), and which of its own goes was the
+    // sub-priorities' pick.
+    let own = false;
     const subPriorityOf = (decision: Decision): number => {
       const target = decisionTarget(decision);
       let p = targetPriority.get(target);
@@ -115,12 +134,19 @@ export class PctStrategy implements Strategy {
     };
     const best = (enabled: readonly Decision[]): number => {
       let at = 0;
+      own = false;
       for (let i = 1; i < enabled.length; i++) {
         const a = enabled[i] as Decision;
         const b = enabled[at] as Decision;
         const pa = priorityOf(a);
         const pb = priorityOf(b);
-        if (pa > pb || (pa === pb && subPriorityOf(a) > subPriorityOf(b))) at = i;
+        if (pa > pb) {
+          at = i;
+          own = false;
+        } else if (pa === pb) {
+          own = true;
+          if (subPriorityOf(a) > subPriorityOf(b)) at = i;
+        }
       }
       return at;
     };
@@ -136,6 +162,7 @@ export class PctStrategy implements Strategy {
             actorPriority.set((enabled[at] as Decision).actor.label, change + 1);
             at = best(enabled);
           }
+          if (own) sampledOwnOrder();
           return at;
         },
       },
@@ -146,7 +173,10 @@ export class PctStrategy implements Strategy {
     this.#runs++;
     // PCT's guarantee assumes change points drawn uniformly over the run's k steps: a run
     // that took more steps than its draw covered (an early, too-small guess) does not count.
-    if (this.depth === 1 || this.#guess >= record.contestedPoints) this.#boundedRuns++;
+    if (this.depth === 1 || this.#guess >= record.contestedPoints) {
+      this.#boundedRuns++;
+      if (this.#ownOrder) this.#ownOrderRuns++;
+    }
     this.#k = Math.max(this.#k, record.contestedPoints);
     this.#n = Math.max(this.#n, record.taskLabels.length);
   }
@@ -156,7 +186,7 @@ export class PctStrategy implements Strategy {
    * change points were drawn over at least the steps they took.
    */
   bound(): PctBound {
-    return pctBound(this.depth, this.#boundedRuns, this.#n, this.#k);
+    return pctBound(this.depth, this.#boundedRuns, this.#n, this.#k, this.#ownOrderRuns);
   }
 
   coverage(): Coverage[] {

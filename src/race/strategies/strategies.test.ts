@@ -204,7 +204,41 @@ describe('pct', () => {
     expect(bound?.runs).toBeGreaterThan(90);
     expect(bound?.perRun).toBeCloseTo(1 / (2 * (bound?.k ?? 0)), 10);
     expect(result.summary).toMatch(
-      new RegExp(`pct\\(d=2\\) ${bound?.runs} runs: each hits a given depth-2 bug with p ≥ 1/\\(2·\\d+\\)`),
+      new RegExp(
+        `pct\\(d=2\\) ${bound?.runs} runs: each hits a given depth-2 bug in the order of tasks with p ≥ 1/\\(2·\\d+\\)`,
+      ),
+    );
+    // Each task's steps are one after another: every pick was between tasks.
+    expect(bound?.ownOrderRuns).toBe(0);
+    expect(result.summary).not.toContain('does not bound');
+  });
+
+  it("says its bound leaves out the order of a task's own operations", async () => {
+    // Arrange — alice starts two operations together, bob one: the order of alice's two
+    // results is hers alone (PCT's sub-priorities pick it); a bug there has no bound.
+    const tasks = ({ op }: { op: (name: string) => Promise<void> }) => ({
+      alice: async () => {
+        await Promise.all([op('a'), op('b')]);
+      },
+      bob: async () => {
+        await op('c');
+      },
+    });
+    // Act
+    const result = await explore({
+      setup: () => ({ op: asyncMock((_name: string) => Promise.resolve(), { name: 'op' }) }),
+      tasks,
+      strategy: 'pct',
+      seed: 4,
+      runs: 60,
+    });
+    // Assert
+    const bound = result.pct[0];
+    expect(bound?.perRun).toBeGreaterThan(0);
+    expect(bound?.ownOrderRuns).toBeGreaterThan(0);
+    expect(bound?.ownOrderRuns).toBeLessThanOrEqual(bound?.runs ?? 0);
+    expect(result.summary).toMatch(
+      /so one survives them all with p ≤ [^;]+ — in (all|\d+) of them a task had two of its own operations or timers ready at once, an order PCT samples but does not bound/,
     );
   });
 

@@ -128,13 +128,22 @@ export async function failed(
     shrinkRuns = shrunk.runs;
   }
   // The replay string must reproduce: verify it once, strictly, before handing it out.
+  const checkpointsMemo = new Map<RunRecord, string>();
+  const checkpoints = (record: RunRecord): string => {
+    let digits = checkpointsMemo.get(record);
+    if (digits === undefined) {
+      digits = checkpointsOf(record.steps.map((step) => step.id));
+      checkpointsMemo.set(record, digits);
+    }
+    return digits;
+  };
   const encode = (record: RunRecord): string =>
     encodeReplay({
       fingerprint: record.fingerprint,
       steps: record.steps.length,
       hash: record.hash,
       deviations: record.deviations,
-      checkpoints: checkpointsOf(record.steps.map((step) => step.id)),
+      checkpoints: checkpoints(record),
     });
   const verify = async (record: RunRecord): Promise<boolean> => {
     try {
@@ -145,7 +154,7 @@ export async function failed(
           {
             steps: record.steps.length,
             hash: record.hash,
-            checkpoints: checkpointsOf(record.steps.map((step) => step.id)),
+            checkpoints: checkpoints(record),
           },
         ),
         0,

@@ -82,8 +82,12 @@ const PLAIN = 'fr1';
 const HOLDS = 'fr2';
 
 const UNSAFE = new Set(['%', ';', '=', '<', "'", '"', '`', '$', '\\']);
+/** Any character {@link escape} would encode: most labels have none and are returned as they are. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[%;=<'"`$\\\x00-\x1f\x7f]/;
 
 function escape(id: string): string {
+  if (!NEEDS_ESCAPE.test(id)) return id;
   let out = '';
   for (const c of id) {
     const code = c.charCodeAt(0);

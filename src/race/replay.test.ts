@@ -63,6 +63,26 @@ describe('replay strings', () => {
     expect(decodeReplay(`'${text}'`)).toEqual(schedule);
   });
 
+  it.each(['%', ';', '=', '<', "'", '"', '`', '$', '\\', '\u0000', '\n', '\u001f', '\u007f'])(
+    'escape %j wherever it is in a label, and decode it back',
+    (c) => {
+      // Arrange
+      const label = `a${c}b:op#1:start`;
+      const schedule = {
+        fingerprint: '0a1b2c3d',
+        steps: 4,
+        hash: 'deadbeef',
+        deviations: [{ step: 2, chosen: label, instead: `${c}x:op#1:start` }],
+      };
+      // Act
+      const text = encodeReplay(schedule);
+      // Assert
+      const code = `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+      expect(text).toContain(`2=a${code}b:op#1:start<${code}x:op#1:start`);
+      expect(decodeReplay(text)).toEqual(schedule);
+    },
+  );
+
   it('carry checkpoints, one hex digit per block of steps; older strings without them decode', () => {
     // Arrange
     const schedule = {

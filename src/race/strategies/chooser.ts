@@ -75,17 +75,18 @@ export function strictChooser(
         return pick(enabled, context.step, first);
       }
       next++;
-      const ids = (free ?? enabled.map((_, i) => i)).map((i) => enabled[i]?.id ?? '');
-      if (ids[0] !== deviation.instead)
+      // What first-come order offered, less what is held back: built only for an error.
+      const offered = (): string[] => (free ?? enabled.map((_, i) => i)).map((i) => enabled[i]?.id ?? '');
+      if (enabled[first]?.id !== deviation.instead)
         throw diverged(
           context.step,
           'first-come order offered a different decision first',
           deviation.instead,
-          ids,
+          offered(),
         );
       const at = enabled.findIndex((d) => d.id === deviation.chosen);
-      if (at < 0 || !ids.includes(deviation.chosen))
-        throw diverged(context.step, 'the decision to take was not pending', deviation.chosen, ids);
+      if (at < 0 || (free !== undefined && !free.includes(at)))
+        throw diverged(context.step, 'the decision to take was not pending', deviation.chosen, offered());
       holds.taken(enabled[at]?.actor.label ?? '', deviation);
       return pick(enabled, context.step, at);
     },

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { asyncMock } from '../../mock/index.ts';
 import { explore } from '../explore.ts';
 import { decodeReplay } from '../replay-string.ts';
+import { prng } from '../prng.ts';
 import type { StepRecord } from '../run-types.ts';
+import type { Deviation } from '../types.ts';
 import { availableAt, deviationsOf, Holds } from './holds.ts';
 
 /** A step of `actor` taking `id` out of `enabled` (first-come order). */
@@ -127,6 +129,68 @@ function slowLostUpdate() {
     },
   };
 }
+
+/** A random walk over `tasks` tasks of `length` steps each, first-come order kept as a queue. */
+function randomWalk(seed: number, tasks: number, length: number): StepRecord[] {
+  const random = prng(seed);
+  const done = Array.from({ length: tasks }, () => 0);
+  const queue = Array.from({ length: tasks }, (_, t) => `t${t}:0`);
+  const steps: StepRecord[] = [];
+  while (queue.length > 0) {
+    const at = random.int(queue.length);
+    const id = queue[at] as string;
+    const actor = id.slice(0, id.indexOf(':'));
+    steps.push(step(actor, id, [...queue]));
+    queue.splice(at, 1);
+    const t = Number(actor.slice(1));
+    done[t] = (done[t] as number) + 1;
+    if (done[t] < length) queue.push(`${actor}:${done[t]}`);
+  }
+  return steps;
+}
+
+/** The deviations of a run by their definition: a scan ahead for each one. */
+function deviationsByScan(steps: readonly StepRecord[]): Deviation[] {
+  const holds = new Holds();
+  const out: Deviation[] = [];
+  steps.forEach((s, i) => {
+    const first = holds.holding ? s.enabled[holds.available(s.enabled)[0] ?? 0] : s.enabled[0];
+    let deviation: Deviation | undefined;
+    if (first !== undefined && s.id !== first) {
+      const ahead = steps.slice(i);
+      const end = ahead.findIndex((later) => later.id === first);
+      const own = (end < 0 ? ahead : ahead.slice(0, end)).filter((later) => later.actor === s.actor);
+      const past = own.at(-1)?.id ?? s.id;
+      deviation =
+        own.length > 1
+          ? { step: i + 1, chosen: s.id, instead: first, hold: own.length, past }
+          : { step: i + 1, chosen: s.id, instead: first };
+      out.push(deviation);
+    }
+    holds.taken(s.actor, deviation);
+  });
+  return out;
+}
+
+describe('the deviations of a run', () => {
+  it('are those of a scan ahead for every deviation, on random walks of up to twenty tasks', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      // Arrange
+      const steps = randomWalk(seed, 2 + (seed % 19), 1 + (seed % 7));
+      // Act
+      const deviations = deviationsOf(steps);
+      // Assert
+      expect(deviations, `seed ${seed}`).toEqual(deviationsByScan(steps));
+      // Replayed, first-come order less the holds offers each decision the run took.
+      const offered = availableAt(steps, deviations);
+      const byStep = new Map(deviations.map((d) => [d.step, d]));
+      steps.forEach((s, i) => {
+        const deviation = byStep.get(i + 1);
+        expect(deviation?.chosen ?? offered[i]?.[0], `seed ${seed}, step ${i + 1}`).toBe(s.id);
+      });
+    }
+  });
+});
 
 describe('dfs with holds', () => {
   it('finds a race that needs a decision held back past another task’s many steps, as one hold', async () => {

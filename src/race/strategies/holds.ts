@@ -27,6 +27,11 @@ interface Hold {
 /** The holds in force during one run. */
 export class Holds {
   #active: Hold[] = [];
+  /**
+   * The ids held back, with how many holds keep each: a run told as holds (a random walk's,
+   * recorded) can have many in force at once, and each step asks about every decision enabled.
+   */
+  readonly #held = new Map<string, number>();
 
   /** Some decision is held back now. */
   get holding(): boolean {
@@ -38,23 +43,34 @@ export class Holds {
    * not held back. When every enabled decision is held, the holds end and all are available.
    */
   available(ids: readonly string[]): number[] {
-    const all = ids.map((_, i) => i);
-    if (this.#active.length === 0) return all;
-    const free = all.filter((i) => !this.#active.some((hold) => hold.id === ids[i]));
-    if (free.length > 0) return free;
-    this.#active = [];
-    return all;
+    if (this.#active.length > 0) {
+      const free: number[] = [];
+      for (let i = 0; i < ids.length; i++) if (!this.#held.has(ids[i] as string)) free.push(i);
+      if (free.length > 0) return free;
+      this.#active = [];
+      this.#held.clear();
+    }
+    return ids.map((_, i) => i);
   }
 
   /** A decision of `actor` was taken — `deviation` when it was one (its hold begins). */
   taken(actor: string, deviation?: Deviation): void {
     if (this.#active.length > 0) {
-      for (const hold of this.#active) if (hold.actor === actor) hold.left--;
-      this.#active = this.#active.filter((hold) => hold.left > 0);
+      let ended = false;
+      for (const hold of this.#active)
+        if (hold.actor === actor && --hold.left <= 0) {
+          ended = true;
+          const count = (this.#held.get(hold.id) ?? 1) - 1;
+          if (count > 0) this.#held.set(hold.id, count);
+          else this.#held.delete(hold.id);
+        }
+      if (ended) this.#active = this.#active.filter((hold) => hold.left > 0);
     }
     const length = deviation?.hold ?? 1;
-    if (deviation !== undefined && length > 1)
+    if (deviation !== undefined && length > 1) {
       this.#active.push({ id: deviation.instead, actor, left: length - 1 });
+      this.#held.set(deviation.instead, (this.#held.get(deviation.instead) ?? 0) + 1);
+    }
   }
 }
 
@@ -86,21 +102,23 @@ export function availableAt(
 export function deviationsOf(steps: readonly StepRecord[]): Deviation[] {
   const holds = new Holds();
   const out: Deviation[] = [];
+  // Where each decision was taken, and each actor's steps in order: a hold's length is the
+  // count of the actor's steps from the deviation to where the decision passed over was taken
+  // (two binary searches, not a scan of the run per deviation — a random walk's run of
+  // twenty tasks deviates at most steps).
+  let takenAt: Map<string, number> | undefined;
+  let stepsOf: Map<string, number[]> | undefined;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i] as StepRecord;
     const first = holds.holding ? step.enabled[holds.available(step.enabled)[0] ?? 0] : step.enabled[0];
     let deviation: Deviation | undefined;
     if (first !== undefined && step.id !== first) {
-      let length = 0;
-      let past = step.id;
-      for (let j = i; j < steps.length; j++) {
-        const later = steps[j] as StepRecord;
-        if (later.id === first) break;
-        if (later.actor === step.actor) {
-          length++;
-          past = later.id;
-        }
-      }
+      if (takenAt === undefined || stepsOf === undefined) [takenAt, stepsOf] = indexSteps(steps);
+      const own = stepsOf.get(step.actor) as number[];
+      const from = lowerBound(own, i);
+      const to = lowerBound(own, takenAt.get(first) ?? steps.length);
+      const length = to - from;
+      const past = length > 0 ? (steps[own[to - 1] as number] as StepRecord).id : step.id;
       deviation =
         length > 1
           ? { step: i + 1, chosen: step.id, instead: first, hold: length, past }
@@ -110,4 +128,30 @@ export function deviationsOf(steps: readonly StepRecord[]): Deviation[] {
     holds.taken(step.actor, deviation);
   }
   return out;
+}
+
+/** Where each decision was taken, and the steps of each actor in order. */
+function indexSteps(steps: readonly StepRecord[]): [Map<string, number>, Map<string, number[]>] {
+  const takenAt = new Map<string, number>();
+  const stepsOf = new Map<string, number[]>();
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as StepRecord;
+    takenAt.set(step.id, i);
+    const own = stepsOf.get(step.actor);
+    if (own === undefined) stepsOf.set(step.actor, [i]);
+    else own.push(i);
+  }
+  return [takenAt, stepsOf];
+}
+
+/** The first index of sorted `values` whose value is at least `value`. */
+function lowerBound(values: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

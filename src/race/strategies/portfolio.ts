@@ -76,8 +76,13 @@ export const TURNS: readonly PortfolioMember[] = [
 export class PortfolioStrategy implements Strategy {
   readonly name = 'portfolio';
   readonly dfs: DfsStrategy;
-  readonly pct: readonly PctStrategy[];
   readonly random: RandomStrategy;
+  /**
+   * PCT of depths 1, 2 and 3, each made at its first turn (PCT(d=1) has none by default, and a
+   * call that fails in its first runs never reaches the others: a generator each saved).
+   */
+  readonly #pct: (PctStrategy | undefined)[] = [undefined, undefined, undefined];
+  readonly #seed: number;
   readonly #order: TurnOrder;
   /** The member that ran last, and its strategy. */
   #last: { member: PortfolioMember; strategy: Strategy } | undefined;
@@ -94,7 +99,7 @@ export class PortfolioStrategy implements Strategy {
   ) {
     this.#order = new TurnOrder(turns, budget);
     this.dfs = new DfsStrategy(bound);
-    this.pct = [new PctStrategy(seed, 1), new PctStrategy(seed, 2), new PctStrategy(seed, 3)];
+    this.#seed = seed;
     this.random = new RandomStrategy(seed);
   }
 
@@ -105,12 +110,22 @@ export class PortfolioStrategy implements Strategy {
       case 'random':
         return this.random;
       case 'pct1':
-        return this.pct[0] as PctStrategy;
+        return this.#pctOf(1);
       case 'pct2':
-        return this.pct[1] as PctStrategy;
+        return this.#pctOf(2);
       case 'pct3':
-        return this.pct[2] as PctStrategy;
+        return this.#pctOf(3);
     }
+  }
+
+  /** PCT of `depth`, made when first asked for. */
+  #pctOf(depth: 1 | 2 | 3): PctStrategy {
+    return (this.#pct[depth - 1] ??= new PctStrategy(this.#seed, depth));
+  }
+
+  /** The PCT members that have been made, shallowest first. */
+  get #pcts(): PctStrategy[] {
+    return this.#pct.filter((p): p is PctStrategy => p !== undefined);
   }
 
   next(): { chooser: Chooser; by: string } | undefined {
@@ -134,13 +149,13 @@ export class PortfolioStrategy implements Strategy {
 
   /** PCT bounds of the depths that ran. */
   bounds(): PctBound[] {
-    return this.pct.map((p) => p.bound()).filter((b) => b.runs > 0);
+    return this.#pcts.map((p) => p.bound()).filter((b) => b.runs > 0);
   }
 
   coverage(): Coverage[] {
     return [
       ...this.dfs.coverage(),
-      ...this.pct.flatMap((p) => p.coverage()),
+      ...this.#pcts.flatMap((p) => p.coverage()),
       ...this.random.coverage(),
     ].filter((c) => c.runs > 0);
   }

@@ -6,8 +6,10 @@
  * ordering constraints among `n` tasks in a run of `k` choice points is hit with probability
  * at least `1 / (n · k^(d−1))` per run.
  *
- * Within one task (two operations started together by `Promise.all`), each operation gets
- * its own random priority, so PCT reorders those too.
+ * Within one task (two operations started together by `Promise.all`, its timers), each
+ * operation gets its own random priority, so PCT reorders those too — sampled, not bounded:
+ * the bound is for the order of tasks, and says in how many runs a task had two of its own
+ * ready at once (`ownOrderRuns`).
  *
  * `k` counts only *contested* steps — where decisions of two or more tasks are enabled — and
  * change points are drawn among them: a change at a step where one task alone can move acts
@@ -16,7 +18,6 @@
  * are steps of fray's model with no C counterpart; counting only contested ones keeps `k`
  * near the number of points where the schedule can really go either way, and the bound
  * `1/(n·k^(d−1))` as strong as the program allows.
- 
  *
  * @module
  */

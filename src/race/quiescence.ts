@@ -65,6 +65,17 @@ export interface QuiescentRun extends RunState {
  */
 const IN_TURN = 512;
 
+/**
+ * Handles on work beside the process that a task may open and wait for, by async resource
+ * type: fray waits while one is alive rather than calling the tasks deadlocked.
+ */
+const TASK_HANDLES = new Map([
+  ['ZLIB', 'a zlib stream (ZLIB)'],
+  ['PROCESSWRAP', 'a child process (PROCESSWRAP)'],
+  ['WORKER', 'a worker thread (WORKER)'],
+  ['MESSAGEPORT', 'a message port (MESSAGEPORT)'],
+]);
+
 /** Waits, after each decision, until only a decision can change the world. */
 export class Quiescence {
   readonly #run: QuiescentRun;
@@ -73,6 +84,8 @@ export class Quiescence {
   readonly #immediateIds = new Set<number>();
   readonly #ioOwners = new Map<number, OpState>();
   readonly #setupLive = new Map<number, WeakRef<object>>();
+  /** Handles a task opened whose work fray neither holds nor waits for as a request (see {@link taskHandle}). */
+  readonly #taskHandles = new Map<number, { readonly ref: WeakRef<object>; readonly type: string }>();
   #wake: (() => void) | undefined;
   #deadline = 0;
   /**
@@ -145,6 +158,35 @@ export class Quiescence {
     return true;
   }
 
+  /**
+   * A handle a task opened on work that runs beside the process — a zlib stream, a child
+   * process, a worker thread, a message port: its callbacks may settle what a task waits for,
+   * so while one is alive a task with no decision left is waiting on it, not deadlocked. Its
+   * callbacks come outside fray's decisions, and a task they resume is a gap (`resumed-outside`).
+   */
+  taskHandle(asyncId: number, type: string, resource: object): boolean {
+    if (!TASK_HANDLES.has(type)) return false;
+    this.#taskHandles.set(asyncId, { ref: new WeakRef(resource), type });
+    return true;
+  }
+
+  /** Whether `asyncId` is a task handle (its callback may have settled something). */
+  isTaskHandle(asyncId: number): boolean {
+    return this.#taskHandles.has(asyncId);
+  }
+
+  /** The task handles still alive and keeping the process going, by kind (for messages). */
+  #taskHandlesAlive(): string[] {
+    const alive: string[] = [];
+    for (const [id, { ref, type }] of this.#taskHandles) {
+      const handle = ref.deref() as { hasRef?: () => boolean } | undefined;
+      if (handle === undefined) this.#taskHandles.delete(id);
+      else if (typeof handle.hasRef !== 'function' || handle.hasRef())
+        alive.push(TASK_HANDLES.get(type) ?? type);
+    }
+    return alive;
+  }
+
   /** Whether something `setup` started is alive and keeping the process going. */
   #setupAlive(): boolean {
     for (const [id, ref] of this.#setupLive) {
@@ -157,6 +199,7 @@ export class Quiescence {
 
   resourceGone(asyncId: number): void {
     this.#setupLive.delete(asyncId);
+    this.#taskHandles.delete(asyncId);
     if (this.#immediateIds.delete(asyncId)) this.#immediates--;
     const op = this.#ioOwners.get(asyncId);
     if (op !== undefined) {
@@ -292,7 +335,8 @@ export class Quiescence {
       run.io.busySince() !== undefined ||
       run.gaps.length > 0 ||
       run.uncontrolled.length > 0 ||
-      this.#setupAlive();
+      this.#setupAlive() ||
+      (this.#taskHandles.size > 0 && this.#taskHandlesAlive().length > 0);
     const now = realPerformanceNow();
     if (outside) {
       if (now >= this.#deadline) throw this.#timeoutError();
@@ -327,6 +371,9 @@ export class Quiescence {
   }
 
   #timeoutError(): RaceTimeoutError {
-    return timeoutError(this.#run, this.#spec.timeout, this.#run.io.inFlight());
+    return timeoutError(this.#run, this.#spec.timeout, [
+      ...this.#run.io.inFlight(),
+      ...this.#taskHandlesAlive(),
+    ]);
   }
 }

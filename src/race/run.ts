@@ -195,11 +195,16 @@ export class Run implements ResourceSink, VirtualWorld, SocketWorld, IoHost, Tim
     if (frame.zone !== 'task') return false;
     const tracked = this.io.taskResource(asyncId, type, frame, resource);
     if (tracked) this.quiescence.sent();
-    return tracked;
+    return tracked || this.quiescence.taskHandle(asyncId, type, resource);
   }
 
   resourceBefore(asyncId: number): void {
-    if (this.quiescence.immediateRan(asyncId) || this.io.requestDone(asyncId)) this.poke();
+    if (
+      this.quiescence.immediateRan(asyncId) ||
+      this.io.requestDone(asyncId) ||
+      this.quiescence.isTaskHandle(asyncId)
+    )
+      this.poke();
   }
 
   resourceDestroy(asyncId: number): void {

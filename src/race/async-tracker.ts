@@ -232,9 +232,32 @@ let offQueued = false;
 // Captured at load, as every timer fray's bookkeeping uses (natives.ts imports this module).
 const nativeSetImmediate = setImmediate;
 
+/**
+ * Message ports listening when the hooks went on (`MessagePort` in Node's active resources: a
+ * port with a `message` listener — a worker's, a `MessageChannel`'s — keeps the process alive).
+ */
+let portsAtStart = 0;
+
+function listeningPorts(): number {
+  let ports = 0;
+  for (const kind of process.getActiveResourcesInfo()) if (kind === 'MessagePort') ports++;
+  return ports;
+}
+
+/**
+ * How many more message ports listen now than when the hooks went on: a task waiting on a
+ * worker thread or a port created before the exploration (its answer comes through one) —
+ * work fray does not see, so no deadlock can be told while one listens. Read only when no
+ * decision is left.
+ */
+export function portsListeningSinceStart(): number {
+  return Math.max(0, listeningPorts() - portsAtStart);
+}
+
 /** Start observing (reference-counted: concurrent explorations share the hook). */
 export function acquireTracker(): void {
   if (users++ === 0 && !hooksOn) {
+    portsAtStart = listeningPorts();
     hooksOn = true;
     hook.enable();
     if (UNTRACKED_PROMISES) stopPromiseHook = promiseHooks.onBefore(promiseBefore) as () => void;

@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { explore } from './index.ts';
 
 /**
@@ -100,42 +99,5 @@ describe('known false verdicts', () => {
     });
     // Assert
     expect(!result.ok || !result.exhaustive).toBe(true);
-  });
-
-  describe('a worker created before the exploration', () => {
-    let worker: Worker;
-    beforeAll(() => {
-      worker = new Worker(
-        "require('node:worker_threads').parentPort.on('message', (n) => require('node:worker_threads').parentPort.postMessage(n * 2));",
-        { eval: true },
-      );
-    });
-    afterAll(async () => {
-      await worker.terminate();
-    });
-
-    it.fails('is not seen: a task waiting on its answer is called deadlocked', async () => {
-      // Arrange — in plain Node the answer (42) arrives within milliseconds.
-      const ask = (n: number): Promise<number> =>
-        new Promise((resolve) => {
-          worker.once('message', resolve);
-          worker.postMessage(n);
-        });
-      // Act
-      const result = await explore({
-        strategy: 'dfs',
-        quiet: true,
-        runs: 3,
-        uncontrolled: 'report',
-        setup: () => ({ got: [] as number[] }),
-        tasks: (w) => ({
-          A: async () => {
-            w.got.push(await ask(21));
-          },
-        }),
-      });
-      // Assert — a true verdict: no deadlock (it passes, as not a proof, or times out).
-      expect(result.failure?.kind).not.toBe('deadlock');
-    });
   });
 });

@@ -18,6 +18,7 @@
 import { type RaceTimeoutError, RaceUncontrolledError } from '../errors/index.ts';
 import {
   claimTurn,
+  portsListeningSinceStart,
   countTurnDecision,
   createdByFray,
   inControlledTurn,
@@ -336,7 +337,8 @@ export class Quiescence {
       run.gaps.length > 0 ||
       run.uncontrolled.length > 0 ||
       this.#setupAlive() ||
-      (this.#taskHandles.size > 0 && this.#taskHandlesAlive().length > 0);
+      (this.#taskHandles.size > 0 && this.#taskHandlesAlive().length > 0) ||
+      portsListeningSinceStart() > 0;
     const now = realPerformanceNow();
     if (outside) {
       if (now >= this.#deadline) throw this.#timeoutError();
@@ -371,7 +373,13 @@ export class Quiescence {
   }
 
   #timeoutError(): RaceTimeoutError {
+    const ports = portsListeningSinceStart();
     return timeoutError(this.#run, this.#spec.timeout, [
+      ...(ports > 0
+        ? [
+            `${ports === 1 ? 'a message port' : `${ports} message ports`} (a worker thread's answer, a MessageChannel's): a wait on it`,
+          ]
+        : []),
       ...this.#run.io.inFlight(),
       ...this.#taskHandlesAlive(),
     ]);

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { gzip } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RaceUncontrolledError } from '../errors/index.ts';
 import { explore } from './index.ts';
 
@@ -74,5 +74,66 @@ describe('a task waiting on work beside the process', () => {
     // Assert
     await expect(explored).rejects.toBeInstanceOf(RaceUncontrolledError);
     await expect(explored).rejects.toThrow(/resumed by a Zlib callback/);
+  });
+});
+
+describe('a worker thread created before the exploration', () => {
+  // Doubles what it is sent, unless sent 0: then it never answers.
+  let worker: Worker;
+  beforeAll(() => {
+    worker = new Worker(
+      "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (n) => { if (n !== 0) parentPort.postMessage(n * 2); });",
+      { eval: true },
+    );
+  });
+  afterAll(async () => {
+    await worker.terminate();
+  });
+  const ask = (n: number): Promise<number> =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(n);
+    });
+
+  it('is waited for while a task listens for its answer, not called a deadlock', async () => {
+    // Act — its port starts listening in the run (a listener added by the task).
+    const result = await explore({
+      strategy: 'dfs',
+      uncontrolled: 'report',
+      quiet: true,
+      runs: 3,
+      setup: () => ({ got: [] as number[] }),
+      tasks: (w) => ({
+        A: async () => {
+          w.got.push(await ask(21));
+        },
+      }),
+      check: (w) => {
+        expect(w.got).toEqual([42]);
+      },
+    });
+    // Assert
+    expect(result.failure?.kind).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(result.exhaustive).toBe(false);
+    expect(result.gaps.some((gap) => /resumed by a MessagePort callback/.test(gap.what))).toBe(true);
+  });
+
+  it('that never answers ends the run at its timeout, naming the port', async () => {
+    // Act
+    const explored = explore({
+      strategy: 'dfs',
+      uncontrolled: 'report',
+      quiet: true,
+      runs: 1,
+      timeout: 150,
+      tasks: () => ({
+        A: async () => {
+          await ask(0);
+        },
+      }),
+    });
+    // Assert
+    await expect(explored).rejects.toThrow(/a message port \(a worker thread's answer/);
   });
 });

@@ -118,12 +118,12 @@ describe('fray run', () => {
       // A baseline of the same scenario (its name), or fray refuses it.
       JSON.stringify({
         ...syntheticReport([fast, { ...fast, label: 'c=4', concurrency: 4 }]),
-        name: 'basic',
+        name: 'regression',
       }),
     );
     const result = await fray([
       'run',
-      fixture('basic.scenario.ts'),
+      fixture('regression.scenario.ts'),
       '--out',
       join(dir, 'baseline'),
       '--baseline',

@@ -130,9 +130,15 @@ describe('fray run', () => {
       baseline,
       '--no-html',
     ]);
-    expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/against .*fast-baseline\.json:/);
-    expect(result.stdout).toMatch(/verdict: regression/);
+    // A level the machine made unjudgeable (the hypervisor's steal, a thread waiting for a
+    // CPU) settles nothing, however far off: exit 3, saying why. Otherwise a regression.
+    if (result.code === 3)
+      expect(result.stdout).toMatch(/verdict: inconclusive[^]*\? the \w+ level c=\d+ cannot be judged/);
+    else {
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/verdict: regression/);
+    }
   });
 
   test.each([

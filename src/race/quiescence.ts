@@ -67,6 +67,16 @@ export interface QuiescentRun extends RunState {
 const IN_TURN = 512;
 
 /**
+ * A handle fray remembers weakly: `gone` (collected), `alive` (it keeps the process going: ref'd,
+ * or with no `hasRef` to ask), or `unref` (it would let the process exit: housekeeping).
+ */
+function handleState(ref: WeakRef<object>): 'gone' | 'alive' | 'unref' {
+  const handle = ref.deref() as { hasRef?: () => boolean } | undefined;
+  if (handle === undefined) return 'gone';
+  return typeof handle.hasRef !== 'function' || handle.hasRef() ? 'alive' : 'unref';
+}
+
+/**
  * Handles on work beside the process that a task may open and wait for, by async resource
  * type: fray waits while one is alive rather than calling the tasks deadlocked.
  */
@@ -180,10 +190,9 @@ export class Quiescence {
   #taskHandlesAlive(): string[] {
     const alive: string[] = [];
     for (const [id, { ref, type }] of this.#taskHandles) {
-      const handle = ref.deref() as { hasRef?: () => boolean } | undefined;
-      if (handle === undefined) this.#taskHandles.delete(id);
-      else if (typeof handle.hasRef !== 'function' || handle.hasRef())
-        alive.push(TASK_HANDLES.get(type) ?? type);
+      const state = handleState(ref);
+      if (state === 'gone') this.#taskHandles.delete(id);
+      else if (state === 'alive') alive.push(TASK_HANDLES.get(type) ?? type);
     }
     return alive;
   }
@@ -191,9 +200,9 @@ export class Quiescence {
   /** Whether something `setup` started is alive and keeping the process going. */
   #setupAlive(): boolean {
     for (const [id, ref] of this.#setupLive) {
-      const handle = ref.deref() as { hasRef?: () => boolean } | undefined;
-      if (handle === undefined) this.#setupLive.delete(id);
-      else if (typeof handle.hasRef !== 'function' || handle.hasRef()) return true;
+      const state = handleState(ref);
+      if (state === 'gone') this.#setupLive.delete(id);
+      else if (state === 'alive') return true;
     }
     return false;
   }
